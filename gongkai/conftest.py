@@ -1,0 +1,90 @@
+"""Persona fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from gongkai.accounts.models import Role
+from gongkai.organisations.models import Kind, Organisation
+from gongkai.testing import make_organisation, make_user
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # In CI the PostgreSQL run must really be on PostgreSQL: a silent fallback would be a skip.
+    if os.environ.get("GONGKAI_REQUIRE_POSTGRES") and not os.environ.get(
+        "DATABASE_URL", ""
+    ).startswith("postgres"):
+        raise pytest.UsageError("GONGKAI_REQUIRE_POSTGRES is set but DATABASE_URL is not postgres")
+
+
+@pytest.fixture
+def city(db: None) -> Organisation:
+    return make_organisation(kind=Kind.CITY_BUREAU, code="C0001", name="测试市教育和体育局")
+
+
+@pytest.fixture
+def county(city: Organisation) -> Organisation:
+    return make_organisation(kind=Kind.COUNTY_BUREAU, parent=city, code="C0100",
+                             name="测试县教育和体育局")
+
+
+@pytest.fixture
+def other_county(city: Organisation) -> Organisation:
+    return make_organisation(kind=Kind.COUNTY_BUREAU, parent=city, code="C0200",
+                             name="另一县教育和体育局")
+
+
+@pytest.fixture
+def township(county: Organisation) -> Organisation:
+    return make_organisation(kind=Kind.TOWNSHIP, parent=county, code="C0101", name="测试镇中心学校")
+
+
+@pytest.fixture
+def school(township: Organisation) -> Organisation:
+    return make_organisation(kind=Kind.SCHOOL, parent=township, code="C0102", name="测试镇第一小学")
+
+
+@pytest.fixture
+def clerk(county):  # type: ignore[no-untyped-def]
+    return make_user(username="clerk", roles=[Role.CLERK], organisation=county)
+
+
+@pytest.fixture
+def document_reviewer(county):  # type: ignore[no-untyped-def]
+    return make_user(username="docreviewer", roles=[Role.DOCUMENT_REVIEWER], organisation=county)
+
+
+@pytest.fixture
+def disclosure_reviewer(county):  # type: ignore[no-untyped-def]
+    return make_user(username="disreviewer", roles=[Role.DISCLOSURE_REVIEWER],
+                     organisation=county)
+
+
+@pytest.fixture
+def reviewer(county):  # type: ignore[no-untyped-def]
+    """One person holding both review roles: the four-eyes rule must still stop them."""
+    return make_user(username="reviewer",
+                     roles=[Role.DOCUMENT_REVIEWER, Role.DISCLOSURE_REVIEWER],
+                     organisation=county)
+
+
+@pytest.fixture
+def supervisor(city):  # type: ignore[no-untyped-def]
+    return make_user(username="supervisor", roles=[Role.SUPERVISOR], organisation=city)
+
+
+@pytest.fixture
+def system_admin(city):  # type: ignore[no-untyped-def]
+    return make_user(username="sysadmin", roles=[Role.SYSTEM_ADMIN], organisation=city)
+
+
+@pytest.fixture
+def other_county_clerk(other_county):  # type: ignore[no-untyped-def]
+    return make_user(username="otherclerk", roles=[Role.CLERK], organisation=other_county)
+
+
+@pytest.fixture
+def citizen(db):  # type: ignore[no-untyped-def]
+    return make_user(username="citizen")

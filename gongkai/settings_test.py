@@ -1,0 +1,19 @@
+"""Settings for the test suite: the real settings with fast, deterministic overrides."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+os.environ.setdefault("GONGKAI_VAR_DIR", tempfile.mkdtemp(prefix="gongkai-test-"))
+
+from gongkai.settings import *
+
+# Tests hash thousands of passwords; Argon2 stays the production default.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+HUEY = {**HUEY, "immediate": True}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {**STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+MEDIA_ROOT = VAR_DIR / "media"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+AXES_FAILURE_LIMIT = 5

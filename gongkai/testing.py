@@ -1,0 +1,63 @@
+"""``make_*`` helpers shared by the tests and the demo-data command.
+
+Each helper creates one valid object with sensible defaults; keyword arguments override.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from stdnum.cn import uscc as uscc_check
+
+from gongkai.accounts.models import Role, User
+from gongkai.accounts.services import grant_role
+from gongkai.organisations.models import Kind, Organisation
+
+_counter = itertools.count(1)
+
+#: Password for demo and test accounts. It satisfies the validators; never use it in production.
+DEMO_PASSWORD = "Gongkai-demo-2026"
+
+
+def make_uscc(serial: int, *, prefix: str = "12371500") -> str:
+    """A unified social credit code with a correct check character (fictional)."""
+    body = f"{prefix}{serial:09d}"[:17]
+    return body + uscc_check.calc_check_digit(body)
+
+
+def make_organisation(
+    *, kind: str = Kind.COUNTY_BUREAU, parent: Organisation | None = None, **fields: Any
+) -> Organisation:
+    n = next(_counter)
+    if parent is None and kind != Kind.CITY_BUREAU:
+        parent_kind = Kind.CITY_BUREAU if kind == Kind.COUNTY_BUREAU else Kind.COUNTY_BUREAU
+        parent = make_organisation(kind=parent_kind)
+    defaults: dict[str, Any] = {
+        "code": f"T{n:05d}",
+        "name": f"测试{Kind(kind).label}{n}",
+        "uscc": make_uscc(900000 + n),
+    }
+    defaults.update(fields)
+    return Organisation.objects.create(kind=kind, parent=parent, **defaults)
+
+
+def make_user(
+    *,
+    roles: tuple[str, ...] | list[str] = (),
+    organisation: Organisation | None = None,
+    password: str = DEMO_PASSWORD,
+    **fields: Any,
+) -> User:
+    n = next(_counter)
+    defaults: dict[str, Any] = {"username": f"user{n}", "full_name": f"测试用户{n}"}
+    defaults.update(fields)
+    user = User.objects.create_user(password=password, **defaults)
+    if roles:
+        org = organisation or make_organisation()
+        for role in roles:
+            grant_role(user, role, org, by=None)
+    return user
+
+
+__all__ = ["DEMO_PASSWORD", "Role", "make_organisation", "make_uscc", "make_user"]

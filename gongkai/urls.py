@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "公开 · 义务教育政务公开平台 管理后台"
+admin.site.site_title = "公开 管理后台"
+admin.site.index_title = "系统管理"
+
+urlpatterns = [
+    path("accounts/", include("gongkai.accounts.urls")),
+    path("system/admin/", admin.site.urls),
+    path("", include("gongkai.portal.urls")),
+]
+
+handler403 = "gongkai.portal.views.forbidden"
+handler404 = "gongkai.portal.views.not_found"
+handler500 = "gongkai.portal.views.server_error"
