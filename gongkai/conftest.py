@@ -26,14 +26,16 @@ def city(db: None) -> Organisation:
 
 @pytest.fixture
 def county(city: Organisation) -> Organisation:
-    return make_organisation(kind=Kind.COUNTY_BUREAU, parent=city, code="C0100",
-                             name="测试县教育和体育局")
+    return make_organisation(
+        kind=Kind.COUNTY_BUREAU, parent=city, code="C0100", name="测试县教育和体育局"
+    )
 
 
 @pytest.fixture
 def other_county(city: Organisation) -> Organisation:
-    return make_organisation(kind=Kind.COUNTY_BUREAU, parent=city, code="C0200",
-                             name="另一县教育和体育局")
+    return make_organisation(
+        kind=Kind.COUNTY_BUREAU, parent=city, code="C0200", name="另一县教育和体育局"
+    )
 
 
 @pytest.fixture
@@ -58,16 +60,17 @@ def document_reviewer(county):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def disclosure_reviewer(county):  # type: ignore[no-untyped-def]
-    return make_user(username="disreviewer", roles=[Role.DISCLOSURE_REVIEWER],
-                     organisation=county)
+    return make_user(username="disreviewer", roles=[Role.DISCLOSURE_REVIEWER], organisation=county)
 
 
 @pytest.fixture
 def reviewer(county):  # type: ignore[no-untyped-def]
     """One person holding both review roles: the four-eyes rule must still stop them."""
-    return make_user(username="reviewer",
-                     roles=[Role.DOCUMENT_REVIEWER, Role.DISCLOSURE_REVIEWER],
-                     organisation=county)
+    return make_user(
+        username="reviewer",
+        roles=[Role.DOCUMENT_REVIEWER, Role.DISCLOSURE_REVIEWER],
+        organisation=county,
+    )
 
 
 @pytest.fixture

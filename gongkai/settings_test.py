@@ -12,8 +12,11 @@ from gongkai.settings import *
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HUEY = {**HUEY, "immediate": True}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-STORAGES = {**STORAGES, "staticfiles": {
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 MEDIA_ROOT = VAR_DIR / "media"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 AXES_FAILURE_LIMIT = 5
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,9 @@ from django.contrib.auth.forms import AuthenticationForm
 
 class SignInForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "用户名或密码不正确。请注意区分大小写；连续输错 %(limit)s 次将暂时锁定账户。",
+        "invalid_login": (
+            "用户名或密码不正确。请注意区分大小写；连续输错 %(limit)s 次将暂时锁定账户。"
+        ),
         "inactive": "该账户已停用，请联系本单位的安全管理员。",
     }
 

@@ -46,7 +46,9 @@ class RoleGrant(models.Model):
     """A role held on an organisation and everything below it."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
         related_name="role_grants",
     )
     role = models.CharField("角色", max_length=32, choices=Role.choices)
@@ -54,8 +56,12 @@ class RoleGrant(models.Model):
         Organisation, verbose_name="机构", on_delete=models.PROTECT, related_name="role_grants"
     )
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="授权人", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="授权人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     granted_at = models.DateTimeField("授权时间", default=timezone.now)
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)

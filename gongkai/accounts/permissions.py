@@ -75,13 +75,16 @@ def can_supervise(user: Any, org: Organisation | None = None) -> bool:
     return has_role(user, Role.SUPERVISOR, org)
 
 
-def role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+View = Callable[..., HttpResponse]
+
+
+def role_required(*roles: str) -> Callable[[View], View]:
     """View decorator: sign-in required, then at least one of ``roles`` on some organisation.
 
     Views still check the organisation of the object they touch with a predicate.
     """
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:

@@ -31,12 +31,19 @@ def grant_role(user: User, role: str, organisation: Organisation, *, by: Any) ->
         raise PermissionDenied("您不能授予该角色（不能给自己授权，管理员角色须由安全管理员授予）。")
     with transaction.atomic():
         grant, created = RoleGrant.objects.get_or_create(
-            user=user, role=role, organisation=organisation, revoked_at=None,
+            user=user,
+            role=role,
+            organisation=organisation,
+            revoked_at=None,
             defaults={"granted_by": by if getattr(by, "pk", None) else None},
         )
         if created:
-            record_event("role.grant", actor=by, target=grant,
-                         data={"user": user.username, "role": role, "org": organisation.code})
+            record_event(
+                "role.grant",
+                actor=by,
+                target=grant,
+                data={"user": user.username, "role": role, "org": organisation.code},
+            )
     forget_grants(user)
     return grant
 

@@ -70,8 +70,12 @@ class Edition(TimeStampedModel):
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", verbose_name="发布人",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="发布人",
     )
     source = models.CharField("来源文件", max_length=300, blank=True)
     note = models.TextField("说明", blank=True)
@@ -84,7 +88,8 @@ class Edition(TimeStampedModel):
         ordering = ["-published_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["status"], condition=models.Q(status="current"),
+                fields=["status"],
+                condition=models.Q(status="current"),
                 name="edition_one_current",
             )
         ]
@@ -145,18 +150,23 @@ def _prefixes(path: str) -> list[str]:
 
 
 class Item(models.Model):
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="items",
-                                verbose_name="一级事项")
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="items", verbose_name="一级事项"
+    )
     code = models.CharField("编号", max_length=24)
     key = models.CharField(
-        "事项标识", max_length=64, db_index=True,
+        "事项标识",
+        max_length=64,
+        db_index=True,
         help_text="跨版本不变的标识：新版目录中的同一事项沿用它，旧信息据此归入新版栏目。",
     )
     name = models.CharField("二级事项", max_length=100)
     elements = models.JSONField("公开内容（要素）", default=list)
     basis = models.JSONField("公开依据", default=list)
     time_limit_kind = models.CharField(
-        "时限类型", max_length=16, choices=TimeLimitKind.choices,
+        "时限类型",
+        max_length=16,
+        choices=TimeLimitKind.choices,
         default=TimeLimitKind.WORKING_DAYS,
     )
     time_limit_days = models.PositiveSmallIntegerField("时限天数", null=True, blank=True)
@@ -167,9 +177,7 @@ class Item(models.Model):
     audience = models.JSONField("公开对象", default=list)
     manner = models.JSONField("公开方式", default=list)
     level = models.JSONField("公开层级", default=list)
-    five_disclosure = models.CharField(
-        "五公开归类", max_length=16, choices=FiveDisclosure.choices
-    )
+    five_disclosure = models.CharField("五公开归类", max_length=16, choices=FiveDisclosure.choices)
     recurrence = models.CharField(
         "更新周期", max_length=16, choices=Recurrence.choices, default=Recurrence.EVENT
     )
@@ -179,8 +187,12 @@ class Item(models.Model):
     is_verified = models.BooleanField("已与正式目录核对", default=False)
     note = models.TextField("备注", blank=True)
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="local_items", verbose_name="扩展机构",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="local_items",
+        verbose_name="扩展机构",
         help_text="为空表示市局标准事项；填写则为该县（市、区）自行扩展的事项。",
     )
     order = models.PositiveSmallIntegerField("排序", default=0)
@@ -216,8 +228,10 @@ class Item(models.Model):
 
         if self.time_limit_kind == TimeLimitKind.CALENDAR_DAYS and self.time_limit_days:
             due_on = formed_on + timedelta(days=self.time_limit_days)
-            return Due(due_on, f"自 {fmt(formed_on)} 起 {self.time_limit_days} 日（自然日），"
-                               f"截止 {fmt(due_on)}。")
+            return Due(
+                due_on,
+                f"自 {fmt(formed_on)} 起 {self.time_limit_days} 日（自然日），截止 {fmt(due_on)}。",
+            )
         days = self.time_limit_days or STATUTORY_WORKING_DAYS
         count = add_working_days(formed_on, days)
         return Due(count.due_on, count.explain())

@@ -53,8 +53,9 @@ def publish_edition(
         old_keys: dict[str, str] = {}
         if previous is not None:
             old_keys = dict(
-                Item.objects.filter(section__edition=previous, organisation__isnull=True)
-                .values_list("code", "key")
+                Item.objects.filter(
+                    section__edition=previous, organisation__isnull=True
+                ).values_list("code", "key")
             )
             previous.status = Edition.Status.SUPERSEDED
             previous.save(update_fields=["status", "updated_at"])
@@ -73,15 +74,23 @@ def publish_edition(
             )
             sections[section.code] = section
             Item.objects.bulk_create(
-                Item(section=section, code=item.code, key=old_keys.get(item.code, item.code),
-                     order=i_order, **_item_fields(item))
+                Item(
+                    section=section,
+                    code=item.code,
+                    key=old_keys.get(item.code, item.code),
+                    order=i_order,
+                    **_item_fields(item),
+                )
                 for i_order, item in enumerate(section_data.items, start=1)
             )
         if previous is not None:
             _carry_local_items(previous, sections)
         record_event(
-            "catalogue.publish", actor=by, target=edition,
-            from_status=previous.name if previous else "", to_status=edition.name,
+            "catalogue.publish",
+            actor=by,
+            target=edition,
+            from_status=previous.name if previous else "",
+            to_status=edition.name,
             data={"sections": len(data.sections), "items": data.item_count, "source": source},
         )
     return edition
@@ -104,7 +113,9 @@ def load_standard(*, by: Any = None) -> Edition:
     existing = Edition.objects.filter(status=Edition.Status.CURRENT).first()
     if existing is not None:
         return existing
-    return publish_edition(load_json(STANDARD_FILE), by=by, source="gongkai/catalogue/data/standard.json")
+    return publish_edition(
+        load_json(STANDARD_FILE), by=by, source="gongkai/catalogue/data/standard.json"
+    )
 
 
 def add_local_item(
@@ -119,27 +130,41 @@ def add_local_item(
     if not name:
         raise ValidationError("请填写事项名称。")
     with transaction.atomic():
-        number = (
-            Item.objects.filter(section=section, organisation=organisation).count() + 1
-        )
+        number = Item.objects.filter(section=section, organisation=organisation).count() + 1
         code = f"{section.code}.{organisation.code}-{number:02d}"
         order = (section.items.aggregate(m=Max("order"))["m"] or 0) + 1
         defaults = {
-            "elements": [name], "basis": ["《中华人民共和国政府信息公开条例》"],
-            "time_limit_kind": "working_days", "time_limit_days": 20,
+            "elements": [name],
+            "basis": ["《中华人民共和国政府信息公开条例》"],
+            "time_limit_kind": "working_days",
+            "time_limit_days": 20,
             "time_limit_text": "信息形成或者变更之日起20个工作日内",
-            "subject": organisation.name, "channels": ["政府网站"], "audience": ["全社会"],
-            "manner": ["主动"], "level": ["县级", "乡级"],
+            "subject": organisation.name,
+            "channels": ["政府网站"],
+            "audience": ["全社会"],
+            "manner": ["主动"],
+            "level": ["县级", "乡级"],
         }
         defaults.update(fields)
         if "five_disclosure" not in defaults:
             from gongkai.catalogue.importing import infer_five_disclosure
 
             defaults["five_disclosure"] = infer_five_disclosure(name)
-        item = Item(section=section, code=code, key=f"{organisation.code}:{code}", name=name,
-                    organisation=organisation, order=order, **defaults)
+        item = Item(
+            section=section,
+            code=code,
+            key=f"{organisation.code}:{code}",
+            name=name,
+            organisation=organisation,
+            order=order,
+            **defaults,
+        )
         item.full_clean()
         item.save()
-        record_event("catalogue.add_local_item", actor=by, target=item,
-                     data={"organisation": organisation.code})
+        record_event(
+            "catalogue.add_local_item",
+            actor=by,
+            target=item,
+            data={"organisation": organisation.code},
+        )
     return item

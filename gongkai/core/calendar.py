@@ -61,12 +61,8 @@ def _snapshot() -> _Snapshot:
             days = list(CalendarDay.objects.values_list("on", "kind", "name"))
             snap = _Snapshot(
                 years=frozenset(CalendarYear.objects.values_list("year", flat=True)),
-                holidays={
-                    on: name for on, kind, name in days if kind == CalendarDay.Kind.HOLIDAY
-                },
-                workdays=frozenset(
-                    on for on, kind, _ in days if kind == CalendarDay.Kind.WORKDAY
-                ),
+                holidays={on: name for on, kind, name in days if kind == CalendarDay.Kind.HOLIDAY},
+                workdays=frozenset(on for on, kind, _ in days if kind == CalendarDay.Kind.WORKDAY),
             )
             _cache["snapshot"] = snap
             _cache["loaded_at"] = time.monotonic()
@@ -134,9 +130,7 @@ class WorkdayCount:
         if self.weekend_days:
             parts.append(f"跳过周末 {self.weekend_days} 天")
         if self.adjusted_workdays:
-            parts.append(
-                "调休上班计入：" + "、".join(fmt_short(d) for d in self.adjusted_workdays)
-            )
+            parts.append("调休上班计入：" + "、".join(fmt_short(d) for d in self.adjusted_workdays))
         for begin, end, reason in self.paused:
             parts.append(f"{reason}暂停计时 {fmt_short(begin)}—{fmt_short(end)}")
         return "；".join(parts) + "。"

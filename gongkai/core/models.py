@@ -93,6 +93,9 @@ class AuditChainHead(models.Model):
     class Meta:
         verbose_name = "审计链头"
 
+    def __str__(self) -> str:
+        return self.last_hash[:12]
+
 
 class CalendarYear(models.Model):
     """A year whose holiday notice has been loaded. A year without a row is unknown, never

@@ -49,14 +49,11 @@ class Transition:
     denied_message: str = "您没有权限执行此操作。"
 
 
-@dataclass
 class Workflow(Generic[M]):
-    name: str
-    transitions: list[Transition]
-    field: str = "status"
-    _by_action: dict[str, Transition] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
+    def __init__(self, name: str, transitions: list[Transition], field: str = "status") -> None:
+        self.name = name
+        self.transitions = transitions
+        self.field = field
         self._by_action = {t.action: t for t in self.transitions}
         if len(self._by_action) != len(self.transitions):
             raise ValueError(f"{self.name}: duplicate action in the transition table")
@@ -82,9 +79,7 @@ class Workflow(Generic[M]):
     def can(self, obj: M, action: str, user: Any) -> bool:
         t = self._by_action.get(action)
         return (
-            t is not None
-            and getattr(obj, self.field) in t.sources
-            and bool(t.allowed(user, obj))
+            t is not None and getattr(obj, self.field) in t.sources and bool(t.allowed(user, obj))
         )
 
     def available(self, obj: M, user: Any) -> list[Transition]:

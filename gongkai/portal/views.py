@@ -27,13 +27,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def section_page(request: HttpRequest, code: str) -> HttpResponse:
     section = get_object_or_404(Section, edition=_edition(), code=code)
-    return render(request, "portal/section.html", {"section": section,
-                                                   "items": section.items.all()})
+    return render(
+        request, "portal/section.html", {"section": section, "items": section.items.all()}
+    )
 
 
 def item_page(request: HttpRequest, code: str) -> HttpResponse:
     item = get_object_or_404(
-        Item.objects.select_related("section", "organisation"), section__edition=_edition(),
+        Item.objects.select_related("section", "organisation"),
+        section__edition=_edition(),
         code=code,
     )
     return render(request, "portal/item.html", {"item": item, "section": item.section})
@@ -47,8 +49,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_page(request: HttpRequest, code: str) -> HttpResponse:
     org = get_object_or_404(Organisation, code=code, is_active=True)
     children = org.children.filter(is_active=True)
-    return render(request, "portal/organisation.html", {"org": org, "children": children,
-                                                        "ancestors": org.ancestors()})
+    return render(
+        request,
+        "portal/organisation.html",
+        {"org": org, "children": children, "ancestors": org.ancestors()},
+    )
 
 
 @require_POST

@@ -1,0 +1,92 @@
+"""Demo data: deterministic and idempotent. Every person and school in it is fictional.
+
+Later capabilities extend ``DEMO_STEPS``; each step must be safe to run twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from gongkai.accounts.models import Role, User
+from gongkai.accounts.services import grant_role
+from gongkai.organisations.models import Kind, Organisation
+from gongkai.testing import DEMO_PASSWORD
+
+#: (username, full name, role, organisation code or kind marker)
+DEMO_ACCOUNTS: list[tuple[str, str, str, str]] = [
+    ("city_supervisor", "（演示）市局监督员 王督", Role.SUPERVISOR, "@city"),
+    ("city_admin", "（演示）市局系统管理员 李管", Role.SYSTEM_ADMIN, "@city"),
+    ("city_security", "（演示）安全管理员 赵安", Role.SECURITY_ADMIN, "@city"),
+    ("city_auditor", "（演示）审计管理员 钱审", Role.AUDIT_ADMIN, "@city"),
+    ("county_clerk", "（演示）县局信息员 孙文", Role.CLERK, "@county"),
+    ("county_doc_reviewer", "（演示）公文审核员 周核", Role.DOCUMENT_REVIEWER, "@county"),
+    ("county_disclosure_reviewer", "（演示）政务公开审核员 吴公", Role.DISCLOSURE_REVIEWER,
+     "@county"),
+    ("county_concern_officer", "（演示）舆情处置员 郑情", Role.CONCERN_OFFICER, "@county"),
+    ("county_supervisor", "（演示）县局监督员 冯察", Role.SUPERVISOR, "@county"),
+    ("county_admin", "（演示）县局系统管理员 陈维", Role.SYSTEM_ADMIN, "@county"),
+    ("school_clerk", "（演示）学校信息员 褚校", Role.CLERK, "@school"),
+]
+
+
+def demo_county() -> Organisation:
+    return Organisation.objects.of_kind(Kind.COUNTY_BUREAU).order_by("path").first() or (
+        Organisation.objects.get(kind=Kind.CITY_BUREAU)
+    )
+
+
+def _target(marker: str) -> Organisation:
+    if marker == "@city":
+        return Organisation.objects.get(kind=Kind.CITY_BUREAU)
+    county = demo_county()
+    if marker == "@county":
+        return county
+    school = Organisation.objects.subtree(county).filter(kind=Kind.SCHOOL).order_by("path")
+    return school.first() or county
+
+
+def seed_organisations(command: BaseCommand) -> None:
+    from gongkai.organisations.services import load_reference_tree
+
+    load_reference_tree(include_demo=True)
+
+
+def seed_accounts(command: BaseCommand) -> None:
+    for username, full_name, role, marker in DEMO_ACCOUNTS:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"full_name": full_name}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        grant_role(user, role, _target(marker), by=None)
+        if role == Role.SYSTEM_ADMIN and marker == "@city" and not user.is_staff:
+            user.is_staff = True
+            user.is_superuser = True
+            user.save()
+
+
+DEMO_STEPS: list[Callable[[BaseCommand], None]] = [seed_organisations, seed_accounts]
+
+
+class Command(BaseCommand):
+    help = "Load deterministic, fictional demo data (safe to run again)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--if-empty", action="store_true",
+            help="do nothing if the database already has organisations",
+        )
+
+    def handle(self, *args: Any, if_empty: bool, **options: Any) -> None:
+        if if_empty and Organisation.objects.exists():
+            self.stdout.write("Database already has data; demo data not loaded.")
+            return
+        for step in DEMO_STEPS:
+            with transaction.atomic():
+                step(self)
+            self.stdout.write(f"demo data: {step.__name__} done")

@@ -1,0 +1,65 @@
+"""Run Gongkai as a county would in production: gunicorn for the web, huey for the jobs.
+
+One command so `make run` needs no process manager; in a real deployment each runs under
+systemd (see docs/deploy.md).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Start the web server (gunicorn) and the background job runner (huey) together."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--threads", type=int, default=4)
+
+    def handle(self, *args: Any, bind: str, workers: int, threads: int, **options: Any) -> None:
+        bin_dir = os.path.dirname(sys.executable)
+        web = subprocess.Popen(  # noqa: S603 - fixed argument list, our own executables
+            [
+                os.path.join(bin_dir, "gunicorn"),
+                "gongkai.wsgi:application",
+                "--bind", bind,
+                "--workers", str(workers),
+                "--threads", str(threads),
+                "--worker-class", "gthread",
+                "--access-logfile", "-",
+                "--timeout", "60",
+                "--graceful-timeout", "20",
+            ]
+        )
+        jobs = subprocess.Popen([sys.executable, "manage.py", "run_huey"])  # noqa: S603
+        children = [web, jobs]
+
+        def stop(signum: int, frame: Any) -> None:
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        self.stdout.write(f"Gongkai is running on http://{bind}/ (Ctrl-C to stop)")
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        finally:
+            stop(signal.SIGTERM, None)
+            for child in children:
+                try:
+                    child.wait(timeout=25)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        failed = [c.args[0] for c in children if c.returncode not in (0, -15, None)]
+        if failed:
+            raise SystemExit(1)

@@ -1,0 +1,74 @@
+"""`workdays add DATE N`, `workdays explain DATE N`, `workdays import FILE`, `workdays years`."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from gongkai.core import calendar
+from gongkai.core.audit import record_event
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{text!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+class Command(BaseCommand):
+    help = "Working days on the official holiday calendar."
+
+    def add_arguments(self, parser: Any) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        add = sub.add_parser("add", help="print the N-th working day after DATE")
+        add.add_argument("date")
+        add.add_argument("days", type=int)
+        explain = sub.add_parser("explain", help="like add, with the skipped days explained")
+        explain.add_argument("date")
+        explain.add_argument("days", type=int)
+        imp = sub.add_parser("import", help="import a year's holiday notice")
+        imp.add_argument("file", nargs="?", help="JSON in the layout of core/data/holidays.json")
+        imp.add_argument(
+            "--chinesecalendar", type=int, nargs="+", metavar="YEAR",
+            help="seed these years from the chinesecalendar package (2004-2026)",
+        )
+        sub.add_parser("years", help="list the years that are loaded")
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        try:
+            getattr(self, f"do_{action}")(**options)
+        except (calendar.CalendarNotLoaded, calendar.CalendarDataError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+
+    def do_add(self, *, date: str, days: int, **_: Any) -> None:
+        self.stdout.write(calendar.add_working_days(_date(date), days).due_on.isoformat())
+
+    def do_explain(self, *, date: str, days: int, **_: Any) -> None:
+        count = calendar.add_working_days(_date(date), days)
+        self.stdout.write(count.due_on.isoformat())
+        self.stdout.write(count.explain())
+
+    def do_import(self, *, file: str | None, chinesecalendar: list[int] | None, **_: Any) -> None:
+        if not file and not chinesecalendar:
+            raise CommandError("give a FILE or --chinesecalendar YEAR")
+        notices = calendar.parse_notice_file(Path(file)) if file else []
+        notices += [calendar.notice_from_chinesecalendar(y) for y in chinesecalendar or []]
+        for notice in notices:
+            calendar.import_notice(notice)
+            record_event(
+                "calendar.import", data={"year": notice.year, "source": notice.source,
+                                         "holidays": len(notice.holidays),
+                                         "workdays": len(notice.workdays)},
+            )
+            self.stdout.write(
+                f"{notice.year}: {len(notice.holidays)} holidays, "
+                f"{len(notice.workdays)} make-up working days ({notice.source})"
+            )
+
+    def do_years(self, **_: Any) -> None:
+        for year in calendar.loaded_years():
+            self.stdout.write(str(year))

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from gongkai.catalogue.models import Item
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_navigates_the_ten_sections_and_34_items(client):
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    for name in ["政策文件", "教育概况", "民办学校信息", "财务信息", "招生管理", "学生管理",
+                 "教师管理", "重要政策执行情况", "教育督导", "校园安全"]:
+        assert name in body
+    for item in Item.objects.current():
+        assert reverse("portal:item", args=[item.code]) in body
+    assert body.count('href="/catalogue/') == 34
+
+
+def test_an_item_page_shows_its_standard_and_an_empty_state(client):
+    response = client.get(reverse("portal:item", args=["05.04"]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "招生范围" in body and "信息形成或者变更之日起20个工作日内" in body
+    assert "暂无已公开的信息" in body
+
+
+def test_unknown_pages_answer_in_chinese(client):
+    response = client.get("/catalogue/99.99/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_pages_carry_security_headers_and_a_content_security_policy(client):
+    response = client.get(reverse("portal:home"))
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "object-src 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_large_type_mode_switches_without_javascript(client):
+    response = client.post(reverse("portal:display_mode"), {"large": "1", "next": "/"})
+    assert response.status_code == 302 and response.cookies["gk_large"].value == "1"
+    assert 'class="large-type"' in client.get("/").content.decode()
+
+
+def test_the_display_switch_never_redirects_off_site(client):
+    response = client.post(reverse("portal:display_mode"),
+                           {"large": "1", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_footer_shows_the_site_metadata_from_settings(client, settings):
+    settings.GONGKAI_SITE = {**settings.GONGKAI_SITE, "site_code": "3715000001",
+                             "icp": "鲁ICP备00000000号"}
+    body = client.get("/").content.decode()
+    assert "网站标识码：3715000001" in body and "鲁ICP备00000000号" in body
+
+
+def test_organisation_pages_show_contact_details(client, county, township):
+    county.phone = "0635-8888888"
+    county.save()
+    body = client.get(reverse("portal:organisation", args=[county.code])).content.decode()
+    assert "0635-8888888" in body and township.name in body
