@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "gongkai.accounts",
     "gongkai.organisations",
     "gongkai.catalogue",
+    "gongkai.records",
     "gongkai.screening",
     "gongkai.portal",
 ]
@@ -269,3 +270,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"jieba": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# --- Publishing ------------------------------------------------------------------------------
+# 索引号 pattern: {uscc} (or the organisation code when it has none), {code}, {year}, {month},
+# {item}, {serial:05d}. The serial counts per prefix and is never reused.
+GONGKAI_INDEX_PATTERN = os.environ.get("INDEX_PATTERN", "{uscc}/{year}-{serial:05d}")
+GONGKAI_MAX_ATTACHMENT_MB = int(os.environ.get("MAX_ATTACHMENT_MB", "20"))

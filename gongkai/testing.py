@@ -61,3 +61,28 @@ def make_user(
 
 
 __all__ = ["DEMO_PASSWORD", "Role", "make_organisation", "make_uscc", "make_user"]
+
+
+def make_record(
+    *, by: User, organisation: Organisation | None = None, item_code: str = "05.04", **fields: Any
+) -> Any:
+    """A draft record filed under the current edition's item ``item_code``."""
+    from datetime import date
+
+    from gongkai.catalogue.models import Item
+    from gongkai.records.services import create_record
+
+    item = Item.objects.current().get(code=item_code)
+    defaults: dict[str, Any] = {
+        "title": "关于2025年城区小学招生范围的公告",
+        "body": "<p>根据就近入学原则，现将2025年城区小学招生范围公告如下。</p>",
+        "formed_on": date(2025, 6, 3),
+        "written_on": date(2025, 6, 2),
+    }
+    defaults.update(fields)
+    org = organisation
+    if org is None:
+        from gongkai.accounts.permissions import organisations_for
+
+        org = organisations_for(by, Role.CLERK).first()
+    return create_record(by=by, item=item, organisation=org, **defaults)

@@ -13,3 +13,8 @@ urlpatterns = [
     path("display/", views.display_mode, name="display_mode"),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+urlpatterns += [
+    path("records/<int:pk>/", views.record_page, name="record"),
+    path("files/<int:pk>/<str:name>", views.attachment_download, name="attachment"),
+]

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from gongkai.catalogue.models import Edition, Item, Section
 from gongkai.organisations.models import Kind, Organisation
+from gongkai.records.models import Attachment, Record, Validity
+
+PAGE_SIZE = 20
 
 
 def _edition() -> Edition:
@@ -32,13 +45,101 @@ def section_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _listing(records: Any, request: HttpRequest) -> dict[str, Any]:
+    """Filters (organisation, year, validity) and pagination shared by listing pages."""
+    org_code = request.GET.get("org", "").strip()
+    year = request.GET.get("year", "").strip()
+    validity = request.GET.get("validity", "").strip()
+    if org_code:
+        org = Organisation.objects.filter(code=org_code).first()
+        records = records.filter(organisation__path__startswith=org.path) if org else records.none()
+    if year.isdigit():
+        records = records.filter(published_at__year=int(year))
+    if validity in Validity.values:
+        records = records.filter(validity=validity)
+    paginator = Paginator(
+        records.select_related("organisation").only(
+            "title",
+            "published_at",
+            "validity",
+            "status",
+            "organisation__name",
+            "organisation__short_name",
+            "document_number",
+            "index_number",
+        ),
+        PAGE_SIZE,
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "page": page,
+        "filters": {"org": org_code, "year": year, "validity": validity},
+        "query": query.urlencode(),
+        "validities": Validity.choices,
+    }
+
+
 def item_page(request: HttpRequest, code: str) -> HttpResponse:
     item = get_object_or_404(
         Item.objects.select_related("section", "organisation"),
         section__edition=_edition(),
         code=code,
     )
-    return render(request, "portal/item.html", {"item": item, "section": item.section})
+    records = Record.objects.public().under_item(item).order_by("-published_at", "-id")
+    counties = Organisation.objects.active().of_kind(Kind.CITY_BUREAU, Kind.COUNTY_BUREAU)
+    context = {
+        "item": item,
+        "section": item.section,
+        "organisations": counties,
+        **_listing(records, request),
+    }
+    return render(request, "portal/item.html", context)
+
+
+def record_page(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(
+        Record.objects.public().select_related(
+            "organisation", "item__section", "current_version", "replaced_by"
+        ),
+        pk=pk,
+    )
+    version = record.current_version
+    assert version is not None  # public() guarantees it
+    versions = list(
+        record.versions.order_by("-number").only("number", "published_at", "change_note")
+    )
+    return render(
+        request,
+        "portal/record.html",
+        {
+            "record": record,
+            "version": version,
+            "versions": versions,
+            "attachments": version.attachments(),
+            "item": record.item,
+            "section": record.item.section,
+        },
+    )
+
+
+def attachment_download(request: HttpRequest, pk: int, name: str) -> FileResponse:
+    """Only attachments of a public, not withdrawn version are served, and as downloads."""
+    attachment = get_object_or_404(Attachment.objects.select_related("record"), pk=pk)
+    record = attachment.record
+    version = record.current_version if record.is_public else None
+    if version is None or record.status == "withdrawn" or pk not in version.attachment_ids:
+        raise Http404("附件不存在或已撤回。")
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
@@ -49,10 +150,16 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_page(request: HttpRequest, code: str) -> HttpResponse:
     org = get_object_or_404(Organisation, code=code, is_active=True)
     children = org.children.filter(is_active=True)
+    records = Record.objects.public().filter(organisation=org).order_by("-published_at", "-id")
     return render(
         request,
         "portal/organisation.html",
-        {"org": org, "children": children, "ancestors": org.ancestors()},
+        {
+            "org": org,
+            "children": children,
+            "ancestors": org.ancestors(),
+            **_listing(records, request),
+        },
     )
 
 

@@ -12,8 +12,18 @@ def test_home_page_navigates_the_ten_sections_and_34_items(client):
     response = client.get(reverse("portal:home"))
     assert response.status_code == 200
     body = response.content.decode()
-    for name in ["政策文件", "教育概况", "民办学校信息", "财务信息", "招生管理", "学生管理",
-                 "教师管理", "重要政策执行情况", "教育督导", "校园安全"]:
+    for name in [
+        "政策文件",
+        "教育概况",
+        "民办学校信息",
+        "财务信息",
+        "招生管理",
+        "学生管理",
+        "教师管理",
+        "重要政策执行情况",
+        "教育督导",
+        "校园安全",
+    ]:
         assert name in body
     for item in Item.objects.current():
         assert reverse("portal:item", args=[item.code]) in body
@@ -49,14 +59,18 @@ def test_large_type_mode_switches_without_javascript(client):
 
 
 def test_the_display_switch_never_redirects_off_site(client):
-    response = client.post(reverse("portal:display_mode"),
-                           {"large": "1", "next": "https://evil.example/"})
+    response = client.post(
+        reverse("portal:display_mode"), {"large": "1", "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"
 
 
 def test_footer_shows_the_site_metadata_from_settings(client, settings):
-    settings.GONGKAI_SITE = {**settings.GONGKAI_SITE, "site_code": "3715000001",
-                             "icp": "鲁ICP备00000000号"}
+    settings.GONGKAI_SITE = {
+        **settings.GONGKAI_SITE,
+        "site_code": "3715000001",
+        "icp": "鲁ICP备00000000号",
+    }
     body = client.get("/").content.decode()
     assert "网站标识码：3715000001" in body and "鲁ICP备00000000号" in body
 

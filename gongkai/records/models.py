@@ -1,0 +1,333 @@
+"""Records (政府信息), their attachments and their published versions.
+
+A ``Record`` is the working copy that clerks edit and reviewers check; each publication freezes
+a ``RecordVersion``. The public page always shows the newest published version, so a revision
+under review never changes what the public sees until it is published itself.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from gongkai.catalogue.models import Due, FiveDisclosure, Item
+from gongkai.core.models import TimeStampedModel
+from gongkai.organisations.models import Organisation
+
+#: 聊教体发〔2025〕12号: issuing-body abbreviation, 〔year〕 in hexagonal brackets, serial, 号.
+DOCUMENT_NUMBER = re.compile(r"^[\u4e00-\u9fa5A-Za-z]{1,20}〔(19|20)\d{2}〕\d{1,5}号$")
+
+
+def validate_document_number(value: str) -> None:
+    if value and not DOCUMENT_NUMBER.match(value):
+        raise ValidationError(
+            "文号格式应如“聊教体发〔2025〕12号”：机关代字、六角括号〔〕内的年份、序号和“号”。"
+            "请勿使用方括号[]或圆括号()代替〔〕。"
+        )
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待公文审核"
+    DOCUMENT_REVIEWED = "document_reviewed", "待政务公开审核"
+    APPROVED = "approved", "审核通过待发布"
+    SCHEDULED = "scheduled", "定时发布"
+    PUBLISHED = "published", "已发布"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class Disclosure(models.TextChoices):
+    PROACTIVE = "proactive", "主动公开"
+    ON_REQUEST = "on_request", "依申请公开"
+    WITHHELD = "withheld", "不予公开"
+
+
+class WithheldGround(models.TextChoices):
+    """The legal grounds of 条例第十四、十五、十六条, as the annual report counts them."""
+
+    STATE_SECRET = "art14_secret", "第十四条：依法确定为国家秘密"
+    BANNED_BY_LAW = "art14_law", "第十四条：法律、行政法规禁止公开"
+    THREE_SECURITIES = "art14_security", "第十四条：危及国家安全、公共安全、经济安全、社会稳定"
+    THIRD_PARTY = "art15_third_party", "第十五条：涉及商业秘密、个人隐私等第三方合法权益"
+    INTERNAL_AFFAIRS = "art16_internal", "第十六条：内部事务信息"
+    PROCESS = "art16_process", "第十六条：过程性信息"
+    ENFORCEMENT = "art16_enforcement", "第十六条：行政执法案卷信息"
+
+
+class Validity(models.TextChoices):
+    VALID = "valid", "有效"
+    EXPIRED = "expired", "失效"
+    REPEALED = "repealed", "废止"
+
+
+THEMES = [
+    ("教育", "教育"),
+    ("综合政务", "综合政务"),
+    ("财政", "财政、金融、审计"),
+    ("人事", "人事、监察"),
+    ("安全", "公安、安全生产"),
+    ("卫生", "卫生、体育"),
+    ("其他", "其他"),
+]
+
+
+class RecordQuerySet(models.QuerySet["Record"]):
+    def public(self) -> RecordQuerySet:
+        """Records with a page on the portal: published once, proactive (withdrawn ones keep
+        their address and show a notice)."""
+        return self.filter(current_version__isnull=False, disclosure=Disclosure.PROACTIVE)
+
+    def published(self) -> RecordQuerySet:
+        return self.public().exclude(status=Status.WITHDRAWN)
+
+    def in_organisations(self, orgs: Any) -> RecordQuerySet:
+        return self.filter(organisation__in=orgs)
+
+    def awaiting_publication(self) -> RecordQuerySet:
+        """Formed but not yet out: the publication clock is running."""
+        return self.filter(
+            current_version__isnull=True,
+            disclosure=Disclosure.PROACTIVE,
+        ).exclude(status=Status.WITHDRAWN)
+
+    def overdue(self, today: date) -> RecordQuerySet:
+        return self.awaiting_publication().filter(due_on__lt=today)
+
+    def due_between(self, start: date, end: date) -> RecordQuerySet:
+        return self.awaiting_publication().filter(due_on__gte=start, due_on__lte=end)
+
+    def under_item(self, item: Item) -> RecordQuerySet:
+        """Records filed under this item in any catalogue edition (items share a key)."""
+        return self.filter(item__key=item.key)
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Random names: an uploaded file's own name never becomes a path on disk.
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Record(TimeStampedModel):
+    title = models.CharField("标题", max_length=300)
+    summary = models.TextField("内容概述", blank=True)
+    body = models.TextField("正文", blank=True)
+    item = models.ForeignKey(
+        Item, verbose_name="目录事项", on_delete=models.PROTECT, related_name="records"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="发布机构", on_delete=models.PROTECT, related_name="records"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="制作人",
+        on_delete=models.PROTECT,
+        related_name="authored_records",
+    )
+    document_number = models.CharField(
+        "文号", max_length=60, blank=True, validators=[validate_document_number]
+    )
+    written_on = models.DateField("成文日期", null=True, blank=True)
+    formed_on = models.DateField("信息形成或者变更日期", help_text="公开时限从这一天的次日起计算。")
+    due_on = models.DateField("公开截止日期", null=True, blank=True, db_index=True)
+    index_number = models.CharField("索引号", max_length=80, null=True, blank=True, unique=True)
+    theme = models.CharField("主题分类", max_length=20, choices=THEMES, default="教育")
+    five_disclosure = models.CharField("五公开类别", max_length=16, choices=FiveDisclosure.choices)
+    disclosure = models.CharField(
+        "公开属性", max_length=16, choices=Disclosure.choices, default=Disclosure.PROACTIVE
+    )
+    withheld_ground = models.CharField(
+        "不予公开依据", max_length=32, blank=True, choices=WithheldGround.choices
+    )
+    reassess_on = models.DateField(
+        "复审日期",
+        null=True,
+        blank=True,
+        help_text="条例第十八条：不予公开的信息定期评估，可以公开的应当公开。",
+    )
+    validity = models.CharField(
+        "有效性", max_length=12, choices=Validity.choices, default=Validity.VALID
+    )
+    validity_changed_on = models.DateField("失效/废止日期", null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name="替代文件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaces",
+    )
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    document_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="公文审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    disclosure_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="政务公开审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    scheduled_at = models.DateTimeField("定时发布时间", null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField("发布日期", null=True, blank=True, db_index=True)
+    first_published_at = models.DateTimeField("首次发布时间", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdrawn_reason = models.TextField("撤回原因", blank=True)
+    current_version = models.ForeignKey(
+        "RecordVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revision = models.PositiveIntegerField(
+        "修改计数", default=1, help_text="每次保存加一；两人同时保存时后者被拒绝，内容不丢失。"
+    )
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "政府信息"
+        verbose_name_plural = "政府信息"
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["item", "-published_at"]),
+            models.Index(fields=["organisation", "-published_at"]),
+            models.Index(fields=["status", "due_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(disclosure="withheld") | ~models.Q(withheld_ground=""),
+                name="record_withheld_needs_ground",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.current_version_id is not None and self.disclosure == Disclosure.PROACTIVE
+
+    @property
+    def is_revision(self) -> bool:
+        return self.current_version_id is not None and self.status != Status.PUBLISHED
+
+    def compute_due(self) -> Due | None:
+        if not self.formed_on or not self.item_id:
+            return None
+        return self.item.due(self.formed_on)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.disclosure == Disclosure.WITHHELD:
+            if not self.withheld_ground:
+                errors["withheld_ground"] = "不予公开须注明法定依据（条例第十四、十五或十六条）。"
+            if not self.reassess_on:
+                errors["reassess_on"] = "不予公开须确定复审日期（条例第十八条）。"
+        if self.written_on and self.formed_on and self.written_on > self.formed_on:
+            errors["written_on"] = "成文日期不能晚于信息形成日期。"
+        if self.formed_on and self.formed_on > timezone.localdate():
+            errors["formed_on"] = "信息形成日期不能是将来的日期。"
+        if errors:
+            raise ValidationError(errors)
+
+
+class RecordVersion(models.Model):
+    """An immutable snapshot of a record as it was published."""
+
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField("版本")
+    title = models.CharField("标题", max_length=300)
+    summary = models.TextField("内容概述", blank=True)
+    body = models.TextField("正文", blank=True)
+    metadata = models.JSONField("元数据", default=dict)
+    attachment_ids = models.JSONField("附件", default=list)
+    change_note = models.CharField("修订说明", max_length=300, blank=True)
+    published_at = models.DateTimeField("发布时间", default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "发布版本"
+        verbose_name_plural = "发布版本"
+        ordering = ["record", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "number"], name="version_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} v{self.number}"
+
+    def attachments(self) -> models.QuerySet[Attachment]:
+        return Attachment.objects.filter(pk__in=self.attachment_ids).order_by("order", "pk")
+
+
+class Attachment(models.Model):
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField("文件", upload_to=attachment_path, max_length=200)
+    original_name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=100)
+    size = models.PositiveBigIntegerField("大小")
+    sha256 = models.CharField(max_length=64)
+    text = models.TextField("提取的文字", blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_current = models.BooleanField(
+        "随信息发布",
+        default=True,
+        help_text="被清理版替换或移除的附件保留存档（不公开），供审计查阅。",
+    )
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class IndexSequence(models.Model):
+    """The last serial used for an index-number prefix; numbers are never reused."""
+
+    prefix = models.CharField(max_length=80, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "索引号序列"
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.last}"
+
+
+def snapshot_metadata(record: Record) -> dict[str, Any]:
+    return {
+        "index_number": record.index_number,
+        "document_number": record.document_number,
+        "organisation": record.organisation.name,
+        "written_on": record.written_on.isoformat() if record.written_on else None,
+        "formed_on": record.formed_on.isoformat(),
+        "theme": record.theme,
+        "five_disclosure": record.five_disclosure,
+        "item": record.item.code,
+    }

@@ -1,0 +1,604 @@
+"""Writing records: every change goes through here, in a transaction, with an audit row.
+
+The publishing process of 标准 四(二): the unit that writes a record marks its disclosure
+attribute at source; a document reviewer (公文审核) and then a disclosure reviewer (政务公开审核)
+check it; only proactive records are published; publication freezes a version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import IO, Any
+
+import nh3
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+
+from gongkai.core.audit import record_event
+from gongkai.core.calendar import CalendarNotLoaded
+from gongkai.core.workflow import Transition, TransitionNotAllowed, Workflow
+from gongkai.records import permissions as can
+from gongkai.records.models import (
+    Attachment,
+    Disclosure,
+    IndexSequence,
+    Record,
+    RecordVersion,
+    Status,
+    Validity,
+    snapshot_metadata,
+)
+from gongkai.records.uploads import inspect_upload
+
+S = Status
+
+# --- Body sanitising ------------------------------------------------------------------------
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "a",
+    "span",
+    "sup",
+    "sub",
+    "hr",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+}
+
+
+def sanitise_body(html: str) -> str:
+    """Keep the structure a government notice needs; drop scripts, styles and event handlers."""
+    return nh3.clean(
+        html or "",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    ).strip()
+
+
+# --- Checks that guard transitions ----------------------------------------------------------
+
+
+def _check_complete(user: Any, record: Record) -> None:
+    record.full_clean(exclude=["current_version", "replaced_by"])
+    if not record.title.strip():
+        raise ValidationError("请填写标题。")
+    if not record.body.strip() and not record.attachments.filter(is_current=True).exists():
+        raise ValidationError("正文和附件不能都为空。")
+
+
+def _check_publishable(user: Any, record: Record) -> None:
+    if record.disclosure != Disclosure.PROACTIVE:
+        raise TransitionNotAllowed(
+            f"该信息的公开属性是“{record.get_disclosure_display()}”，不能在专栏发布。"
+            "如需公开，请退回修改公开属性并重新审核。"
+        )
+    _check_complete(user, record)
+
+
+def _is_system(user: Any, record: Record) -> bool:
+    return user is None
+
+
+TRANSITIONS = [
+    Transition(
+        "submit",
+        (S.DRAFT,),
+        S.SUBMITTED,
+        "提交审核",
+        allowed=can.can_edit,
+        guard=_check_complete,
+        timestamp="submitted_at",
+    ),
+    Transition(
+        "approve_document",
+        (S.SUBMITTED,),
+        S.DOCUMENT_REVIEWED,
+        "公文审核通过",
+        allowed=can.can_document_review,
+        denied_message="公文审核须由本单位公文审核人员进行，且不能审核自己制作的信息。",
+    ),
+    Transition(
+        "return_document",
+        (S.SUBMITTED,),
+        S.DRAFT,
+        "公文审核退回修改",
+        allowed=can.can_document_review,
+        needs_note=True,
+        denied_message="公文审核须由本单位公文审核人员进行，且不能审核自己制作的信息。",
+    ),
+    Transition(
+        "approve_disclosure",
+        (S.DOCUMENT_REVIEWED,),
+        S.APPROVED,
+        "政务公开审核通过",
+        allowed=can.can_disclosure_review,
+        denied_message="政务公开审核须由另一位审核人员进行：不能是制作人，也不能是公文审核人。",
+    ),
+    Transition(
+        "return_disclosure",
+        (S.DOCUMENT_REVIEWED,),
+        S.DRAFT,
+        "政务公开审核退回修改",
+        allowed=can.can_disclosure_review,
+        needs_note=True,
+        denied_message="政务公开审核须由另一位审核人员进行：不能是制作人，也不能是公文审核人。",
+    ),
+    Transition(
+        "publish",
+        (S.APPROVED,),
+        S.PUBLISHED,
+        "发布",
+        allowed=can.can_publish,
+        guard=_check_publishable,
+        timestamp="published_at",
+    ),
+    Transition(
+        "schedule",
+        (S.APPROVED,),
+        S.SCHEDULED,
+        "定时发布",
+        allowed=can.can_publish,
+        guard=_check_publishable,
+    ),
+    Transition("unschedule", (S.SCHEDULED,), S.APPROVED, "取消定时", allowed=can.can_publish),
+    Transition(
+        "publish_scheduled",
+        (S.SCHEDULED,),
+        S.PUBLISHED,
+        "定时发布到点",
+        allowed=_is_system,
+        guard=_check_publishable,
+        timestamp="published_at",
+    ),
+    Transition("revise", (S.PUBLISHED,), S.DRAFT, "修订（生成新版本）", allowed=can.can_edit),
+    Transition(
+        "withdraw",
+        (S.DRAFT, S.SUBMITTED, S.DOCUMENT_REVIEWED, S.APPROVED, S.SCHEDULED, S.PUBLISHED),
+        S.WITHDRAWN,
+        "撤回",
+        allowed=can.can_withdraw,
+        needs_note=True,
+        timestamp="withdrawn_at",
+    ),
+]
+
+workflow: Workflow[Record] = Workflow("record", TRANSITIONS)
+
+#: Actions whose form on the review page asks for a note.
+NOTE_ACTIONS = {t.action for t in TRANSITIONS if t.needs_note}
+
+
+# --- Creating and editing -------------------------------------------------------------------
+
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "body",
+    "item",
+    "organisation",
+    "document_number",
+    "written_on",
+    "formed_on",
+    "theme",
+    "five_disclosure",
+    "disclosure",
+    "withheld_ground",
+    "reassess_on",
+)
+
+
+class EditConflict(Exception):
+    """Someone else saved the record since this form was loaded."""
+
+    def __init__(self, current: Record) -> None:
+        self.current = current
+        super().__init__(
+            f"保存失败：{current.updated_at:%H:%M} 该信息已被他人修改。您填写的内容仍在表单中，"
+            "请核对最新内容后再保存。"
+        )
+
+
+def _refresh_due(record: Record) -> None:
+    try:
+        due = record.compute_due()
+    except CalendarNotLoaded:
+        due = None
+    record.due_on = due.due_on if due else None
+
+
+def create_record(*, by: Any, **fields: Any) -> Record:
+    record = Record(author=by, **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
+    record.body = sanitise_body(record.body)
+    if not record.five_disclosure and record.item_id:
+        record.five_disclosure = record.item.five_disclosure
+    if not can.can_edit(by, record):
+        raise ValidationError("您不能以该机构的名义制作信息。")
+    record.full_clean(exclude=["current_version", "replaced_by", "author"])
+    _refresh_due(record)
+    with transaction.atomic():
+        record.save()
+        record_event(
+            "record.create",
+            actor=by,
+            target=record,
+            to_status=record.status,
+            data={"disclosure": record.disclosure, "item": record.item.code},
+        )
+    return record
+
+
+def update_record(record: Record, *, by: Any, revision: int, **fields: Any) -> Record:
+    """Save edits to a draft. ``revision`` is the one the form was loaded with: if someone
+    saved in between, ``EditConflict`` is raised and nothing is written."""
+    with transaction.atomic():
+        locked = Record.objects.select_for_update().get(pk=record.pk)
+        if locked.revision != revision:
+            raise EditConflict(locked)
+        if locked.status != S.DRAFT:
+            raise TransitionNotAllowed(
+                f"当前状态为“{locked.get_status_display()}”，不能修改。请先退回修改。"
+            )
+        if not can.can_edit(by, locked):
+            raise ValidationError("您不能修改该信息。")
+        before = {name: getattr(locked, name) for name in EDITABLE_FIELDS}
+        for name, value in fields.items():
+            if name in EDITABLE_FIELDS:
+                setattr(locked, name, value)
+        locked.body = sanitise_body(locked.body)
+        if not can.can_edit(by, locked):  # moved to an organisation they do not write for
+            raise ValidationError("您不能以该机构的名义制作信息。")
+        locked.full_clean(exclude=["current_version", "replaced_by"])
+        changed = [n for n in EDITABLE_FIELDS if getattr(locked, n) != before[n]]
+        disclosure_before = before["disclosure"]
+        locked.revision += 1
+        _refresh_due(locked)
+        locked.save()
+        record_event("record.edit", actor=by, target=locked, data={"fields": changed})
+        if locked.disclosure != disclosure_before:
+            record_event(
+                "record.disclosure_change",
+                actor=by,
+                target=locked,
+                from_status=str(disclosure_before),
+                to_status=locked.disclosure,
+            )
+    return locked
+
+
+def change_disclosure(
+    record: Record,
+    *,
+    by: Any,
+    disclosure: str,
+    withheld_ground: str = "",
+    reassess_on: Any = None,
+    note: str = "",
+) -> Record:
+    """A reviewer corrects the disclosure attribute during review; the change is recorded."""
+    with transaction.atomic():
+        locked = Record.objects.select_for_update().get(pk=record.pk)
+        reviewing = (locked.status == S.SUBMITTED and can.can_document_review(by, locked)) or (
+            locked.status == S.DOCUMENT_REVIEWED and can.can_disclosure_review(by, locked)
+        )
+        if not reviewing:
+            raise ValidationError("只有正在审核该信息的审核人员可以修改公开属性。")
+        previous = locked.disclosure
+        locked.disclosure = disclosure
+        locked.withheld_ground = withheld_ground if disclosure == Disclosure.WITHHELD else ""
+        locked.reassess_on = reassess_on if disclosure == Disclosure.WITHHELD else None
+        locked.full_clean(exclude=["current_version", "replaced_by"])
+        locked.revision += 1
+        locked.save()
+        record_event(
+            "record.disclosure_change",
+            actor=by,
+            target=locked,
+            from_status=previous,
+            to_status=disclosure,
+            note=note,
+            data={"ground": locked.withheld_ground},
+        )
+    return locked
+
+
+def add_attachment(record: Record, fileobj: IO[bytes], name: str, *, by: Any) -> Attachment:
+    if record.status != S.DRAFT:
+        raise ValidationError("只有草稿可以添加附件。")
+    if not can.can_edit(by, record):
+        raise ValidationError("您不能修改该信息。")
+    info = inspect_upload(fileobj, name)
+    order = record.attachments.count() + 1
+    try:
+        with transaction.atomic():
+            attachment = Attachment(
+                record=record,
+                original_name=info.name,
+                content_type=info.content_type,
+                size=info.size,
+                sha256=info.sha256,
+                uploaded_by=by,
+                order=order,
+            )
+            attachment.file.save(info.name, File(fileobj), save=False)
+            attachment.save()
+            record_event(
+                "record.attach",
+                actor=by,
+                target=record,
+                data={"attachment": attachment.pk, "name": info.name, "sha256": info.sha256},
+            )
+    except OSError as exc:
+        # Disk full or unwritable storage: nothing half-saved, a clear message.
+        if "attachment" in locals() and attachment.file.name:
+            attachment.file.storage.delete(attachment.file.name)
+        raise ValidationError("附件保存失败：服务器存储空间不足或不可写，请联系管理员。") from exc
+    return attachment
+
+
+def remove_attachment(attachment: Attachment, *, by: Any) -> Attachment:
+    """Take an attachment off the record; the file is kept (not public) for the audit."""
+    record = attachment.record
+    if record.status != S.DRAFT or not can.can_edit(by, record):
+        raise ValidationError("只有草稿可以移除附件。")
+    with transaction.atomic():
+        attachment.is_current = False
+        attachment.save(update_fields=["is_current"])
+        record_event(
+            "record.detach",
+            actor=by,
+            target=record,
+            data={"attachment": attachment.pk, "name": attachment.original_name},
+        )
+    return attachment
+
+
+# --- Workflow verbs -------------------------------------------------------------------------
+
+
+def submit(record: Record, *, by: Any, note: str = "") -> Record:
+    return workflow.apply(record, "submit", by=by, note=note)
+
+
+def approve_document(record: Record, *, by: Any, note: str = "") -> Record:
+    return workflow.apply(
+        record, "approve_document", by=by, note=note, changes={"document_reviewer": by}
+    )
+
+
+def return_for_changes(record: Record, *, by: Any, note: str) -> Record:
+    action = "return_document" if record.status == S.SUBMITTED else "return_disclosure"
+    return workflow.apply(
+        record,
+        action,
+        by=by,
+        note=note,
+        changes={"document_reviewer": None, "disclosure_reviewer": None},
+    )
+
+
+def approve_disclosure(record: Record, *, by: Any, note: str = "") -> Record:
+    return workflow.apply(
+        record, "approve_disclosure", by=by, note=note, changes={"disclosure_reviewer": by}
+    )
+
+
+def publish(record: Record, *, by: Any, note: str = "", change_note: str = "") -> Record:
+    with transaction.atomic():
+        published = workflow.apply(record, "publish", by=by, note=note)
+        return _freeze_version(published, by=by, change_note=change_note or note)
+
+
+def schedule(record: Record, *, by: Any, at: datetime, note: str = "") -> Record:
+    if at <= timezone.now():
+        raise ValidationError("定时发布时间须晚于现在。")
+    return workflow.apply(
+        record,
+        "schedule",
+        by=by,
+        note=note,
+        changes={"scheduled_at": at},
+        data={"scheduled_at": at.isoformat()},
+    )
+
+
+def unschedule(record: Record, *, by: Any, note: str = "") -> Record:
+    return workflow.apply(record, "unschedule", by=by, note=note, changes={"scheduled_at": None})
+
+
+def publish_due(now: datetime | None = None) -> list[int]:
+    """Publish every scheduled record whose time has come (run each minute by the job runner).
+
+    Each record is published in its own transaction with the row locked; a second worker, or
+    a run after a crash, finds it already published and skips it: exactly once.
+    """
+    now = now or timezone.now()
+    done: list[int] = []
+    for pk in Record.objects.filter(status=S.SCHEDULED, scheduled_at__lte=now).values_list(
+        "pk", flat=True
+    ):
+        try:
+            with transaction.atomic():
+                record = Record.objects.get(pk=pk)
+                published = workflow.apply(
+                    record, "publish_scheduled", by=None, at=record.scheduled_at
+                )
+                _freeze_version(published, by=None, change_note="")
+            done.append(pk)
+        except (TransitionNotAllowed, Record.DoesNotExist):
+            continue  # another worker got there first
+        except ValidationError as exc:
+            record_event(
+                "record.schedule_failed",
+                target=Record(pk=pk, title=str(pk)),
+                note="; ".join(exc.messages),
+            )
+    return done
+
+
+def revise(record: Record, *, by: Any, note: str = "") -> Record:
+    """Start a new version of a published record. The public keeps seeing the published
+    version until the revision has been reviewed and published."""
+    return workflow.apply(
+        record,
+        "revise",
+        by=by,
+        note=note,
+        changes={"document_reviewer": None, "disclosure_reviewer": None, "scheduled_at": None},
+    )
+
+
+def withdraw(record: Record, *, by: Any, reason: str) -> Record:
+    """Withdraw: the page stays at its address with a public notice and the reason."""
+    return workflow.apply(
+        record, "withdraw", by=by, note=reason, changes={"withdrawn_reason": (reason or "").strip()}
+    )
+
+
+def change_validity(
+    record: Record,
+    *,
+    by: Any,
+    validity: str,
+    on: Any = None,
+    replaced_by: Record | None = None,
+    note: str = "",
+) -> Record:
+    """Mark a published document 失效 or 废止 (or valid again): the page is marked, not removed."""
+    if validity not in Validity.values:
+        raise ValidationError("有效性只能是有效、失效或废止。")
+    if not can.can_withdraw(by, record):
+        raise ValidationError("您不能修改该信息的有效性。")
+    if validity != Validity.VALID and on is None:
+        raise ValidationError("请填写失效或废止的日期。")
+    if replaced_by is not None and replaced_by.pk == record.pk:
+        raise ValidationError("替代文件不能是本文件。")
+    with transaction.atomic():
+        locked = Record.objects.select_for_update().get(pk=record.pk)
+        previous = locked.validity
+        locked.validity = validity
+        locked.validity_changed_on = on if validity != Validity.VALID else None
+        locked.replaced_by = replaced_by if validity != Validity.VALID else None
+        locked.save(update_fields=["validity", "validity_changed_on", "replaced_by", "updated_at"])
+        record_event(
+            "record.validity",
+            actor=by,
+            target=locked,
+            from_status=previous,
+            to_status=validity,
+            note=note,
+            data={
+                "on": on.isoformat() if on else None,
+                "replaced_by": replaced_by.pk if replaced_by else None,
+            },
+        )
+    return locked
+
+
+# --- Publication ----------------------------------------------------------------------------
+
+
+def _freeze_version(record: Record, *, by: Any, change_note: str) -> Record:
+    if not record.index_number:
+        record.index_number = next_index_number(record)
+    if record.first_published_at is None:
+        record.first_published_at = record.published_at
+    number = record.versions.count() + 1
+    version = RecordVersion.objects.create(
+        record=record,
+        number=number,
+        title=record.title,
+        summary=record.summary,
+        body=record.body,
+        metadata=snapshot_metadata(record),
+        attachment_ids=list(
+            record.attachments.filter(is_current=True).values_list("pk", flat=True)
+        ),
+        change_note=change_note[:300] if number > 1 else "首次发布",
+        published_at=record.published_at or timezone.now(),
+        published_by=by if getattr(by, "pk", None) else None,
+    )
+    record.current_version = version
+    record.scheduled_at = None
+    record.save(
+        update_fields=[
+            "index_number",
+            "first_published_at",
+            "current_version",
+            "scheduled_at",
+            "updated_at",
+        ]
+    )
+    record_event(
+        "record.version",
+        actor=by,
+        target=record,
+        data={"version": number, "index": record.index_number},
+    )
+    return record
+
+
+def next_index_number(record: Record) -> str:
+    """索引号 from the configurable pattern; the serial per prefix is never reused."""
+    pattern = getattr(settings, "GONGKAI_INDEX_PATTERN", "{uscc}/{year}-{serial:05d}")
+    published = record.published_at or timezone.now()
+    values = {
+        "uscc": record.organisation.uscc or record.organisation.code,
+        "code": record.organisation.code,
+        "year": timezone.localtime(published).year,
+        "month": f"{timezone.localtime(published).month:02d}",
+        "item": record.item.code,
+    }
+    prefix = pattern.split("{serial", 1)[0].format(**values)
+    sequence, _ = IndexSequence.objects.select_for_update().get_or_create(prefix=prefix)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return pattern.format(serial=sequence.last, **values)
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    title: list[str]
+    body: list[str]
+
+
+def diff_versions(old: RecordVersion, new: RecordVersion) -> VersionDiff:
+    import difflib
+    import re
+
+    def lines(html: str) -> list[str]:
+        text = re.sub(r"<br\s*/?>|</p>|</li>|</tr>|</h\d>", "\n", html)
+        return [line.strip() for line in re.sub(r"<[^>]+>", "", text).splitlines() if line.strip()]
+
+    return VersionDiff(
+        title=list(difflib.unified_diff([old.title], [new.title], lineterm="", n=0))[2:],
+        body=list(difflib.unified_diff(lines(old.body), lines(new.body), lineterm="", n=1))[2:],
+    )

@@ -1,0 +1,142 @@
+"""Checking uploaded attachments by their content, not their name.
+
+Refused: types outside the list, a name whose extension contradicts the content, files over
+the size cap, executables, the EICAR test signature, Office files with macros, encrypted or
+zip-bomb Office files, PDFs that carry JavaScript or launch actions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import IO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ALLOWED = {
+    ".pdf": "application/pdf",
+    ".docx": DOCX,
+    ".xlsx": XLSX,
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
+EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!"
+#: Unpacked size and ratio limits for Office files (zip containers).
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 100
+
+
+@dataclass(frozen=True)
+class UploadInfo:
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "GONGKAI_MAX_ATTACHMENT_MB", 20)) * 1024 * 1024
+
+
+def inspect_upload(fileobj: IO[bytes], name: str) -> UploadInfo:
+    """Return what the file really is, or raise ValidationError with a reason in Chinese."""
+    name = PurePosixPath(name.replace("\\", "/")).name.strip() or "附件"
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix not in ALLOWED:
+        raise ValidationError(
+            f"不支持“{suffix or '无扩展名'}”文件。可上传 PDF、Word（.docx）、Excel（.xlsx）"
+            "和图片（PNG、JPG、GIF、WebP）。"
+        )
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    fileobj.seek(0)
+    tail = b""
+    while chunk := fileobj.read(1024 * 1024):
+        if not head:
+            head = chunk[:8192]
+        size += len(chunk)
+        if size > max_bytes():
+            raise ValidationError(
+                f"文件“{name}”超过 {max_bytes() // (1024 * 1024)} MB 的上限，请压缩或拆分后再上传。"
+            )
+        window = tail + chunk
+        if EICAR in window:
+            raise ValidationError(f"文件“{name}”含有病毒特征，已拒绝。")
+        _refuse_active_pdf(window, suffix, name)
+        tail = chunk[-256:]
+        digest.update(chunk)
+    fileobj.seek(0)
+    if size == 0:
+        raise ValidationError(f"文件“{name}”是空文件。")
+    if head.startswith((b"MZ", b"\x7fELF", b"#!")):
+        raise ValidationError(f"文件“{name}”是可执行程序，不能作为附件。")
+    detected = _detect(head, fileobj)
+    expected = ALLOWED[suffix]
+    if detected != expected:
+        raise ValidationError(
+            f"文件“{name}”的内容与扩展名不符（扩展名是 {suffix}，内容不是该类型），请检查后重新上传。"
+        )
+    if detected in {DOCX, XLSX}:
+        _check_office(fileobj, name)
+    return UploadInfo(name=name[:200], content_type=detected, size=size, sha256=digest.hexdigest())
+
+
+def _refuse_active_pdf(window: bytes, suffix: str, name: str) -> None:
+    if suffix == ".pdf" and any(
+        marker in window for marker in (b"/JavaScript", b"/JS ", b"/JS(", b"/Launch")
+    ):
+        raise ValidationError(
+            f"PDF 文件“{name}”含有脚本或启动程序的动作，已拒绝。请另存为普通 PDF。"
+        )
+
+
+def _detect(head: bytes, fileobj: IO[bytes]) -> str | None:
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(fileobj) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return None
+        finally:
+            fileobj.seek(0)
+        if "word/document.xml" in names:
+            return DOCX
+        if "xl/workbook.xml" in names:
+            return XLSX
+    return None
+
+
+def _check_office(fileobj: IO[bytes], name: str) -> None:
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            infos = archive.infolist()
+    finally:
+        fileobj.seek(0)
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if any(i.flag_bits & 0x1 for i in infos):
+        raise ValidationError(f"文件“{name}”已加密，请取消密码保护后再上传。")
+    if any(i.filename.lower().endswith("vbaproject.bin") for i in infos):
+        raise ValidationError(f"文件“{name}”含有宏，已拒绝。请另存为不含宏的 .docx/.xlsx。")
+    # Ordinary spreadsheets compress 10-50x; only a large *and* extreme expansion is a bomb.
+    if total > MAX_UNPACKED_BYTES or (total > 20 * 1024 * 1024 and total / packed > MAX_RATIO):
+        raise ValidationError(f"文件“{name}”解压后异常巨大（疑似压缩炸弹），已拒绝。")
