@@ -2,7 +2,9 @@
 (序号, 一级事项, 二级事项, 公开内容（要素）, …) that published catalogues use.
 
 Parsing never touches the database: it returns ``CatalogueData`` or raises ``CatalogueInvalid``
-listing every bad row, so an import is all or nothing.
+listing every bad row, so an import is all or nothing. ``tables`` reads and writes the
+spreadsheets; ``from_edition`` and ``compare`` turn a stored edition into the same data so an
+import can say what it would change before anything is written.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gongkai.catalogue.models import FiveDisclosure, Recurrence, TimeLimitKind
+from gongkai.catalogue.models import FiveDisclosure, Item, Recurrence, Section, TimeLimitKind
+
+if TYPE_CHECKING:
+    from gongkai.catalogue.models import Edition
 
 
 @dataclass(frozen=True)
@@ -23,8 +28,10 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"第 {self.row} 行：{self.message}" if isinstance(self.row, int) else (
-            f"{self.row}：{self.message}"
+        return (
+            f"第 {self.row} 行：{self.message}"
+            if isinstance(self.row, int)
+            else (f"{self.row}：{self.message}")
         )
 
 
@@ -82,8 +89,19 @@ class CatalogueData:
 MANNERS = ("主动", "依申请")
 LEVELS = ("县级", "乡级")
 
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 def chinese_number(text: str) -> int | None:
@@ -106,12 +124,13 @@ def chinese_number(text: str) -> int | None:
     return total + current
 
 
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _LIMIT = re.compile(r"([0-9]+|[零一二两三四五六七八九十百]+)\s*个?\s*(工作日|日|天|自然日)")
 
 
 def parse_time_limit(text: str) -> TimeLimit:
     """'信息形成或者变更之日起20个工作日内' → working days, 20, from 信息形成或者变更之日."""
-    clean = re.sub(r"\s+", "", text or "")
+    clean = re.sub(r"\s+", "", text or "").translate(_FULL_WIDTH_DIGITS)
     if not clean:
         raise ValueError("公开时限为空")
     match = _LIMIT.search(clean)
@@ -124,7 +143,8 @@ def parse_time_limit(text: str) -> TimeLimit:
         days = chinese_number(match.group(1))
         if days and days > 0:
             kind = (
-                TimeLimitKind.WORKING_DAYS if match.group(2) == "工作日"
+                TimeLimitKind.WORKING_DAYS
+                if match.group(2) == "工作日"
                 else TimeLimitKind.CALENDAR_DAYS
             )
             return TimeLimit(kind=kind, days=days, start=start, text=text.strip())
@@ -139,6 +159,9 @@ def load(path: Path) -> CatalogueData:
         from gongkai.catalogue.tables import load_table
 
         return load_table(path)
+    if suffix in {".xls", ".et", ".wps"}:
+        # openpyxl reads only OOXML; WPS and old Excel files must be re-saved first.
+        raise CatalogueInvalid([RowError(path.name, "请在 Excel 或 WPS 中另存为 .xlsx 后再导入")])
     raise CatalogueInvalid([RowError(str(path), "只支持 .json、.xlsx 和 .csv 文件")])
 
 
@@ -166,8 +189,10 @@ def from_sections(sections: list[Any], *, title: str = "") -> CatalogueData:
         if not isinstance(raw_section, dict) or not raw_section.get("name"):
             errors.append(RowError(where, "缺少名称"))
             continue
-        section = SectionData(code=str(raw_section.get("code") or f"{s_index:02d}"),
-                              name=str(raw_section["name"]).strip())
+        section = SectionData(
+            code=str(raw_section.get("code") or f"{s_index:02d}"),
+            name=str(raw_section["name"]).strip(),
+        )
         for i_index, raw_item in enumerate(raw_section.get("items") or [], start=1):
             item_where = f"{section.name} 第 {i_index} 个二级事项"
             try:
@@ -206,11 +231,15 @@ def _item_from_dict(raw: dict[str, Any], section: SectionData, index: int, where
         if kind not in TimeLimitKind.values:
             raise ValueError(f"时限类型“{kind}”无效")
         days = limit_raw.get("days")
-        limit = TimeLimit(kind=kind, days=int(days) if days else None,
-                          start=str(limit_raw.get("from") or "信息形成或者变更之日"),
-                          text=str(limit_raw.get("text") or ""))
+        limit = TimeLimit(
+            kind=kind,
+            days=int(days) if days else None,
+            start=str(limit_raw.get("from") or "信息形成或者变更之日"),
+            text=str(limit_raw.get("text") or ""),
+        )
         if not limit.text:
-            limit.text = f"{limit.start}起{limit.days}个{'工作日' if kind == 'working_days' else '日'}内"
+            unit = "个工作日" if kind == TimeLimitKind.WORKING_DAYS else "日"
+            limit.text = f"{limit.start}起{limit.days}{unit}内"
     else:
         limit = parse_time_limit(str(limit_raw or ""))
     five = raw.get("five_disclosures") or raw.get("five_disclosure") or ""
@@ -230,7 +259,8 @@ def _item_from_dict(raw: dict[str, Any], section: SectionData, index: int, where
         manner=_strings(raw.get("manner"), "公开方式"),
         level=_strings(raw.get("level"), "公开层级"),
         five_disclosure=(
-            FiveDisclosure.from_label(str(five)).value if five
+            FiveDisclosure.from_label(str(five)).value
+            if five
             else known.get("five_disclosure") or infer_five_disclosure(name)
         ),
         recurrence=recurrence,
@@ -278,29 +308,69 @@ def infer_five_disclosure(name: str) -> str:
     return FiveDisclosure.MANAGEMENT.value
 
 
+def _too_long(model: type[Section] | type[Item], code: str, name: str) -> list[str]:
+    # The columns' limits, checked here so PostgreSQL never rejects a row mid-publish.
+    problems = []
+    for field_name, value in (("code", code), ("name", name)):
+        model_field = model._meta.get_field(field_name)
+        limit = getattr(model_field, "max_length", None)
+        if limit and len(value) > limit:
+            label = model_field.verbose_name  # type: ignore[union-attr]
+            problems.append(f"{label}“{value[:20]}…”超过 {limit} 个字")
+    return problems
+
+
 def validate(data: CatalogueData) -> list[RowError]:
     """Checks shared by every input format."""
     errors: list[RowError] = []
     seen_codes: set[str] = set()
+    seen_sections: set[str] = set()
     for section in data.sections:
+        # Section codes are unique per edition in the database; catch it here so the
+        # publish transaction never fails half-way on an IntegrityError.
+        if section.code in seen_sections:
+            errors.append(
+                RowError(
+                    section.items[0].row if section.items else f"一级事项“{section.name}”",
+                    f"一级事项编号“{section.code}”重复",
+                )
+            )
+        seen_sections.add(section.code)
+        first_row = section.items[0].row if section.items else f"一级事项“{section.name}”"
+        errors.extend(
+            RowError(first_row, m) for m in _too_long(Section, section.code, section.name)
+        )
+        seen_names: set[str] = set()
         for item in section.items:
             where = item.row or f"{section.name}/{item.name}"
+            errors.extend(RowError(where, m) for m in _too_long(Item, item.code, item.name))
             if item.code in seen_codes:
                 errors.append(RowError(where, f"编号“{item.code}”重复"))
             seen_codes.add(item.code)
+            # Two items with one name under one section would split records between them.
+            if item.name and item.name in seen_names:
+                errors.append(RowError(where, f"“{section.name}”下的二级事项“{item.name}”重复"))
+            seen_names.add(item.name)
             missing = [
-                label for label, value in (
-                    ("公开内容（要素）", item.elements), ("公开依据", item.basis),
-                    ("公开主体", item.subject), ("公开渠道和载体", item.channels),
-                    ("公开对象", item.audience), ("公开方式", item.manner),
+                label
+                for label, value in (
+                    ("公开内容（要素）", item.elements),
+                    ("公开依据", item.basis),
+                    ("公开主体", item.subject),
+                    ("公开渠道和载体", item.channels),
+                    ("公开对象", item.audience),
+                    ("公开方式", item.manner),
                     ("公开层级", item.level),
-                ) if not value
+                )
+                if not value
             ]
             if missing:
                 errors.append(RowError(where, "缺少" + "、".join(missing)))
             bad_manner = [m for m in item.manner if m not in MANNERS]
             if bad_manner:
-                errors.append(RowError(where, f"公开方式只能是主动或依申请，不能是“{bad_manner[0]}”"))
+                errors.append(
+                    RowError(where, f"公开方式只能是主动或依申请，不能是“{bad_manner[0]}”")
+                )
             bad_level = [lv for lv in item.level if lv not in LEVELS]
             if bad_level:
                 errors.append(RowError(where, f"公开层级只能是县级或乡级，不能是“{bad_level[0]}”"))
@@ -309,3 +379,124 @@ def validate(data: CatalogueData) -> list[RowError]:
             if item.time_limit.kind != TimeLimitKind.TEXT and not item.time_limit.days:
                 errors.append(RowError(where, "公开时限缺少天数"))
     return errors
+
+
+@lru_cache(maxsize=1)
+def channel_options() -> tuple[str, ...]:
+    """The 公开渠道和载体 checklist printed as ■/□ boxes in published catalogues."""
+    raw = json.loads(STANDARD_FILE.read_text(encoding="utf-8"))
+    return tuple(raw.get("channel_options") or ())
+
+
+def recurrence_from_label(text: str) -> str:
+    """'每学期' / '每学期（…）' / 'semester' → Recurrence value."""
+    clean = text.strip()
+    for member in Recurrence:
+        short = member.label.split("（")[0]
+        if clean in {member.value, member.label, short}:
+            return member.value
+    choices = "、".join(m.label.split("（")[0] for m in Recurrence)
+    raise ValueError(f"更新周期“{clean}”无效（应为{choices}）")
+
+
+def from_edition(edition: Edition, *, include_local: bool = False) -> CatalogueData:
+    """An edition in the database as ``CatalogueData``: what exports write and what an import
+    is compared against. Local items are left out by default because the standard is the
+    city's 10/34 and a county's own items travel with its organisation, not with the file."""
+    items = Item.objects.filter(section__edition=edition).select_related("section", "organisation")
+    if not include_local:
+        items = items.filter(organisation__isnull=True)
+    sections: dict[int, SectionData] = {}
+    for section in edition.sections.order_by("order", "code"):
+        sections[section.pk] = SectionData(code=section.code, name=section.name)
+    for item in items.order_by("section__order", "order", "code"):
+        sections[item.section_id].items.append(
+            ItemData(
+                code=item.code,
+                name=item.name,
+                elements=list(item.elements),
+                basis=list(item.basis),
+                time_limit=TimeLimit(
+                    kind=item.time_limit_kind,
+                    days=item.time_limit_days,
+                    start=item.time_limit_from,
+                    text=item.time_limit_text,
+                ),
+                subject=item.subject,
+                channels=list(item.channels),
+                audience=list(item.audience),
+                manner=list(item.manner),
+                level=list(item.level),
+                five_disclosure=item.five_disclosure,
+                recurrence=item.recurrence,
+                needs_interpretation=item.needs_interpretation,
+                verified=item.is_verified,
+                note=item.note,
+            )
+        )
+    return CatalogueData(title=edition.name, sections=list(sections.values()))
+
+
+#: ItemData fields with the column names people know them by, for change summaries.
+FIELD_LABELS = {
+    "name": "二级事项",
+    "elements": "公开内容（要素）",
+    "basis": "公开依据",
+    "time_limit": "公开时限",
+    "subject": "公开主体",
+    "channels": "公开渠道和载体",
+    "audience": "公开对象",
+    "manner": "公开方式",
+    "level": "公开层级",
+    "five_disclosure": "五公开归类",
+    "recurrence": "更新周期",
+    "needs_interpretation": "须同步解读",
+    "verified": "已核对",
+    "note": "备注",
+}
+
+
+@dataclass
+class Changes:
+    """What publishing ``new`` would change relative to ``old``, item by item (by code,
+    because publish_edition carries item keys over by code)."""
+
+    added: list[ItemData] = field(default_factory=list)
+    removed: list[ItemData] = field(default_factory=list)
+    changed: list[tuple[ItemData, list[str]]] = field(default_factory=list)
+    moved: list[tuple[ItemData, str, str]] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.moved)
+
+
+def compare(old: CatalogueData, new: CatalogueData) -> Changes:
+    def by_code(data: CatalogueData) -> dict[str, tuple[SectionData, ItemData]]:
+        return {i.code: (s, i) for s in data.sections for i in s.items}
+
+    before, after = by_code(old), by_code(new)
+    changes = Changes()
+    for code, (section, item) in after.items():
+        if code not in before:
+            changes.added.append(item)
+            continue
+        old_section, old_item = before[code]
+        if old_section.name != section.name:
+            changes.moved.append((item, old_section.name, section.name))
+        fields = [
+            label
+            for name, label in FIELD_LABELS.items()
+            if _comparable(getattr(old_item, name)) != _comparable(getattr(item, name))
+        ]
+        if fields:
+            changes.changed.append((item, fields))
+    changes.removed = [item for code, (_, item) in before.items() if code not in after]
+    return changes
+
+
+def _comparable(value: Any) -> Any:
+    # TextChoices members and plain strings compare equal already; TimeLimit needs its parts.
+    if isinstance(value, TimeLimit):
+        return (str(value.kind), value.days, value.start, value.text)
+    return value

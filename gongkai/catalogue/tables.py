@@ -1,0 +1,709 @@
+"""Catalogue spreadsheets: read the column layout county catalogues publish, and write it back.
+
+Published catalogues (义务教育领域基层政务公开标准目录) share eleven columns — 序号, 一级事项,
+二级事项, 公开内容（要素）, 公开依据, 公开时限, 公开主体, 公开渠道和载体, 公开对象, 公开方式,
+公开层级 — but every county lays them out a little differently: title rows above the header, a
+two-row header whose 公开对象/公开方式/公开层级 split into √ sub-columns, ■/□ channel boxes,
+merged 一级事项 cells, numbered lists inside cells. ``load_table`` accepts those variants and
+reports every bad row by the number Excel shows; it never returns part of a file.
+``write_table`` writes the same layout (plus five columns Gongkai needs, after the eleven) so an
+export can be edited in Excel or WPS and imported again without losing anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
+
+from gongkai.catalogue import importing
+from gongkai.catalogue.importing import (
+    CatalogueData,
+    CatalogueInvalid,
+    ItemData,
+    RowError,
+    SectionData,
+    TimeLimit,
+)
+from gongkai.catalogue.models import Edition, FiveDisclosure, Recurrence, TimeLimitKind
+
+#: The eleven columns, in the order published catalogues print them.
+STANDARD_HEADERS: dict[str, str] = {
+    "number": "序号",
+    "section": "一级事项",
+    "name": "二级事项",
+    "elements": "公开内容（要素）",
+    "basis": "公开依据",
+    "time_limit": "公开时限",
+    "subject": "公开主体",
+    "channels": "公开渠道和载体",
+    "audience": "公开对象",
+    "manner": "公开方式",
+    "level": "公开层级",
+}
+#: Columns published spreadsheets lack but Gongkai keeps; written after the eleven so the
+#: standard layout stays recognisable, and optional on import (defaults come from standard.json).
+EXTRA_HEADERS: dict[str, str] = {
+    "five_disclosure": "五公开归类",
+    "recurrence": "更新周期",
+    "needs_interpretation": "须同步解读",
+    "verified": "已核对",
+    "note": "备注",
+}
+REQUIRED = ("section", "name", "elements", "basis", "time_limit", "subject", "channels",
+            "audience", "manner", "level")  # fmt: skip
+#: Columns whose content makes a row an item row (rather than a section or note row).
+CONTENT = ("elements", "basis", "time_limit", "subject", "channels", "audience", "manner", "level")
+#: Columns that may be split into √ sub-columns under a two-row header.
+GROUPS = ("channels", "audience", "manner", "level")
+
+# Header cells are matched by key words, first match wins, so that "公开内容\n（要素）",
+# "公开内容(要素)" and "公开 依据" all land on the right column.
+_HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("number", ("序号", "编号")),
+    ("section", ("一级事项", "一级目录", "一级")),
+    ("name", ("二级事项", "二级目录", "二级")),
+    ("elements", ("公开内容", "公开要素", "要素")),
+    ("basis", ("公开依据", "依据")),
+    ("time_limit", ("公开时限", "时限")),
+    ("subject", ("公开主体", "责任主体", "主体")),
+    ("channels", ("公开渠道", "渠道", "载体")),
+    ("audience", ("公开对象", "对象")),
+    ("manner", ("公开方式", "方式")),
+    ("level", ("公开层级", "层级")),
+    ("five_disclosure", ("五公开",)),
+    ("recurrence", ("更新周期", "周期")),
+    ("needs_interpretation", ("解读",)),
+    ("verified", ("核对",)),
+    ("note", ("备注",)),
+)
+
+# Spellings seen in county catalogues, keyed by their normalised form (see _norm).
+_SYNONYMS: dict[str, dict[str, str]] = {
+    "audience": {
+        "全社会": "全社会",
+        "社会公众": "全社会",
+        "特定群体": "特定群体",
+        "特定对象": "特定群体",
+    },
+    "manner": {"主动": "主动", "主动公开": "主动", "依申请": "依申请", "依申请公开": "依申请"},
+    "level": {
+        "县级": "县级",
+        "县": "县级",
+        "县区级": "县级",
+        "县市区级": "县级",
+        "乡级": "乡级",
+        "乡": "乡级",
+        "乡镇": "乡级",
+        "乡镇级": "乡级",
+        "乡镇街道级": "乡级",
+    },
+    "channels": {},
+}
+GROUP_LABELS = {"channels": "公开渠道和载体", "audience": "公开对象", "manner": "公开方式",
+                "level": "公开层级"}  # fmt: skip
+
+_CHECKED = {"√", "✓", "✔", "●", "是", "☑", "■", "✅", "v", "V", "1", "Y", "y", "有", "TRUE"}
+# × is "no" in Chinese forms; x/X is left unrecognised because some people use it as a tick.
+_UNCHECKED = {"", "否", "×", "✗", "✘", "无", "-", "—", "－", "/", "○", "□", "☐", "0", "FALSE"}
+
+_BOX_ON = "■☑√✓✔●◼▣☒✅"
+_BOX_OFF = "□☐○◻▢"
+_BOXED = re.compile(rf"([{_BOX_ON}{_BOX_OFF}])\s*([^{_BOX_ON}{_BOX_OFF}]*)")
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_CN_ORDINAL = "一二三四五六七八九十"
+# "1." "2、" "（3）" "(4)" "⑤" "六、" at the start of one entry of a list cell. "(?!\d)" keeps
+# "2.5万元" and "2024年" intact.
+_LIST_MARKER = (
+    rf"(?:\d{{1,2}}[.．、](?!\d)|[（(]\d{{1,2}}[)）]|[{_CIRCLED}]|[{_CN_ORDINAL}]{{1,3}}、)"
+)
+_LIST_MARKER_AT_START = re.compile(rf"^\s*{_LIST_MARKER}\s*")
+# An inline "1.xxx 2.yyy" or "…。2.yyy": a marker after a space or sentence end starts an entry.
+_INLINE_MARKER = re.compile(rf"(?<=[ \t\u3000。，,])\s*(?={_LIST_MARKER})")
+_ENTRY_BREAK = re.compile(r"[\n；;]+")
+# Names may carry their own numbering: "一、政策文件", "（1）教育法律", "1.1 教育法律".
+_NAME_ORDINAL = re.compile(
+    rf"^\s*(?:\d{{1,2}}[.．]\d{{1,2}}(?!\d)[、.．]?|\d{{1,2}}[、.．](?!\d)"
+    rf"|[（(][{_CN_ORDINAL}\d]{{1,3}}[)）]|[{_CN_ORDINAL}]{{1,3}}[、.．]|[{_CIRCLED}])\s*"
+)
+_ITEM_CODE = re.compile(r"^(\d{1,2})[.．](\d{1,2})$")
+# Codes Gongkai itself writes for local items ("05.C0100-01") are kept verbatim.
+_VERBATIM_CODE = re.compile(r"^(\d{2})\.[0-9A-Za-z][0-9A-Za-z_-]*$")
+_NOTE_ROW = re.compile(r"^(?:注|说明|备注|附注|填表说明)\s*\d*\s*[:：]")
+
+_FIELD_BREAK = {
+    "channels": re.compile(r"[\n、，,；;\s]+"),
+    # "县级和乡级", "主动及依申请": no value of these three columns contains 和 or 及.
+    "other": re.compile(r"[\n、，,；;/／\s]+|和|及"),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def load_table(path: Path) -> CatalogueData:
+    """Parse a catalogue spreadsheet (.xlsx or .csv). Raises ``CatalogueInvalid`` listing every
+    bad row (Excel's 1-based row numbers) rather than returning part of the file."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        sheets = _xlsx_sheets(path)
+    elif suffix == ".csv":
+        sheets = [(_csv_grid(path), [])]
+    else:
+        raise CatalogueInvalid([RowError(path.name, "只支持 .xlsx 和 .csv 表格")])
+    for raw, merged in sheets:
+        grid = [[_text(value) for value in row] for row in raw]
+        header = _find_header(grid)
+        if header is None:
+            continue
+        _fill_merged(grid, merged, header_end=header + 1)
+        return _read_rows(grid, _layout(grid, header))
+    raise CatalogueInvalid(
+        [RowError(path.name, "找不到表头：表格中须有“一级事项”和“二级事项”两列")]
+    )
+
+
+#: A merged range as (min_row, min_col, max_row, max_col), 1-based like openpyxl.
+Merged = tuple[int, int, int, int]
+
+
+def _xlsx_sheets(path: Path) -> list[tuple[list[list[Any]], list[Merged]]]:
+    try:
+        # Not read_only: read-only worksheets do not expose merged ranges.
+        workbook = load_workbook(path, data_only=True)
+    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+        raise CatalogueInvalid([RowError(path.name, f"无法读取 Excel 文件（{exc}）")]) from exc
+    active = workbook.active
+    ordered = [active] if isinstance(active, Worksheet) else []
+    ordered += [ws for ws in workbook.worksheets if ws is not active]
+    return [
+        (
+            [[cell.value for cell in row] for row in sheet.iter_rows()],
+            [(r.min_row, r.min_col, r.max_row, r.max_col) for r in sheet.merged_cells.ranges],
+        )
+        for sheet in ordered
+        if isinstance(sheet, Worksheet)
+    ]
+
+
+def _csv_grid(path: Path) -> list[list[Any]]:
+    raw = path.read_bytes()
+    # utf-8-sig also reads BOM-less UTF-8; GB18030 is a superset of GBK/GB2312, which is what
+    # Excel and WPS on Chinese Windows save as "CSV".
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise CatalogueInvalid(
+            [RowError(path.name, "无法识别文件编码：请保存为 UTF-8 或 GB18030（GBK）编码的 CSV")]
+        )
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    # Excel stores a carriage return inside a cell as "_x000D_", and openpyxl hands it back.
+    text = str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\xa0", " ").strip()
+
+
+def _norm(text: str) -> str:
+    """Header and label cells compared without spaces, line breaks or brackets."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s()（）\[\]【】*＊:：、]", "", text)
+
+
+def _header_key(text: str) -> str | None:
+    norm = _norm(text)
+    if not norm:
+        return None
+    for key, words in _HEADER_WORDS:
+        if any(word in norm for word in words):
+            return key
+    return None
+
+
+def _find_header(grid: list[list[str]]) -> int | None:
+    # Title rows come first; a header further down than this is not a catalogue header.
+    for index, row in enumerate(grid[:20]):
+        keys = {_header_key(cell) for cell in row}
+        if {"section", "name"} <= keys:
+            return index
+    return None
+
+
+def _fill_merged(grid: list[list[str]], merged: Iterable[Merged], *, header_end: int) -> None:
+    """openpyxl leaves every cell of a merged range but the top-left one empty. In the header,
+    copy the value across the whole range (a split 公开对象 spans its sub-columns, 序号 spans
+    both header rows). Below it, copy only downwards: a vertically merged 一级事项 or 公开依据
+    belongs to every row it spans, while a row-wide banner ("二、信息公开" or "注：…") must
+    not turn into a row that looks filled in."""
+    for min_row, min_col, max_row, max_col in merged:
+        top, left = min_row - 1, min_col - 1
+        if top >= len(grid) or left >= len(grid[top]):
+            continue
+        value = grid[top][left]
+        columns = range(left, max_col) if top <= header_end else range(left, left + 1)
+        for r in range(top, min(max_row, len(grid))):
+            row = grid[r]
+            for c in columns:
+                while len(row) <= c:
+                    row.append("")
+                row[c] = value
+
+
+@dataclass
+class _Layout:
+    header_row: int  # 0-based index of the (first) header row
+    data_start: int
+    title: str
+    columns: dict[str, int]
+    #: group → [(column, value that a tick in this column stands for)]
+    marks: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+
+
+def _cell(row: Sequence[str], column: int) -> str:
+    return row[column] if column < len(row) else ""
+
+
+def _layout(grid: list[list[str]], header: int) -> _Layout:
+    head = grid[header]
+    below = grid[header + 1] if header + 1 < len(grid) else []
+    width = max(len(head), len(below))
+    keys: list[str | None] = []
+    last: str | None = None
+    for c in range(width):
+        if _cell(head, c):
+            last = _header_key(head[c])
+            keys.append(last)
+        elif last in GROUPS and _cell(below, c):
+            # A CSV has no merged cells: the blank header right of 公开对象 continues it.
+            keys.append(last)
+        else:
+            last = None
+            keys.append(None)
+
+    def is_sub_label(c: int) -> bool:
+        return bool(_cell(below, c)) and _cell(below, c) != _cell(head, c)
+
+    # A second header row leaves every plain column blank (or merged with the cell above) and
+    # names sub-columns under the split groups. A data row, even one missing its 二级事项,
+    # fills in its content columns.
+    two_rows = any(keys[c] in GROUPS and is_sub_label(c) for c in range(width)) and not any(
+        keys[c] not in GROUPS and is_sub_label(c) for c in range(width)
+    )
+    columns: dict[str, int] = {}
+    marks: dict[str, list[tuple[int, str]]] = {}
+    for c, key in enumerate(keys):
+        if key is None:
+            continue
+        if two_rows and key in GROUPS and is_sub_label(c):
+            label = _cell(below, c)
+            marks.setdefault(key, []).append((c, _SYNONYMS[key].get(_norm(label), label)))
+        elif key not in columns and key not in marks:
+            columns[key] = c
+    title = next((cell for row in grid[:header] for cell in row if cell), "")
+    missing = [STANDARD_HEADERS[k] for k in REQUIRED if k not in columns and k not in marks]
+    if missing:
+        raise CatalogueInvalid([RowError(header + 1, f"表头缺少“{name}”列") for name in missing])
+    return _Layout(header, header + (2 if two_rows else 1), title, columns, marks)
+
+
+@dataclass
+class _SectionDraft:
+    name: str
+    row: int
+    items: list[tuple[ItemData, str | None]] = field(default_factory=list)
+
+
+def _read_rows(grid: list[list[str]], layout: _Layout) -> CatalogueData:
+    errors: list[RowError] = []
+    sections: dict[str, _SectionDraft] = {}
+    current: _SectionDraft | None = None
+
+    def value(row: Sequence[str], key: str) -> str:
+        return _cell(row, layout.columns[key]) if key in layout.columns else ""
+
+    for index in range(layout.data_start, len(grid)):
+        row = grid[index]
+        number = index + 1  # as Excel shows it
+        if not any(row):
+            continue
+        first = next(cell for cell in row if cell)
+        if _NOTE_ROW.match(first) and not value(row, "name"):
+            continue
+        has_content = any(value(row, key) for key in CONTENT) or any(
+            _cell(row, c) for group in layout.marks.values() for c, _ in group
+        )
+        section_name = _strip_ordinal(value(row, "section"))
+        if not section_name and not value(row, "name") and not has_content:
+            # A section row may carry its name in the 序号 column ("一、政策文件" across the row).
+            section_name = _strip_ordinal(value(row, "number"))
+            if _is_ordinal_only(section_name):
+                section_name = ""
+        if section_name:
+            current = sections.get(section_name)
+            if current is None:
+                current = sections[section_name] = _SectionDraft(section_name, number)
+        if not value(row, "name") and not has_content:
+            continue  # a section row, or a stray 序号
+        item, problems = _parse_item(row, layout, number)
+        errors.extend(RowError(number, problem) for problem in problems)
+        if current is None:
+            errors.append(RowError(number, "缺少一级事项名称"))
+            continue
+        current.items.append((item, _file_code(value(row, "number"))))
+
+    data = _assemble(layout.title, list(sections.values()), errors)
+    if not data.item_count and not errors:
+        errors.append(RowError(layout.header_row + 1, "表头下面没有任何二级事项"))
+    errors.extend(importing.validate(data))
+    if errors:
+        raise CatalogueInvalid(_sorted(errors))
+    return data
+
+
+def _assemble(title: str, drafts: list[_SectionDraft], errors: list[RowError]) -> CatalogueData:
+    """Number sections 01..NN and items NN.MM in file order, unless the file gives codes."""
+    sections: list[SectionData] = []
+    for position, draft in enumerate(drafts, start=1):
+        given = next((code for _, code in draft.items if code), None)
+        code = given.split(".")[0] if given else f"{position:02d}"
+        section = SectionData(code=code, name=draft.name)
+        for item_position, (item, item_code) in enumerate(draft.items, start=1):
+            item.code = item_code or f"{code}.{item_position:02d}"
+            section.items.append(item)
+        if not section.items:
+            errors.append(RowError(draft.row, f"一级事项“{draft.name}”下没有二级事项"))
+        sections.append(section)
+    return CatalogueData(title=title, sections=sections)
+
+
+def _sorted(errors: list[RowError]) -> list[RowError]:
+    unique = list(dict.fromkeys(errors))
+    return sorted(unique, key=lambda e: (0, 0) if isinstance(e.row, str) else (1, e.row))
+
+
+def _parse_item(row: Sequence[str], layout: _Layout, number: int) -> tuple[ItemData, list[str]]:
+    """One item row. Problems are returned rather than raised so every bad cell of every row
+    is reported in one go; the placeholder values never leave this module."""
+    problems: list[str] = []
+
+    def value(key: str) -> str:
+        return _cell(row, layout.columns[key]) if key in layout.columns else ""
+
+    name = _strip_ordinal(value("name"))
+    if not name:
+        problems.append("缺少二级事项名称")
+
+    limit_text = value("time_limit")
+    if limit_text:
+        limit = importing.parse_time_limit(limit_text)
+    else:
+        problems.append("缺少公开时限")
+        limit = TimeLimit(kind=TimeLimitKind.TEXT, days=None, start="", text="")
+
+    choices: dict[str, list[str]] = {}
+    for group in GROUPS:
+        if group in layout.marks:
+            choices[group] = []
+            for column, label in layout.marks[group]:
+                mark = _cell(row, column)
+                if _is_checked(mark):
+                    choices[group].append(label)
+                elif not _is_unchecked(mark):
+                    problems.append(
+                        f"{GROUP_LABELS[group]}“{label}”列的“{mark}”无法识别，请打 √ 或留空"
+                    )
+        else:
+            choices[group] = _choices(value(group), group)
+
+    known = importing.standard_defaults().get(name, {})
+    five = known.get("five_disclosure") or importing.infer_five_disclosure(name)
+    if value("five_disclosure"):
+        try:
+            five = FiveDisclosure.from_label(value("five_disclosure")).value
+        except ValueError as exc:
+            problems.append(str(exc))
+    recurrence = known.get("recurrence") or Recurrence.EVENT
+    if value("recurrence"):
+        try:
+            recurrence = importing.recurrence_from_label(value("recurrence"))
+        except ValueError as exc:
+            problems.append(str(exc))
+    flags: dict[str, bool] = {
+        "needs_interpretation": bool(known.get("needs_interpretation", False)),
+        "verified": False,
+    }
+    for key in flags:
+        mark = value(key)
+        if _is_checked(mark):
+            flags[key] = True
+        elif mark and _is_unchecked(mark):
+            flags[key] = False
+        elif mark:
+            problems.append(f"“{EXTRA_HEADERS[key]}”应填“是”或“否”，不能是“{mark}”")
+
+    item = ItemData(
+        code="",
+        name=name,
+        elements=split_list(value("elements")),
+        basis=split_list(value("basis")),
+        time_limit=limit,
+        # Several subjects on separate lines are one subject text; "；" is how the standard
+        # writes "县级教育行政部门；学校".
+        subject="；".join(line.strip() for line in value("subject").splitlines() if line.strip()),
+        channels=choices["channels"],
+        audience=choices["audience"],
+        manner=choices["manner"],
+        level=choices["level"],
+        five_disclosure=five,
+        recurrence=recurrence,
+        needs_interpretation=flags["needs_interpretation"],
+        verified=flags["verified"],
+        note=value("note"),
+        row=number,
+    )
+    return item, problems
+
+
+def split_list(text: str) -> list[str]:
+    """'1.xxx；2.yyy', '①…②…', one entry per line → ['xxx', 'yyy']. A 、 never splits: it
+    separates words inside one entry ("设立、变更、终止等行政许可的依据")."""
+    text = _INLINE_MARKER.sub("\n", text)
+    text = re.sub(rf"(?<=\S)\s*(?=[{_CIRCLED}])", "\n", text)
+    entries = []
+    for piece in _ENTRY_BREAK.split(text):
+        entry = _LIST_MARKER_AT_START.sub("", piece).strip().rstrip("。；;，,、").strip()
+        if entry:
+            entries.append(entry)
+    return entries
+
+
+def _choices(text: str, group: str) -> list[str]:
+    """One cell holding several choices: '■政府网站 □政府公报', '县级、乡级', '主动公开'."""
+    if not text:
+        return []
+    if any(mark in text for mark in _BOX_ON + _BOX_OFF):
+        # Only ticked boxes count; an unticked □ is the form printing the option.
+        raw = [name for mark, name in _BOXED.findall(text) if mark in _BOX_ON]
+    else:
+        raw = _FIELD_BREAK["channels" if group == "channels" else "other"].split(text)
+    values: list[str] = []
+    for entry in raw:
+        entry = entry.strip(" \t\n、，,；;")
+        canonical = _SYNONYMS[group].get(_norm(entry), entry)
+        if canonical and canonical not in values:
+            values.append(canonical)
+    return values
+
+
+def _is_checked(mark: str) -> bool:
+    return _norm(mark).upper() in _CHECKED
+
+
+def _is_unchecked(mark: str) -> bool:
+    return _norm(mark).upper() in _UNCHECKED
+
+
+def _strip_ordinal(name: str) -> str:
+    return _NAME_ORDINAL.sub("", name).strip()
+
+
+def _is_ordinal_only(text: str) -> bool:
+    return bool(re.fullmatch(rf"[\d{_CN_ORDINAL}.．、（）()]*", text))
+
+
+def _file_code(number: str) -> str | None:
+    """序号 "1.1" / "01.01" is an item code; a plain "1" is a row or section count, not one."""
+    text = unicodedata.normalize("NFKC", number).strip()
+    match = _ITEM_CODE.match(text)
+    if match:
+        return f"{int(match.group(1)):02d}.{int(match.group(2)):02d}"
+    if _VERBATIM_CODE.match(text):
+        return text
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+_DEFAULT_TITLE = "义务教育领域基层政务公开标准目录"
+_MARK_DEFAULTS = {"audience": ["全社会", "特定群体"], "manner": ["主动", "依申请"],
+                  "level": ["县级", "乡级"]}  # fmt: skip
+_WIDTHS = {
+    "number": 8, "section": 12, "name": 16, "elements": 42, "basis": 32, "time_limit": 18,
+    "subject": 16, "channels": 30, "five_disclosure": 8, "recurrence": 8,
+    "needs_interpretation": 8, "verified": 7, "note": 30,
+}  # fmt: skip
+
+
+def write_table(source: CatalogueData | Edition, path: Path, fmt: str | None = None) -> Path:
+    """Write a catalogue (data, or an edition's standard items) as .xlsx or .csv."""
+    data = source if isinstance(source, CatalogueData) else importing.from_edition(source)
+    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    if fmt == "xlsx":
+        _write_xlsx(data, path)
+    elif fmt == "csv":
+        _write_csv(data, path)
+    else:
+        raise ValueError(f"Unsupported table format {fmt!r}: use xlsx or csv")
+    return path
+
+
+def _numbered(entries: list[str]) -> str:
+    if len(entries) == 1:
+        return entries[0]
+    return "\n".join(f"{i}.{entry}" for i, entry in enumerate(entries, start=1))
+
+
+def _boxes(channels: list[str]) -> str:
+    options = list(importing.channel_options())
+    options += [c for c in channels if c not in options]
+    return " ".join(("■" if option in channels else "□") + option for option in options)
+
+
+def _extras(item: ItemData) -> list[str]:
+    five = (
+        FiveDisclosure(item.five_disclosure).label
+        if item.five_disclosure in FiveDisclosure.values
+        else item.five_disclosure
+    )
+    recurrence = (
+        Recurrence(item.recurrence).label.split("（")[0]
+        if item.recurrence in Recurrence.values
+        else item.recurrence
+    )
+    return [
+        five,
+        recurrence,
+        "是" if item.needs_interpretation else "否",
+        "是" if item.verified else "否",
+        item.note,
+    ]
+
+
+def _write_csv(data: CatalogueData, path: Path) -> None:
+    # utf-8-sig: without the BOM, Excel on Chinese Windows opens UTF-8 as GBK and garbles it.
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*STANDARD_HEADERS.values(), *EXTRA_HEADERS.values()])
+        for section in data.sections:
+            for item in section.items:
+                writer.writerow([
+                    item.code, section.name, item.name, "；".join(item.elements),
+                    "；".join(item.basis), item.time_limit.text, item.subject,
+                    "；".join(item.channels), "；".join(item.audience),
+                    "；".join(item.manner), "；".join(item.level), *_extras(item),
+                ])  # fmt: skip
+
+
+def _write_xlsx(data: CatalogueData, path: Path) -> None:
+    items = [item for section in data.sections for item in section.items]
+    marks = {
+        group: defaults + [v for item in items for v in getattr(item, group) if v not in defaults]
+        for group, defaults in _MARK_DEFAULTS.items()
+    }
+    # Deduplicate extra values while keeping their first-seen order.
+    marks = {group: list(dict.fromkeys(labels)) for group, labels in marks.items()}
+    plain_before = ["number", "section", "name", "elements", "basis", "time_limit", "subject",
+                    "channels"]  # fmt: skip
+    # (key, top header, sub header or None)
+    columns: list[tuple[str, str, str | None]] = [
+        (key, STANDARD_HEADERS[key], None) for key in plain_before
+    ]
+    for group, labels in marks.items():
+        columns += [(group, STANDARD_HEADERS[group], label) for label in labels]
+    columns += [(key, label, None) for key, label in EXTRA_HEADERS.items()]
+    last = get_column_letter(len(columns))
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new Workbook always has one worksheet
+    sheet.title = "公开目录"
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="center")
+    centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    header_fill = PatternFill("solid", fgColor="DDE4EE")
+
+    sheet["A1"] = data.title or _DEFAULT_TITLE
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = centre
+    sheet.merge_cells(f"A1:{last}1")
+    sheet.row_dimensions[1].height = 30
+
+    for c, (key, top, sub) in enumerate(columns, start=1):
+        for r, text in ((2, top), (3, sub if sub is not None else top)):
+            cell = sheet.cell(row=r, column=c, value=text)
+            cell.font = Font(bold=True)
+            cell.alignment = centre
+            cell.fill = header_fill
+            cell.border = border
+        if sub is None:
+            sheet.merge_cells(start_row=2, start_column=c, end_row=3, end_column=c)
+        letter = get_column_letter(c)
+        sheet.column_dimensions[letter].width = _WIDTHS.get(key, 6 if sub else 10)
+    for group, labels in marks.items():
+        first = next(i for i, col in enumerate(columns, start=1) if col[0] == group)
+        if len(labels) > 1:
+            sheet.merge_cells(start_row=2, start_column=first, end_row=2,
+                              end_column=first + len(labels) - 1)  # fmt: skip
+
+    row = 4
+    for section in data.sections:
+        start = row
+        for item in section.items:
+            values: list[Any] = [
+                item.code, section.name, item.name, _numbered(item.elements),
+                _numbered(item.basis), item.time_limit.text, item.subject, _boxes(item.channels),
+            ]  # fmt: skip
+            for group, labels in marks.items():
+                chosen = getattr(item, group)
+                values += ["√" if label in chosen else "" for label in labels]
+            values += _extras(item)
+            for c, (key, _, sub) in enumerate(columns, start=1):
+                cell = sheet.cell(row=row, column=c, value=values[c - 1])
+                cell.border = border
+                centred = sub is not None or key in {"number", "section", "five_disclosure",
+                                                     "recurrence", "needs_interpretation",
+                                                     "verified"}  # fmt: skip
+                cell.alignment = centre if centred else wrap
+            row += 1
+        if row - start > 1:
+            sheet.merge_cells(start_row=start, start_column=2, end_row=row - 1, end_column=2)
+
+    sheet.freeze_panes = "D4"  # header rows and the three name columns stay in view
+    sheet.print_title_rows = "2:3"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    workbook.save(path)
