@@ -7,6 +7,7 @@ admin.site.index_title = "系统管理"
 
 urlpatterns = [
     path("accounts/", include("gongkai.accounts.urls")),
+    path("staff/", include("gongkai.records.urls")),
     path("system/admin/", admin.site.urls),
     path("", include("gongkai.portal.urls")),
 ]

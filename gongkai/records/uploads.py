@@ -83,7 +83,8 @@ def inspect_upload(fileobj: IO[bytes], name: str) -> UploadInfo:
     expected = ALLOWED[suffix]
     if detected != expected:
         raise ValidationError(
-            f"文件“{name}”的内容与扩展名不符（扩展名是 {suffix}，内容不是该类型），请检查后重新上传。"
+            f"文件“{name}”的内容与扩展名不符（扩展名是 {suffix}，内容不是该类型），"
+            "请检查后重新上传。"
         )
     if detected in {DOCX, XLSX}:
         _check_office(fileobj, name)

@@ -34,8 +34,9 @@ def test_verify_reports_the_first_tampered_row(county):
     victim = record_event("test.two", target=county, note="原文")
     record_event("test.three", target=county)
     with connection.cursor() as cursor:  # tampering behind the application's back
-        cursor.execute(f"UPDATE {AuditEvent._meta.db_table} SET note = %s WHERE id = %s",
-                       ["篡改", victim.id])
+        cursor.execute(
+            f"UPDATE {AuditEvent._meta.db_table} SET note = %s WHERE id = %s", ["篡改", victim.id]
+        )
     broken = verify_chain()
     assert broken is not None and broken.event_id == victim.id
 

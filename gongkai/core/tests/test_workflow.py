@@ -16,9 +16,14 @@ flow: Workflow[Organisation] = Workflow(
     [
         Transition("open", ("",), "open", "打开"),
         Transition("close", ("open",), "closed", "关闭", needs_note=True),
-        Transition("seal", ("closed",), "sealed", "封存",
-                   allowed=lambda user, obj: getattr(user, "username", "") == "boss",
-                   denied_message="只有负责人可以封存。"),
+        Transition(
+            "seal",
+            ("closed",),
+            "sealed",
+            "封存",
+            allowed=lambda user, obj: getattr(user, "username", "") == "boss",
+            denied_message="只有负责人可以封存。",
+        ),
     ],
     field="short_name",
 )
@@ -31,7 +36,11 @@ def test_a_transition_moves_the_state_and_writes_one_audit_row(county, clerk):
     assert moved.short_name == "open"
     event = AuditEvent.objects.for_object(county).get(verb="demo.open")
     assert (event.from_status, event.to_status, event.actor, event.note) == (
-        "", "open", clerk, "开始")
+        "",
+        "open",
+        clerk,
+        "开始",
+    )
 
 
 def test_an_action_not_in_the_table_for_this_state_is_refused(county, clerk):

@@ -1,0 +1,52 @@
+"""Project-wide checks: no pending migrations; every staff URL refuses the wrong people."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+
+def test_no_pending_migrations():
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+
+
+def _staff_urls(resolver: URLResolver | None = None, prefix: str = "") -> list[str]:
+    resolver = resolver or get_resolver()
+    urls = []
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            urls += _staff_urls(entry, route)
+        elif isinstance(entry, URLPattern) and route.startswith("staff/"):
+            urls.append(
+                "/"
+                + route.replace("<int:pk>", "1")
+                .replace("<int:number>", "2")
+                .replace("<str:code>", "x")
+            )
+    return urls
+
+
+def test_there_are_staff_urls_to_check():
+    assert len(_staff_urls()) >= 5
+
+
+@pytest.mark.parametrize("url", _staff_urls())
+def test_staff_urls_send_anonymous_visitors_to_sign_in(client, url):
+    response = client.get(url)
+    assert response.status_code in (302, 405)
+    if response.status_code == 302:
+        assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("url", _staff_urls())
+def test_staff_urls_refuse_a_signed_in_member_of_the_public(client, citizen, url):
+    client.force_login(citizen)
+    assert client.get(url).status_code in (403, 405)
+    assert client.post(url).status_code == 403

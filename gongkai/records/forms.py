@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from gongkai.accounts.models import Role
+from gongkai.accounts.permissions import organisations_for
+from gongkai.catalogue.models import Item
+from gongkai.records.models import Record, Status
+from gongkai.records.services import EDITABLE_FIELDS
+
+
+class ItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Item) -> str:
+        local = "（本地扩展）" if obj.organisation_id else ""
+        return f"{obj.section.name} › {obj.code} {obj.name}{local}"
+
+
+class RecordForm(forms.ModelForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Record
+        fields = list(EDITABLE_FIELDS)
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 14}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "written_on": forms.DateInput(attrs={"type": "date"}),
+            "formed_on": forms.DateInput(attrs={"type": "date"}),
+            "reassess_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        field_classes = {"item": ItemChoiceField}
+        help_texts = {
+            "body": "可粘贴带格式的文字；脚本、样式等不安全内容会被自动去除。",
+            "disclosure": "由信息制作单位在制作时确定（源头认定）。不予公开须注明依据和复审日期。",
+            "document_number": "如“聊教体发〔2025〕12号”，无文号可不填。",
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        orgs = organisations_for(user, Role.CLERK)
+        self.fields["organisation"].queryset = orgs
+        self.fields["item"].queryset = Item.objects.current().select_related("section").filter(
+            organisation__isnull=True
+        ) | Item.objects.current().select_related("section").filter(organisation__in=orgs)
+        self.fields["five_disclosure"].required = False
+        self.fields["five_disclosure"].help_text = "不选则按目录事项的五公开归类。"
+        if self.instance.pk:
+            self.fields["revision"].initial = self.instance.revision
+
+    def clean_revision(self) -> int:
+        return int(self.cleaned_data.get("revision") or 0)
+
+
+class ActionForm(forms.Form):
+    action = forms.CharField()
+    note = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    scheduled_at = forms.DateTimeField(
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label="附件")
+
+
+class WorkbenchFilter(forms.Form):
+    q = forms.CharField(required=False, label="标题包含")
+    status = forms.ChoiceField(
+        required=False, label="状态", choices=[("", "全部")] + list(Status.choices)
+    )
+    item = forms.CharField(required=False, label="事项编号")
+    organisation = forms.CharField(required=False, label="机构编码")

@@ -1,0 +1,273 @@
+"""The staff workbench: write, review and publish records. Views are thin: fetch and
+authorise, bind a form, call one service."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from gongkai.accounts.models import Role
+from gongkai.accounts.permissions import organisations_for, role_required
+from gongkai.core.calendar import CalendarNotLoaded, add_working_days
+from gongkai.core.models import AuditEvent
+from gongkai.core.workflow import TransitionNotAllowed
+from gongkai.records import permissions as can
+from gongkai.records import services
+from gongkai.records.forms import ActionForm, AttachmentForm, RecordForm, WorkbenchFilter
+from gongkai.records.models import Record, Status
+
+STAFF = (
+    Role.CLERK,
+    Role.DOCUMENT_REVIEWER,
+    Role.DISCLOSURE_REVIEWER,
+    Role.SUPERVISOR,
+    Role.CONCERN_OFFICER,
+)
+LIST_FIELDS = (
+    "title",
+    "status",
+    "due_on",
+    "formed_on",
+    "published_at",
+    "updated_at",
+    "organisation__name",
+    "organisation__short_name",
+    "item__code",
+    "item__name",
+    "author_id",
+    "document_reviewer_id",
+    "disclosure_reviewer_id",
+    "disclosure",
+    "current_version_id",
+    "organisation__path",
+)
+
+
+def _visible(user: object) -> object:
+    return (
+        Record.objects.filter(organisation__in=organisations_for(user, STAFF))
+        .select_related("organisation", "item")
+        .only(*LIST_FIELDS)
+    )
+
+
+def _due_soon_end() -> object:
+    today = timezone.localdate()
+    try:
+        return add_working_days(today, 5).due_on
+    except CalendarNotLoaded:
+        return today + timedelta(days=7)
+
+
+@role_required(*STAFF)
+def workbench(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    visible = _visible(user)
+    today = timezone.localdate()
+    doc_orgs = organisations_for(user, Role.DOCUMENT_REVIEWER)
+    dis_orgs = organisations_for(user, Role.DISCLOSURE_REVIEWER)
+    queue = (
+        visible.filter(
+            Q(status=Status.SUBMITTED, organisation__in=doc_orgs)
+            | Q(status=Status.DOCUMENT_REVIEWED, organisation__in=dis_orgs)
+        )
+        .exclude(author=user)
+        .exclude(status=Status.DOCUMENT_REVIEWED, document_reviewer=user)
+    )
+    filters = WorkbenchFilter(request.GET or None)
+    listing = visible.order_by("-updated_at")
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["q"]:
+            listing = listing.filter(title__icontains=data["q"])
+        if data["status"]:
+            listing = listing.filter(status=data["status"])
+        if data["item"]:
+            listing = listing.filter(item__code=data["item"])
+        if data["organisation"]:
+            listing = listing.filter(organisation__code=data["organisation"])
+    page = Paginator(listing, 25).get_page(request.GET.get("page"))
+    context = {
+        "filters": filters,
+        "page": page,
+        "drafts": visible.filter(author=user, status=Status.DRAFT).order_by("-updated_at")[:20],
+        "queue": queue.order_by("submitted_at")[:50],
+        "due_soon": visible.filter(
+            pk__in=Record.objects.due_between(today, _due_soon_end())
+        ).order_by("due_on")[:50],
+        "overdue": visible.filter(pk__in=Record.objects.overdue(today)).order_by("due_on")[:50],
+        "today": today,
+    }
+    if request.htmx:
+        return render(request, "records/_list.html", context)
+    return render(request, "records/workbench.html", context)
+
+
+@role_required(Role.CLERK)
+def record_create(request: HttpRequest) -> HttpResponse:
+    form = RecordForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
+        try:
+            record = services.create_record(by=request.user, **data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "已保存为草稿。可以继续添加附件，然后提交审核。")
+            return redirect("records:detail", pk=record.pk)
+    return render(request, "records/form.html", {"form": form, "record": None})
+
+
+@role_required(*STAFF)
+def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = can.get_record_for(request.user, pk)
+    try:
+        due = record.compute_due()
+        due_error = ""
+    except CalendarNotLoaded as exc:
+        due, due_error = None, str(exc)
+    return render(
+        request,
+        "records/detail.html",
+        {
+            "record": record,
+            "due": due,
+            "due_error": due_error,
+            "actions": [
+                t
+                for t in services.workflow.available(record, request.user)
+                if t.action != "publish_scheduled"
+            ],
+            "note_actions": services.NOTE_ACTIONS,
+            "can_edit": record.status == Status.DRAFT and can.can_edit(request.user, record),
+            "attachments": record.attachments.all(),
+            "events": AuditEvent.objects.for_object(record).select_related("actor"),
+            "versions": record.versions.order_by("-number"),
+            "attachment_form": AttachmentForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@role_required(Role.CLERK)
+def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    record = can.get_record_for(request.user, pk, can.can_edit)
+    form = RecordForm(request.POST or None, instance=record, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
+        try:
+            services.update_record(
+                record, by=request.user, revision=form.cleaned_data["revision"], **data
+            )
+        except services.EditConflict as exc:
+            # Keep what they typed: the form re-renders with their text, the newest revision
+            # number, and a message; nothing of theirs is lost.
+            messages.error(request, str(exc))
+            form.data = form.data.copy()
+            form.data["revision"] = str(exc.current.revision)
+        except (ValidationError, TransitionNotAllowed) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("records:detail", pk=record.pk)
+    return render(request, "records/form.html", {"form": form, "record": record})
+
+
+@require_POST
+@role_required(*STAFF)
+def record_act(request: HttpRequest, pk: int) -> HttpResponse:
+    record = can.get_record_for(request.user, pk)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "操作参数不完整，请重试。")
+        return redirect("records:detail", pk=pk)
+    action, note = form.cleaned_data["action"], form.cleaned_data["note"]
+    verbs = {
+        "submit": lambda: services.submit(record, by=request.user, note=note),
+        "approve_document": lambda: services.approve_document(record, by=request.user, note=note),
+        "approve_disclosure": lambda: services.approve_disclosure(
+            record, by=request.user, note=note
+        ),
+        "return_document": lambda: services.return_for_changes(record, by=request.user, note=note),
+        "return_disclosure": lambda: services.return_for_changes(
+            record, by=request.user, note=note
+        ),
+        "publish": lambda: services.publish(record, by=request.user, note=note, change_note=note),
+        "schedule": lambda: services.schedule(
+            record,
+            by=request.user,
+            note=note,
+            at=form.cleaned_data["scheduled_at"] or timezone.now(),
+        ),
+        "unschedule": lambda: services.unschedule(record, by=request.user, note=note),
+        "revise": lambda: services.revise(record, by=request.user, note=note),
+        "withdraw": lambda: services.withdraw(record, by=request.user, reason=note),
+    }
+    if action not in verbs:
+        raise Http404("未知操作。")
+    try:
+        verbs[action]()
+    except (TransitionNotAllowed, ValidationError, PermissionDenied) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, f"已完成：{services.workflow.get(action).label}。")
+    return redirect("records:detail", pk=pk)
+
+
+@require_POST
+@role_required(Role.CLERK)
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    record = can.get_record_for(request.user, pk, can.can_edit)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请选择要上传的文件。")
+    else:
+        upload = form.cleaned_data["file"]
+        try:
+            services.add_attachment(record, upload, upload.name, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, _message(exc))
+        else:
+            messages.success(request, f"已上传附件“{upload.name}”。")
+    return redirect("records:detail", pk=pk)
+
+
+@role_required(*STAFF)
+def version_diff(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    record = can.get_record_for(request.user, pk)
+    new = get_object_or_404(record.versions, number=number)
+    old = record.versions.filter(number=number - 1).first()
+    if old is None:
+        raise Http404("第一版没有可比较的上一版。")
+    return render(
+        request,
+        "records/diff.html",
+        {
+            "record": record,
+            "old": old,
+            "new": new,
+            "diff": services.diff_versions(old, new),
+        },
+    )
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(getattr(exc, "message", None) or exc)
+
+
+def _form_errors(form: RecordForm, exc: Exception) -> None:
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, _message(exc))
