@@ -72,7 +72,7 @@ class AttachmentForm(forms.Form):
 class WorkbenchFilter(forms.Form):
     q = forms.CharField(required=False, label="标题包含")
     status = forms.ChoiceField(
-        required=False, label="状态", choices=[("", "全部")] + list(Status.choices)
+        required=False, label="状态", choices=[("", "全部"), *list(Status.choices)]
     )
     item = forms.CharField(required=False, label="事项编号")
     organisation = forms.CharField(required=False, label="机构编码")

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         if not rows:
             return
         self.stdout.write("")
-        self.stdout.write("Demo accounts (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for username, full_name, role, _ in rows:
             self.stdout.write(f"  {username:<28} {role.label:<8} {full_name}")
         self.stdout.write("Public column: http://127.0.0.1:8000/   Staff sign-in: /accounts/login/")

@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 "--graceful-timeout", "20",
             ]
         )
-        jobs = subprocess.Popen([sys.executable, "manage.py", "run_huey"])  # noqa: S603
+        jobs = subprocess.Popen([sys.executable, "manage.py", "run_huey"])
         children = [web, jobs]
 
         def stop(signum: int, frame: Any) -> None:
