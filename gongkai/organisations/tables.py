@@ -1,0 +1,452 @@
+"""Organisation lists as spreadsheets: the column layout, reading CSV/xlsx, writing them back.
+
+Nothing here touches the database. ``read_rows`` turns a file into ``OrganisationRow`` objects
+plus every row-level error it found, so the import service can refuse a file as a whole; the
+checks that need the tree (parents, duplicates against stored data, cycles) live in
+``services.py``.
+
+Row numbers are the ones a spreadsheet shows: the header is usually row 1, so the first
+organisation is row 2. That is what a clerk looks for when told "第 7 行".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from stdnum.cn import uscc as uscc_number
+from stdnum.exceptions import InvalidChecksum, InvalidLength
+from stdnum.exceptions import ValidationError as NumberError
+
+from gongkai.organisations.models import Kind, Organisation
+
+#: The columns in the order they are written; ``field`` is the attribute on ``Organisation``.
+COLUMNS: list[tuple[str, str]] = [
+    ("编码", "code"),
+    ("名称", "name"),
+    ("简称", "short_name"),
+    ("类型", "kind"),
+    ("上级编码", "parent"),
+    ("统一社会信用代码", "uscc"),
+    ("地址", "address"),
+    ("办公电话", "phone"),
+    ("网站", "website"),
+    ("电子邮箱", "email"),
+    ("办学层次", "school_stage"),
+    ("民办", "is_private"),
+    ("在用", "is_active"),
+    ("排序", "order"),
+]
+HEADERS = [header for header, _ in COLUMNS]
+REQUIRED_COLUMNS = ("编码", "名称", "类型")
+
+# Lists arrive from 编办 registers, county spreadsheets and our own exports; accept the usual
+# spellings of each header, and the model's field names for rows built in code.
+_HEADER_ALIASES: dict[str, str] = {
+    **dict(COLUMNS),
+    **{field_name: field_name for _, field_name in COLUMNS},
+    "parent_code": "parent",
+    "机构编码": "code",
+    "机构名称": "name",
+    "单位名称": "name",
+    "机构类型": "kind",
+    "上级机构编码": "parent",
+    "上级单位编码": "parent",
+    "统一信用代码": "uscc",
+    "信用代码": "uscc",
+    "电话": "phone",
+    "联系电话": "phone",
+    "网址": "website",
+    "邮箱": "email",
+    "电子信箱": "email",
+    "学段": "school_stage",
+    "是否民办": "is_private",
+    "是否在用": "is_active",
+    "顺序": "order",
+}
+#: Free-text columns people add for themselves; read past them without a warning.
+NOTE_COLUMNS = frozenset({"备注", "说明", "note", "notes"})
+
+_KIND_WORDS: dict[str, str] = {
+    **{kind.label: kind.value for kind in Kind},
+    **{kind.value: kind.value for kind in Kind},
+    "市级": Kind.CITY_BUREAU,
+    "县级": Kind.COUNTY_BUREAU,
+    "乡镇": Kind.TOWNSHIP,
+    "学校": Kind.SCHOOL,
+    "乡镇（街道）": Kind.TOWNSHIP,
+    "乡镇中心学校": Kind.TOWNSHIP,
+}
+_TRUE_WORDS = frozenset({"是", "√", "✓", "y", "yes", "true", "1"})
+_FALSE_WORDS = frozenset({"否", "×", "✗", "n", "no", "false", "0"})
+_CODE_RE = re.compile(r"^[A-Za-z0-9-]+$")
+_PHONE_RE = re.compile(r"^[0-9+\-－ ()（）转,，、;；/]+$")
+_MAX_LENGTH: dict[str, int] = {
+    f.name: f.max_length
+    for f in Organisation._meta.concrete_fields
+    if f.max_length is not None and f.name != "path"
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    message: str
+    column: str = ""
+    source: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.source} " if self.source else ""
+        column = f"（{self.column}）" if self.column else ""
+        return f"{where}第 {self.row} 行{column}：{self.message}"
+
+
+@dataclass
+class OrganisationRow:
+    """One organisation as the file describes it, already cleaned."""
+
+    row: int
+    code: str
+    name: str
+    kind: str
+    parent_code: str
+    short_name: str = ""
+    uscc: str = ""
+    address: str = ""
+    phone: str = ""
+    website: str = ""
+    email: str = ""
+    school_stage: str = ""
+    is_private: bool = False
+    is_active: bool = True
+    #: None when the file has no 排序 column: the stored order is then left alone.
+    order: int | None = None
+
+
+@dataclass
+class ReadResult:
+    rows: list[OrganisationRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class Writable(Protocol):
+    """Where CSV can go: a text file, ``io.StringIO`` or a management command's stdout."""
+
+    def write(self, text: str, /) -> object: ...
+
+
+class UnreadableFile(ValueError):
+    """The file is not a spreadsheet we can read at all (as opposed to one with bad rows)."""
+
+
+Source = str | Path | IO[bytes] | Iterable[Mapping[str, Any]]
+
+
+def read_rows(source: Source) -> ReadResult:
+    """Read and clean every row of ``source``; never raises for a bad row, only collects."""
+    result = ReadResult()
+    try:
+        records = list(_records(source))
+    except UnreadableFile as exc:
+        result.errors.append(RowError(1, str(exc)))
+        return result
+    # Exported sheets start with the header, but hand-kept ones often have a title row above.
+    header_at = next(
+        (i for i, (_, cells) in enumerate(records) if {"code", "name"} <= _header_fields(cells)),
+        None,
+    )
+    if header_at is None:
+        result.errors.append(RowError(1, "没有找到表头：须有“编码”“名称”“类型”等列。"))
+        return result
+    header_row, header = records[header_at]
+    fields = [_HEADER_ALIASES.get(_clean(h)) for h in header]
+    present = {f for f in fields if f}
+    for required in REQUIRED_COLUMNS:
+        if _HEADER_ALIASES[required] not in present:
+            result.errors.append(RowError(header_row, f"缺少必填列“{required}”。"))
+    unknown = [
+        _clean(h)
+        for h, f in zip(header, fields, strict=True)
+        if not f and _clean(h) and _clean(h) not in NOTE_COLUMNS
+    ]
+    if unknown:
+        result.warnings.append("已忽略无法识别的列：" + "、".join(unknown))
+    if result.errors:
+        return result
+    for row_number, cells in records[header_at + 1 :]:
+        values = {f: _clean(c) for f, c in zip(fields, cells, strict=False) if f}
+        if not any(values.values()):
+            continue  # blank lines between blocks are common in hand-kept sheets
+        row, errors = parse_row(row_number, values, has_order="order" in present)
+        result.errors.extend(errors)
+        result.rows.append(row)
+    return result
+
+
+def parse_row(
+    number: int, values: Mapping[str, str], *, has_order: bool = True
+) -> tuple[OrganisationRow, list[RowError]]:
+    """Check one row on its own; the tree-wide checks come later.
+
+    The row comes back even when it has errors, so the tree-wide checks can still report
+    on it: a clerk wants every problem in one pass, not one per attempt."""
+    errors: list[RowError] = []
+
+    def error(column: str, message: str) -> None:
+        errors.append(RowError(number, message, column))
+
+    code = values.get("code", "")
+    if not code:
+        error("编码", "编码不能为空。")
+    elif not _CODE_RE.match(code):
+        error("编码", f"编码“{code}”只能包含字母、数字和连字符。")
+    name = values.get("name", "")
+    if not name:
+        error("名称", "名称不能为空。")
+    raw_kind = values.get("kind", "")
+    kind = parse_kind(raw_kind)
+    if not raw_kind:
+        error("类型", "类型不能为空。")
+    elif kind is None:
+        choices = "、".join(k.label for k in Kind)
+        error("类型", f"无法识别的类型“{raw_kind}”，应为：{choices}。")
+    uscc = values.get("uscc", "").upper().replace(" ", "")
+    if uscc:
+        problem = uscc_problem(uscc)
+        if problem:
+            error("统一社会信用代码", problem)
+    website = values.get("website", "")
+    if website and "://" not in website:
+        # People paste “www.example.gov.cn”; Django 6 forms assume https as well.
+        website = "https://" + website
+    if website:
+        try:
+            URLValidator(schemes=["http", "https"])(website)
+        except ValidationError:
+            error("网站", f"网址“{values.get('website')}”格式不正确。")
+    email = values.get("email", "")
+    if email:
+        try:
+            EmailValidator()(email)
+        except ValidationError:
+            error("电子邮箱", f"电子邮箱“{email}”格式不正确。")
+    phone = values.get("phone", "")
+    if phone and not _PHONE_RE.match(phone):
+        error("办公电话", f"办公电话“{phone}”含有无效字符。")
+    is_private = _parse_bool(
+        values.get("is_private", ""), default=False, column="民办", error=error
+    )
+    is_active = _parse_bool(values.get("is_active", ""), default=True, column="在用", error=error)
+    order: int | None = None
+    if has_order:
+        raw_order = values.get("order", "")
+        if not raw_order:
+            order = 0
+        elif raw_order.isdigit():
+            order = int(raw_order)
+        else:
+            error("排序", f"排序“{raw_order}”须为非负整数。")
+    row = OrganisationRow(
+        row=number,
+        code=code,
+        name=name,
+        kind=kind or "",
+        parent_code=values.get("parent", ""),
+        short_name=values.get("short_name", ""),
+        uscc=uscc,
+        address=values.get("address", ""),
+        phone=phone,
+        website=website,
+        email=email,
+        school_stage=values.get("school_stage", ""),
+        is_private=is_private,
+        is_active=is_active,
+        order=order,
+    )
+    header_of = {f: h for h, f in COLUMNS}
+    for attribute, limit in _MAX_LENGTH.items():
+        value = getattr(row, attribute, None)
+        if isinstance(value, str) and len(value) > limit:
+            error(header_of.get(attribute, attribute), f"长度不能超过 {limit} 个字符。")
+    return row, errors
+
+
+def parse_kind(text: str) -> str | None:
+    folded = text.replace("(", "（").replace(")", "）").replace(" ", "")
+    return _KIND_WORDS.get(folded) or _KIND_WORDS.get(folded.lower())
+
+
+def uscc_problem(value: str) -> str:
+    """Why ``value`` is not a valid unified social credit code, in Chinese; "" if it is."""
+    try:
+        uscc_number.validate(value)
+    except InvalidLength:
+        return f"统一社会信用代码“{value}”应为 18 位。"
+    except InvalidChecksum:
+        return f"统一社会信用代码“{value}”校验码不正确。"
+    except NumberError:
+        return f"统一社会信用代码“{value}”含有不允许的字符（前 8 位为数字，不含 I、O、Z、S、V）。"
+    return ""
+
+
+def _parse_bool(text: str, *, default: bool, column: str, error: Any) -> bool:
+    if not text:
+        return default
+    if text.lower() in _TRUE_WORDS:
+        return True
+    if text.lower() in _FALSE_WORDS:
+        return False
+    error(column, f"“{text}”无法识别，请填“是”或“否”。")
+    return default
+
+
+def _clean(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # Excel stores a typed-in code such as 371500 as 371500.0
+    return str(value).replace("\u3000", " ").replace("\ufeff", "").strip()
+
+
+def _header_fields(cells: Sequence[Any]) -> set[str]:
+    return {_HEADER_ALIASES.get(_clean(c), "") for c in cells} - {""}
+
+
+# --- reading files --------------------------------------------------------------------------
+
+Record = tuple[int, list[Any]]
+
+
+def source_name(source: Source) -> str:
+    if isinstance(source, str | Path):
+        return Path(source).name
+    return Path(str(getattr(source, "name", ""))).name
+
+
+def _records(source: Source) -> Iterator[Record]:
+    if isinstance(source, str | Path):
+        path = Path(source)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UnreadableFile(f"无法读取文件“{path}”：{exc.strerror}") from exc
+        yield from _records_from_bytes(data, path.name)
+    elif hasattr(source, "read"):
+        yield from _records_from_bytes(source.read(), source_name(source))
+    else:
+        yield from _records_from_mappings(source)
+
+
+def _records_from_mappings(rows: Iterable[Mapping[str, Any]]) -> Iterator[Record]:
+    # Rows built in code get the numbers they would have in a sheet with a header row.
+    rows = list(rows)
+    header = list(dict.fromkeys(key for row in rows for key in row))
+    yield 1, header
+    for number, row in enumerate(rows, start=2):
+        yield number, [row.get(key) for key in header]
+
+
+def _records_from_bytes(data: bytes, name: str) -> Iterator[Record]:
+    suffix = Path(name).suffix.lower()
+    if data[:4] == b"PK\x03\x04" or suffix in {".xlsx", ".xlsm"}:
+        yield from _xlsx_records(data)
+    elif suffix == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise UnreadableFile("不支持旧版 .xls 文件，请另存为 .xlsx 或 CSV。")
+    else:
+        yield from _csv_records(data)
+
+
+def _csv_records(data: bytes) -> Iterator[Record]:
+    # UTF-8 (with or without Excel's BOM) first; Excel on Chinese Windows saves CSV as GBK,
+    # which GB18030 contains.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UnreadableFile("无法识别文件编码，请另存为 UTF-8 或 GB18030 编码的 CSV。")
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    yield from enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
+
+
+def _xlsx_records(data: bytes) -> Iterator[Record]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise UnreadableFile("无法打开 xlsx 文件，文件可能已损坏。") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        # Not read-only mode: it skips leading empty rows, which would shift row numbers.
+        for number, cells in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+            yield number, list(cells)
+    finally:
+        workbook.close()
+
+
+# --- writing files --------------------------------------------------------------------------
+
+
+def organisation_cells(organisation: Organisation, parent_code: str) -> list[str | int]:
+    return [
+        organisation.code,
+        organisation.name,
+        organisation.short_name,
+        Kind(organisation.kind).label,
+        parent_code,
+        organisation.uscc,
+        organisation.address,
+        organisation.phone,
+        organisation.website,
+        organisation.email,
+        organisation.school_stage,
+        "是" if organisation.is_private else "否",
+        "是" if organisation.is_active else "否",
+        organisation.order,
+    ]
+
+
+def write_csv(stream: Writable, rows: Iterable[Sequence[str | int]]) -> None:
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    writer.writerows(rows)
+
+
+def write_xlsx(path: Path, rows: Iterable[Sequence[str | int]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "机构"
+    sheet.append(HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(list(row))
+    # Codes and phone numbers are text: keep Excel from turning 0635-… or 371500 into numbers
+    # when someone edits and saves the sheet.
+    for column_cells in sheet.iter_cols(min_row=1):
+        header = column_cells[0].value
+        if header != "排序":
+            for cell in column_cells[1:]:
+                cell.number_format = "@"
+        width = max(len(str(c.value or "")) for c in column_cells)
+        sheet.column_dimensions[column_cells[0].column_letter].width = min(60, 4 + width * 2)
+    sheet.freeze_panes = "A2"
+    workbook.save(path)
