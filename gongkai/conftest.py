@@ -49,22 +49,22 @@ def school(township: Organisation) -> Organisation:
 
 
 @pytest.fixture
-def clerk(county):  # type: ignore[no-untyped-def]
+def clerk(county):
     return make_user(username="clerk", roles=[Role.CLERK], organisation=county)
 
 
 @pytest.fixture
-def document_reviewer(county):  # type: ignore[no-untyped-def]
+def document_reviewer(county):
     return make_user(username="docreviewer", roles=[Role.DOCUMENT_REVIEWER], organisation=county)
 
 
 @pytest.fixture
-def disclosure_reviewer(county):  # type: ignore[no-untyped-def]
+def disclosure_reviewer(county):
     return make_user(username="disreviewer", roles=[Role.DISCLOSURE_REVIEWER], organisation=county)
 
 
 @pytest.fixture
-def reviewer(county):  # type: ignore[no-untyped-def]
+def reviewer(county):
     """One person holding both review roles: the four-eyes rule must still stop them."""
     return make_user(
         username="reviewer",
@@ -74,20 +74,20 @@ def reviewer(county):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def supervisor(city):  # type: ignore[no-untyped-def]
+def supervisor(city):
     return make_user(username="supervisor", roles=[Role.SUPERVISOR], organisation=city)
 
 
 @pytest.fixture
-def system_admin(city):  # type: ignore[no-untyped-def]
+def system_admin(city):
     return make_user(username="sysadmin", roles=[Role.SYSTEM_ADMIN], organisation=city)
 
 
 @pytest.fixture
-def other_county_clerk(other_county):  # type: ignore[no-untyped-def]
+def other_county_clerk(other_county):
     return make_user(username="otherclerk", roles=[Role.CLERK], organisation=other_county)
 
 
 @pytest.fixture
-def citizen(db):  # type: ignore[no-untyped-def]
+def citizen(db):
     return make_user(username="citizen")

@@ -258,5 +258,5 @@ class Item(models.Model):
             "needs_interpretation": self.needs_interpretation,
             "verified": self.is_verified,
             "note": self.note,
-            "local": self.organisation.code if self.organisation_id else None,
+            "local": self.organisation.code if self.organisation is not None else None,
         }

@@ -15,8 +15,9 @@ from gongkai.core.models import TimeStampedModel
 
 def validate_uscc(value: str) -> None:
     if value and not uscc.is_valid(value):
-        raise ValidationError("统一社会信用代码“%(value)s”无效（18 位，末位校验码须正确）。",
-                              params={"value": value})
+        raise ValidationError(
+            "统一社会信用代码“%(value)s”无效（18 位，末位校验码须正确）。", params={"value": value}
+        )
 
 
 class Kind(models.TextChoices):
@@ -40,7 +41,7 @@ KIND_LEVEL = {
     Kind.SCHOOL: Level.TOWNSHIP,
 }
 
-ALLOWED_PARENT = {
+ALLOWED_PARENT: dict[Kind, set[Kind | None]] = {
     Kind.CITY_BUREAU: {None},
     Kind.COUNTY_BUREAU: {Kind.CITY_BUREAU},
     Kind.TOWNSHIP: {Kind.COUNTY_BUREAU},
@@ -88,7 +89,10 @@ class Organisation(TimeStampedModel):
     website = models.URLField("网站", blank=True)
     email = models.EmailField("电子邮箱", blank=True)
     school_stage = models.CharField(
-        "办学层次", max_length=20, blank=True, help_text="学校填写：小学、初级中学、九年一贯制学校等"
+        "办学层次",
+        max_length=20,
+        blank=True,
+        help_text="学校填写：小学、初级中学、九年一贯制学校等",
     )
     is_private = models.BooleanField("民办", default=False)
     is_active = models.BooleanField("在用", default=True)
@@ -134,7 +138,7 @@ class Organisation(TimeStampedModel):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def ancestors(self) -> list[Organisation]:
-        codes = [c for c in self.path.strip("/").split("/")][:-1]
+        codes = list(self.path.strip("/").split("/"))[:-1]
         by_code = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
         return [by_code[c] for c in codes if c in by_code]
 

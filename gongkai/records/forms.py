@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -40,10 +40,11 @@ class RecordForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         orgs = organisations_for(user, Role.CLERK)
-        self.fields["organisation"].queryset = orgs
-        self.fields["item"].queryset = Item.objects.current().select_related("section").filter(
+        items = Item.objects.current().select_related("section")
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = orgs
+        cast(forms.ModelChoiceField, self.fields["item"]).queryset = items.filter(
             organisation__isnull=True
-        ) | Item.objects.current().select_related("section").filter(organisation__in=orgs)
+        ) | items.filter(organisation__in=orgs)
         self.fields["five_disclosure"].required = False
         self.fields["five_disclosure"].help_text = "不选则按目录事项的五公开归类。"
         if self.instance.pk:

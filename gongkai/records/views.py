@@ -3,7 +3,8 @@ authorise, bind a form, call one service."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gongkai.accounts.models import Role
+from gongkai.accounts.models import Role, User
 from gongkai.accounts.permissions import organisations_for, role_required
 from gongkai.core.calendar import CalendarNotLoaded, add_working_days
 from gongkai.core.models import AuditEvent
@@ -22,7 +23,7 @@ from gongkai.core.workflow import TransitionNotAllowed
 from gongkai.records import permissions as can
 from gongkai.records import services
 from gongkai.records.forms import ActionForm, AttachmentForm, RecordForm, WorkbenchFilter
-from gongkai.records.models import Record, Status
+from gongkai.records.models import Record, RecordQuerySet, Status
 
 STAFF = (
     Role.CLERK,
@@ -51,7 +52,7 @@ LIST_FIELDS = (
 )
 
 
-def _visible(user: object) -> object:
+def _visible(user: Any) -> RecordQuerySet:
     return (
         Record.objects.filter(organisation__in=organisations_for(user, STAFF))
         .select_related("organisation", "item")
@@ -59,7 +60,7 @@ def _visible(user: object) -> object:
     )
 
 
-def _due_soon_end() -> object:
+def _due_soon_end() -> date:
     today = timezone.localdate()
     try:
         return add_working_days(today, 5).due_on
@@ -70,6 +71,7 @@ def _due_soon_end() -> object:
 @role_required(*STAFF)
 def workbench(request: HttpRequest) -> HttpResponse:
     user = request.user
+    assert isinstance(user, User)  # role_required signed them in
     visible = _visible(user)
     today = timezone.localdate()
     doc_orgs = organisations_for(user, Role.DOCUMENT_REVIEWER)
@@ -106,7 +108,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "overdue": visible.filter(pk__in=Record.objects.overdue(today)).order_by("due_on")[:50],
         "today": today,
     }
-    if request.htmx:
+    if request.headers.get("HX-Request") == "true":
         return render(request, "records/_list.html", context)
     return render(request, "records/workbench.html", context)
 
@@ -171,8 +173,10 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
             # Keep what they typed: the form re-renders with their text, the newest revision
             # number, and a message; nothing of theirs is lost.
             messages.error(request, str(exc))
-            form.data = form.data.copy()
-            form.data["revision"] = str(exc.current.revision)
+            data = request.POST.copy()
+            data["revision"] = str(exc.current.revision)
+            form = RecordForm(data, instance=record, user=request.user)
+            form.is_valid()
         except (ValidationError, TransitionNotAllowed) as exc:
             _form_errors(form, exc)
         else:

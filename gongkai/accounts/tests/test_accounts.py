@@ -14,8 +14,9 @@ from gongkai.testing import DEMO_PASSWORD, make_user
 pytestmark = pytest.mark.django_db
 
 
-def test_a_role_on_a_county_covers_its_townships_and_schools(clerk, county, township, school,
-                                                             other_county):
+def test_a_role_on_a_county_covers_its_townships_and_schools(
+    clerk, county, township, school, other_county
+):
     assert has_role(clerk, Role.CLERK, county)
     assert has_role(clerk, Role.CLERK, school)
     assert not has_role(clerk, Role.CLERK, other_county)
@@ -57,8 +58,9 @@ def test_granting_and_revoking_are_audited(county, city):
 
 
 def test_staff_sign_in_with_the_right_password(client, clerk):
-    response = client.post(reverse("accounts:login"),
-                           {"username": "clerk", "password": DEMO_PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "clerk", "password": DEMO_PASSWORD}
+    )
     assert response.status_code == 302
     assert client.session.get("_auth_user_id") == str(clerk.pk)
 
@@ -72,8 +74,9 @@ def test_a_wrong_password_gets_a_clear_chinese_error(client, clerk):
 def test_repeated_failed_sign_ins_lock_the_account(client, clerk):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(reverse("accounts:login"), {"username": "clerk", "password": "wrong"})
-    response = client.post(reverse("accounts:login"),
-                           {"username": "clerk", "password": DEMO_PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "clerk", "password": DEMO_PASSWORD}
+    )
     assert response.status_code == 429
     assert "暂时锁定" in response.content.decode()
     assert "_auth_user_id" not in client.session

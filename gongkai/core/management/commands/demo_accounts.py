@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from gongkai.accounts.models import User
+from gongkai.accounts.models import Role, User
 from gongkai.core.management.commands.seed_demo import DEMO_ACCOUNTS
 from gongkai.testing import DEMO_PASSWORD
 
@@ -20,6 +20,6 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for username, full_name, role, _ in rows:
-            self.stdout.write(f"  {username:<28} {role.label:<8} {full_name}")
+            self.stdout.write(f"  {username:<28} {Role(role).label:<8} {full_name}")
         self.stdout.write("Public column: http://127.0.0.1:8000/   Staff sign-in: /accounts/login/")
         self.stdout.write("")

@@ -24,8 +24,12 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, str]] = [
     ("city_auditor", "（演示）审计管理员 钱审", Role.AUDIT_ADMIN, "@city"),
     ("county_clerk", "（演示）县局信息员 孙文", Role.CLERK, "@county"),
     ("county_doc_reviewer", "（演示）公文审核员 周核", Role.DOCUMENT_REVIEWER, "@county"),
-    ("county_disclosure_reviewer", "（演示）政务公开审核员 吴公", Role.DISCLOSURE_REVIEWER,
-     "@county"),
+    (
+        "county_disclosure_reviewer",
+        "（演示）政务公开审核员 吴公",
+        Role.DISCLOSURE_REVIEWER,
+        "@county",
+    ),
     ("county_concern_officer", "（演示）舆情处置员 郑情", Role.CONCERN_OFFICER, "@county"),
     ("county_supervisor", "（演示）县局监督员 冯察", Role.SUPERVISOR, "@county"),
     ("county_admin", "（演示）县局系统管理员 陈维", Role.SYSTEM_ADMIN, "@county"),
@@ -78,7 +82,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
-            "--if-empty", action="store_true",
+            "--if-empty",
+            action="store_true",
             help="do nothing if the database already has organisations",
         )
 

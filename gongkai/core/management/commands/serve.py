@@ -30,13 +30,20 @@ class Command(BaseCommand):
             [
                 os.path.join(bin_dir, "gunicorn"),
                 "gongkai.wsgi:application",
-                "--bind", bind,
-                "--workers", str(workers),
-                "--threads", str(threads),
-                "--worker-class", "gthread",
-                "--access-logfile", "-",
-                "--timeout", "60",
-                "--graceful-timeout", "20",
+                "--bind",
+                bind,
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--worker-class",
+                "gthread",
+                "--access-logfile",
+                "-",
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "20",
             ]
         )
         jobs = subprocess.Popen([sys.executable, "manage.py", "run_huey"])
@@ -60,6 +67,5 @@ class Command(BaseCommand):
                     child.wait(timeout=25)
                 except subprocess.TimeoutExpired:
                     child.kill()
-        failed = [c.args[0] for c in children if c.returncode not in (0, -15, None)]
-        if failed:
+        if any(c.returncode not in (0, -15, None) for c in children):
             raise SystemExit(1)

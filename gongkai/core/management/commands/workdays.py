@@ -33,7 +33,10 @@ class Command(BaseCommand):
         imp = sub.add_parser("import", help="import a year's holiday notice")
         imp.add_argument("file", nargs="?", help="JSON in the layout of core/data/holidays.json")
         imp.add_argument(
-            "--chinesecalendar", type=int, nargs="+", metavar="YEAR",
+            "--chinesecalendar",
+            type=int,
+            nargs="+",
+            metavar="YEAR",
             help="seed these years from the chinesecalendar package (2004-2026)",
         )
         sub.add_parser("years", help="list the years that are loaded")
@@ -60,9 +63,13 @@ class Command(BaseCommand):
         for notice in notices:
             calendar.import_notice(notice)
             record_event(
-                "calendar.import", data={"year": notice.year, "source": notice.source,
-                                         "holidays": len(notice.holidays),
-                                         "workdays": len(notice.workdays)},
+                "calendar.import",
+                data={
+                    "year": notice.year,
+                    "source": notice.source,
+                    "holidays": len(notice.holidays),
+                    "workdays": len(notice.workdays),
+                },
             )
             self.stdout.write(
                 f"{notice.year}: {len(notice.holidays)} holidays, "
