@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "gongkai.catalogue",
     "gongkai.records",
     "gongkai.screening",
+    "gongkai.search",
+    "gongkai.applications",
+    "gongkai.consultations",
     "gongkai.portal",
 ]
 
@@ -268,7 +271,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "jieba": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # huey's consumer adds its own handler; don't print every line twice.
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- Publishing ------------------------------------------------------------------------------

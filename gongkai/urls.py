@@ -8,6 +8,10 @@ admin.site.index_title = "系统管理"
 urlpatterns = [
     path("accounts/", include("gongkai.accounts.urls")),
     path("staff/", include("gongkai.records.urls")),
+    # Each app below mounts public pages at its prefix and staff pages under staff/<app>/.
+    path("", include("gongkai.applications.urls")),
+    path("", include("gongkai.consultations.urls")),
+    path("", include("gongkai.search.urls")),
     path("system/admin/", admin.site.urls),
     path("", include("gongkai.portal.urls")),
 ]

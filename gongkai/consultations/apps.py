@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConsultationsConfig(AppConfig):
+    name = "gongkai.consultations"
+    verbose_name = "公众参与"
