@@ -62,6 +62,18 @@ class WithheldGround(models.TextChoices):
     ENFORCEMENT = "art16_enforcement", "第十六条：行政执法案卷信息"
 
 
+class Kind(models.TextChoices):
+    """What sort of record this is; apps add structured detail for their kinds."""
+
+    DOCUMENT = "document", "一般信息"
+    INTERPRETATION = "interpretation", "政策解读"
+    RESPONSE = "response", "回应关切"
+    SERVICE_GUIDE = "service_guide", "办事指南"
+    POWER_ITEM = "power_item", "行政权力事项"
+    SUPERVISION_MATTER = "supervision_matter", "监管事项"
+    REFORM = "reform", "执行落实事项"
+
+
 class Validity(models.TextChoices):
     VALID = "valid", "有效"
     EXPIRED = "expired", "失效"
@@ -117,6 +129,9 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 class Record(TimeStampedModel):
     title = models.CharField("标题", max_length=300)
+    kind = models.CharField(
+        "类别", max_length=24, choices=Kind.choices, default=Kind.DOCUMENT, db_index=True
+    )
     summary = models.TextField("内容概述", blank=True)
     body = models.TextField("正文", blank=True)
     item = models.ForeignKey(

@@ -21,11 +21,13 @@ from django.utils import timezone
 from gongkai.core.audit import record_event
 from gongkai.core.calendar import CalendarNotLoaded
 from gongkai.core.workflow import Transition, TransitionNotAllowed, Workflow
+from gongkai.records import hooks
 from gongkai.records import permissions as can
 from gongkai.records.models import (
     Attachment,
     Disclosure,
     IndexSequence,
+    Kind,
     Record,
     RecordVersion,
     Status,
@@ -95,6 +97,11 @@ def _check_complete(user: Any, record: Record) -> None:
         raise ValidationError("正文和附件不能都为空。")
 
 
+def _check_submittable(user: Any, record: Record) -> None:
+    _check_complete(user, record)
+    hooks.run_checks(record, "submit")
+
+
 def _check_publishable(user: Any, record: Record) -> None:
     if record.disclosure != Disclosure.PROACTIVE:
         raise TransitionNotAllowed(
@@ -102,6 +109,7 @@ def _check_publishable(user: Any, record: Record) -> None:
             "如需公开，请退回修改公开属性并重新审核。"
         )
     _check_complete(user, record)
+    hooks.run_checks(record, "publish")
 
 
 def _is_system(user: Any, record: Record) -> bool:
@@ -115,7 +123,7 @@ TRANSITIONS = [
         S.SUBMITTED,
         "提交审核",
         allowed=can.can_edit,
-        guard=_check_complete,
+        guard=_check_submittable,
         timestamp="submitted_at",
     ),
     Transition(
@@ -235,8 +243,11 @@ def _refresh_due(record: Record) -> None:
     record.due_on = due.due_on if due else None
 
 
-def create_record(*, by: Any, **fields: Any) -> Record:
-    record = Record(author=by, **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
+def create_record(*, by: Any, kind: str = Kind.DOCUMENT, **fields: Any) -> Record:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"create_record got unknown fields: {sorted(unknown)}")
+    record = Record(author=by, kind=kind, **fields)
     record.body = sanitise_body(record.body)
     if not record.five_disclosure and record.item_id:
         record.five_disclosure = record.item.five_disclosure
@@ -414,20 +425,30 @@ def approve_disclosure(record: Record, *, by: Any, note: str = "") -> Record:
 def publish(record: Record, *, by: Any, note: str = "", change_note: str = "") -> Record:
     with transaction.atomic():
         published = workflow.apply(record, "publish", by=by, note=note)
-        return _freeze_version(published, by=by, change_note=change_note or note)
+        return _after_publish(published, by=by, change_note=change_note or note)
+
+
+def _after_publish(record: Record, *, by: Any, change_note: str) -> Record:
+    record = _freeze_version(record, by=by, change_note=change_note)
+    hooks.run_actions(record, by, "after_publish")
+    transaction.on_commit(lambda: hooks.run_actions(record, by, "on_commit_publish"))
+    return record
 
 
 def schedule(record: Record, *, by: Any, at: datetime, note: str = "") -> Record:
     if at <= timezone.now():
         raise ValidationError("定时发布时间须晚于现在。")
-    return workflow.apply(
-        record,
-        "schedule",
-        by=by,
-        note=note,
-        changes={"scheduled_at": at},
-        data={"scheduled_at": at.isoformat()},
-    )
+    with transaction.atomic():
+        scheduled = workflow.apply(
+            record,
+            "schedule",
+            by=by,
+            note=note,
+            changes={"scheduled_at": at},
+            data={"scheduled_at": at.isoformat()},
+        )
+        hooks.run_actions(scheduled, by, "after_schedule")
+    return scheduled
 
 
 def unschedule(record: Record, *, by: Any, note: str = "") -> Record:
@@ -448,10 +469,12 @@ def publish_due(now: datetime | None = None) -> list[int]:
         try:
             with transaction.atomic():
                 record = Record.objects.get(pk=pk)
+                if not hooks.publishes_alone(record):
+                    continue  # published in the same transaction as the record it goes with
                 published = workflow.apply(
                     record, "publish_scheduled", by=None, at=record.scheduled_at
                 )
-                _freeze_version(published, by=None, change_note="")
+                _after_publish(published, by=None, change_note="")
             done.append(pk)
         except (TransitionNotAllowed, Record.DoesNotExist):
             continue  # another worker got there first
@@ -478,9 +501,17 @@ def revise(record: Record, *, by: Any, note: str = "") -> Record:
 
 def withdraw(record: Record, *, by: Any, reason: str) -> Record:
     """Withdraw: the page stays at its address with a public notice and the reason."""
-    return workflow.apply(
-        record, "withdraw", by=by, note=reason, changes={"withdrawn_reason": (reason or "").strip()}
-    )
+    with transaction.atomic():
+        withdrawn = workflow.apply(
+            record,
+            "withdraw",
+            by=by,
+            note=reason,
+            changes={"withdrawn_reason": (reason or "").strip()},
+        )
+        hooks.run_actions(withdrawn, by, "after_withdraw")
+        transaction.on_commit(lambda: hooks.run_actions(withdrawn, by, "on_commit_withdraw"))
+    return withdrawn
 
 
 def change_validity(
@@ -538,7 +569,7 @@ def _freeze_version(record: Record, *, by: Any, change_note: str) -> Record:
         title=record.title,
         summary=record.summary,
         body=record.body,
-        metadata=snapshot_metadata(record),
+        metadata={**snapshot_metadata(record), **hooks.snapshot(record)},
         attachment_ids=list(
             record.attachments.filter(is_current=True).values_list("pk", flat=True)
         ),
