@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "gongkai.records",
     "gongkai.screening",
     "gongkai.search",
+    "gongkai.interpretations",
     "gongkai.applications",
     "gongkai.consultations",
     "gongkai.portal",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("gongkai.applications.urls")),
     path("", include("gongkai.consultations.urls")),
     path("", include("gongkai.search.urls")),
+    path("", include("gongkai.interpretations.urls")),
     path("system/admin/", admin.site.urls),
     path("", include("gongkai.portal.urls")),
 ]

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.catalogue.models import Edition, Item, Section
 from gongkai.organisations.models import Kind, Organisation
+from gongkai.records import hooks
 from gongkai.records.models import Attachment, Record, Validity
 
 PAGE_SIZE = 20
@@ -120,6 +121,7 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": version.attachments(),
             "item": record.item,
             "section": record.item.section,
+            "panels": hooks.public_panels(record) if record.status != "withdrawn" else [],
         },
     )
 

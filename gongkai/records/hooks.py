@@ -41,6 +41,10 @@ class RecordExtension:
     snapshot: Callable[[Record], dict[str, Any]] | None = None
     #: False for records another record publishes (an interpretation goes out with its policy).
     publishes_alone: Callable[[Record], bool] | None = None
+    #: Extra sections on the public record page and on the staff record page: each callable
+    #: returns HTML (rendered from the app's own template) or "" when it has nothing to show.
+    public_panels: list[Callable[[Record], str]] = field(default_factory=list)
+    staff_panels: list[Callable[[Record, Any], str]] = field(default_factory=list)
 
 
 _registry: dict[str, RecordExtension] = {}
@@ -83,6 +87,16 @@ def snapshot(record: Record) -> dict[str, Any]:
             if extra:
                 data[ext.name] = extra
     return data
+
+
+def public_panels(record: Record) -> list[str]:
+    return [html for ext in extensions() for panel in ext.public_panels if (html := panel(record))]
+
+
+def staff_panels(record: Record, user: Any) -> list[str]:
+    return [
+        html for ext in extensions() for panel in ext.staff_panels if (html := panel(record, user))
+    ]
 
 
 def publishes_alone(record: Record) -> bool:

@@ -20,6 +20,7 @@ from gongkai.accounts.permissions import organisations_for, role_required
 from gongkai.core.calendar import CalendarNotLoaded, add_working_days
 from gongkai.core.models import AuditEvent
 from gongkai.core.workflow import TransitionNotAllowed
+from gongkai.records import hooks
 from gongkai.records import permissions as can
 from gongkai.records import services
 from gongkai.records.forms import ActionForm, AttachmentForm, RecordForm, WorkbenchFilter
@@ -154,6 +155,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": AuditEvent.objects.for_object(record).select_related("actor"),
             "versions": record.versions.order_by("-number"),
             "attachment_form": AttachmentForm(),
+            "panels": hooks.staff_panels(record, request.user),
             "today": timezone.localdate(),
         },
     )
