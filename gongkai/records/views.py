@@ -20,9 +20,8 @@ from gongkai.accounts.permissions import organisations_for, role_required
 from gongkai.core.calendar import CalendarNotLoaded, add_working_days
 from gongkai.core.models import AuditEvent
 from gongkai.core.workflow import TransitionNotAllowed
-from gongkai.records import hooks
+from gongkai.records import hooks, services
 from gongkai.records import permissions as can
-from gongkai.records import services
 from gongkai.records.forms import ActionForm, AttachmentForm, RecordForm, WorkbenchFilter
 from gongkai.records.models import Record, RecordQuerySet, Status
 
