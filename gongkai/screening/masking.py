@@ -1,0 +1,87 @@
+"""Masking: rewrite personal data to the masked forms readers expect.
+
+``mask_text(text, findings)`` replaces the digits of every ``id_card``, ``mobile_phone`` and
+``bank_card`` finding with ``*`` and leaves everything else — separators, full-width forms,
+markings, sensitive terms and all other text — exactly as it was:
+
+* ID number: first 6 and last 4 kept — ``371502********1234``
+* mobile number: first 3 and last 4 of the national number kept — ``138****5678``
+  (a +86 prefix stays as written)
+* bank card: last 4 kept — ``***************1234``
+
+Markings and sensitive terms are not masked: whether a classified document may be published
+at all, or how a term should be reworded, is a reviewer's decision, not a substitution.
+
+The findings must come from scanning this very text (``scan_text`` or ``detect``): each one's
+``text`` is checked against ``text[start:end]`` so a stale finding can never mask the wrong
+characters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from gongkai.screening.detectors import BANK_CARD, ID_CARD, MOBILE_PHONE, PERSONAL_DATA_KINDS
+
+MASK = "*"
+_DIGITS = frozenset("0123456789０１２３４５６７８９XxＸｘ")
+
+
+class Span(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def start(self) -> int | None: ...
+    @property
+    def end(self) -> int | None: ...
+
+
+class StaleFindingError(ValueError):
+    """A finding does not match the text any more: scan again before masking."""
+
+
+def mask_number(kind: str, written: str) -> str:
+    """The masked form of one number as written (separators and widths kept)."""
+    positions = [i for i, c in enumerate(written) if c in _DIGITS]
+    if kind == ID_CARD:
+        hidden = positions[6:-4]
+    elif kind == MOBILE_PHONE:
+        national = positions[-11:]  # whatever comes before is the 86 / 0086 prefix
+        hidden = national[3:-4]
+    elif kind == BANK_CARD:
+        hidden = positions[:-4]
+    else:
+        return written
+    chars = list(written)
+    for i in hidden:
+        chars[i] = MASK
+    return "".join(chars)
+
+
+def mask_text(text: str, findings: Iterable[Span]) -> str:
+    """``text`` with every personal-data finding masked; overlapping findings mask once."""
+    spans = sorted(
+        (f for f in findings if f.kind in PERSONAL_DATA_KINDS),
+        key=lambda f: (f.start or 0, -(f.end or 0)),
+    )
+    parts: list[str] = []
+    position = 0
+    for finding in spans:
+        start, end = finding.start, finding.end
+        if start is None or end is None:
+            continue  # a file-level finding: nothing to rewrite in this text
+        if text[start:end] != finding.text:
+            raise StaleFindingError(
+                f"发现项“{finding.text}”与当前文本不一致（位置 {start}–{end}），"
+                "请重新检查后再脱敏。"
+            )
+        if start < position:
+            continue
+        parts.append(text[position:start])
+        parts.append(mask_number(finding.kind, finding.text))
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
