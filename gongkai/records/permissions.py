@@ -44,6 +44,19 @@ def can_disclosure_review(user: Any, record: Record) -> bool:
     )
 
 
+def can_fast_approve(user: Any, record: Record) -> bool:
+    """Responses to public concerns run against an hour clock (5 h / 24 h / 48 h): one
+    reviewer, who is not the author, approves them in one step. Screening still runs at
+    submission and publication; the fast path skips a reviewer, never the checks."""
+    from gongkai.records.models import Kind
+
+    return (
+        record.kind == Kind.RESPONSE
+        and has_role(user, (Role.DISCLOSURE_REVIEWER, Role.DOCUMENT_REVIEWER), record.organisation)
+        and user.pk != record.author_id
+    )
+
+
 def can_publish(user: Any, record: Record) -> bool:
     return has_role(user, (Role.CLERK, Role.DISCLOSURE_REVIEWER), record.organisation)
 

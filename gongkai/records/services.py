@@ -161,6 +161,14 @@ TRANSITIONS = [
         denied_message="政务公开审核须由另一位审核人员进行：不能是制作人，也不能是公文审核人。",
     ),
     Transition(
+        "approve_fast",
+        (S.SUBMITTED,),
+        S.APPROVED,
+        "快速审核通过（回应关切）",
+        allowed=can.can_fast_approve,
+        denied_message="快速审核只用于回应关切，须由本单位审核人员（非制作人）进行。",
+    ),
+    Transition(
         "publish",
         (S.APPROVED,),
         S.PUBLISHED,
@@ -413,6 +421,17 @@ def return_for_changes(record: Record, *, by: Any, note: str) -> Record:
         by=by,
         note=note,
         changes={"document_reviewer": None, "disclosure_reviewer": None},
+    )
+
+
+def approve_fast(record: Record, *, by: Any, note: str = "") -> Record:
+    """One-step review for concern responses (see permissions.can_fast_approve)."""
+    return workflow.apply(
+        record,
+        "approve_fast",
+        by=by,
+        note=note,
+        changes={"document_reviewer": by, "disclosure_reviewer": by},
     )
 
 

@@ -198,6 +198,7 @@ def record_act(request: HttpRequest, pk: int) -> HttpResponse:
     verbs = {
         "submit": lambda: services.submit(record, by=request.user, note=note),
         "approve_document": lambda: services.approve_document(record, by=request.user, note=note),
+        "approve_fast": lambda: services.approve_fast(record, by=request.user, note=note),
         "approve_disclosure": lambda: services.approve_disclosure(
             record, by=request.user, note=note
         ),

@@ -310,7 +310,7 @@ def test_every_state_allows_exactly_the_actions_in_the_table(state):
     allowed = {t.action for t in services.TRANSITIONS if state in t.sources}
     expected = {
         "draft": {"submit", "withdraw"},
-        "submitted": {"approve_document", "return_document", "withdraw"},
+        "submitted": {"approve_document", "return_document", "approve_fast", "withdraw"},
         "document_reviewed": {"approve_disclosure", "return_disclosure", "withdraw"},
         "approved": {"publish", "schedule", "withdraw"},
         "scheduled": {"unschedule", "publish_scheduled", "withdraw"},
@@ -336,3 +336,18 @@ def test_actions_outside_the_table_are_refused_in_every_state(
     )
     with pytest.raises(TransitionNotAllowed):
         services.workflow.apply(record, action, by=clerk, note="尝试")
+
+
+def test_the_fast_path_is_only_for_concern_responses(clerk, document_reviewer):
+    from gongkai.records.models import Kind
+
+    ordinary = services.submit(make_record(by=clerk), by=clerk)
+    with pytest.raises(PermissionDenied, match="只用于回应关切"):
+        services.approve_fast(ordinary, by=document_reviewer)
+    response = services.submit(make_record(by=clerk, title="关于网传招生消息的说明"), by=clerk)
+    Record.objects.filter(pk=response.pk).update(kind=Kind.RESPONSE)
+    response.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.approve_fast(response, by=clerk)  # never the author
+    approved = services.approve_fast(response, by=document_reviewer)
+    assert approved.status == Status.APPROVED
