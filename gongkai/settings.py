@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "gongkai.screening",
     "gongkai.search",
     "gongkai.interpretations",
+    "gongkai.concerns",
+    "gongkai.disclosures",
     "gongkai.applications",
     "gongkai.consultations",
     "gongkai.portal",

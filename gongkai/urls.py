@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("gongkai.consultations.urls")),
     path("", include("gongkai.search.urls")),
     path("", include("gongkai.interpretations.urls")),
+    path("", include("gongkai.concerns.urls")),
+    path("", include("gongkai.disclosures.urls")),
     path("system/admin/", admin.site.urls),
     path("", include("gongkai.portal.urls")),
 ]
