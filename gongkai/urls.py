@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from gongkai.portal.api import api
+
 admin.site.site_header = "公开 · 义务教育政务公开平台 管理后台"
 admin.site.site_title = "公开 管理后台"
 admin.site.index_title = "系统管理"
@@ -8,6 +10,7 @@ admin.site.index_title = "系统管理"
 urlpatterns = [
     path("accounts/", include("gongkai.accounts.urls")),
     path("staff/", include("gongkai.records.urls")),
+    path("api/", api.urls),
     # Each app below mounts public pages at its prefix and staff pages under staff/<app>/.
     path("", include("gongkai.applications.urls")),
     path("", include("gongkai.consultations.urls")),
