@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gongkai.core.middleware.ClientAddressMiddleware",
+    "gongkai.portal.pagecache.PageCacheMiddleware",
     # Last: it must see a failed login after auth has run.
     "axes.middleware.AxesMiddleware",
 ]
@@ -287,3 +288,7 @@ LOGGING = {
 # {item}, {serial:05d}. The serial counts per prefix and is never reused.
 GONGKAI_INDEX_PATTERN = os.environ.get("INDEX_PATTERN", "{uscc}/{year}-{serial:05d}")
 GONGKAI_MAX_ATTACHMENT_MB = int(os.environ.get("MAX_ATTACHMENT_MB", "20"))
+# Public pages for anonymous readers are written here and purged on every publication
+# (gongkai/portal/pagecache.py); nginx can serve them directly (docs/deploy.md).
+GONGKAI_PAGE_CACHE = env_bool("PAGE_CACHE", True)
+GONGKAI_PAGE_CACHE_DIR = Path(os.environ.get("PAGE_CACHE_DIR", VAR_DIR / "pages"))

@@ -20,3 +20,6 @@ MEDIA_ROOT = VAR_DIR / "media"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 AXES_FAILURE_LIMIT = 5
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# The page cache is tested on its own (portal/tests/test_pagecache.py), not under every test.
+GONGKAI_PAGE_CACHE = False
+GONGKAI_PAGE_CACHE_DIR = VAR_DIR / "pages"

@@ -93,7 +93,15 @@ def publish_edition(
             to_status=edition.name,
             data={"sections": len(data.sections), "items": data.item_count, "source": source},
         )
+        transaction.on_commit(_purge_public_pages)
     return edition
+
+
+def _purge_public_pages() -> None:
+    # The public column is organised by the catalogue: a new edition changes every page.
+    from gongkai.portal import pagecache
+
+    pagecache.purge()
 
 
 def _carry_local_items(previous: Edition, sections: dict[str, Section]) -> None:

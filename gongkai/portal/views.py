@@ -16,7 +16,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET
 
 from gongkai.catalogue.models import Edition, Item, Section
 from gongkai.organisations.models import Kind, Organisation
@@ -165,14 +165,16 @@ def organisation_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_POST
+@require_GET
 def display_mode(request: HttpRequest) -> HttpResponse:
     """Switch the large-type, high-contrast mode (适老化) with a cookie; works without JS."""
-    target = request.POST.get("next") or "/"
+    # A GET that only sets a display preference: public pages then carry no CSRF token and
+    # can be served from the page cache.
+    target = request.GET.get("next") or "/"
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
     response = HttpResponseRedirect(target)
-    if request.POST.get("large") == "1":
+    if request.GET.get("large") == "1":
         response.set_cookie("gk_large", "1", max_age=365 * 24 * 3600, samesite="Lax")
     else:
         response.delete_cookie("gk_large")

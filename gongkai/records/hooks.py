@@ -37,6 +37,7 @@ class RecordExtension:
     #: After-commit work (search index, caches): runs once the publication is durable.
     on_commit_publish: list[Action] = field(default_factory=list)
     on_commit_withdraw: list[Action] = field(default_factory=list)
+    on_commit_validity: list[Action] = field(default_factory=list)
     #: Extra data frozen into each published version's metadata.
     snapshot: Callable[[Record], dict[str, Any]] | None = None
     #: False for records another record publishes (an interpretation goes out with its policy).

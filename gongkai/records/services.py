@@ -570,6 +570,7 @@ def change_validity(
                 "replaced_by": replaced_by.pk if replaced_by else None,
             },
         )
+        transaction.on_commit(lambda: hooks.run_actions(locked, by, "on_commit_validity"))
     return locked
 
 

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import pytest
+
+from gongkai.portal import pagecache
+from gongkai.records import services
+from gongkai.testing import make_record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_cache(settings, tmp_path):
+    settings.GONGKAI_PAGE_CACHE = True
+    settings.GONGKAI_PAGE_CACHE_DIR = tmp_path / "pages"
+    return tmp_path / "pages"
+
+
+def publish(record, clerk, document_reviewer, disclosure_reviewer):
+    record = services.submit(record, by=clerk)
+    record = services.approve_document(record, by=document_reviewer)
+    record = services.approve_disclosure(record, by=disclosure_reviewer)
+    return services.publish(record, by=clerk)
+
+
+def test_anonymous_pages_are_written_once_and_served_from_the_cache(client, page_cache):
+    first = client.get("/catalogue/05.04/")
+    assert first["X-Page-Cache"] == "miss"
+    assert (page_cache / "catalogue/05.04/index.html").is_file()
+    second = client.get("/catalogue/05.04/")
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert "Content-Security-Policy" in second.headers  # outer middleware still adds headers
+
+
+def test_publication_makes_the_change_visible_at_once(
+    client,
+    page_cache,
+    clerk,
+    document_reviewer,
+    disclosure_reviewer,
+    django_capture_on_commit_callbacks,
+):
+    client.get("/catalogue/05.04/")
+    record = make_record(by=clerk, title="新的招生范围公告")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(record, clerk, document_reviewer, disclosure_reviewer)
+    response = client.get("/catalogue/05.04/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "新的招生范围公告" in response.content.decode()
+
+
+def test_withdrawal_purges_the_cached_record_page(
+    client,
+    page_cache,
+    clerk,
+    document_reviewer,
+    disclosure_reviewer,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        record = publish(make_record(by=clerk), clerk, document_reviewer, disclosure_reviewer)
+    client.get(f"/records/{record.pk}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw(record, by=clerk, reason="信息有误")
+    assert "信息有误" in client.get(f"/records/{record.pk}/").content.decode()
+
+
+def test_signed_in_staff_query_strings_and_large_type_bypass_the_cache(client, page_cache, clerk):
+    client.get("/catalogue/05.04/?year=2025")
+    assert not page_cache.exists() or not any(page_cache.rglob("*.html"))
+    client.cookies["gk_large"] = "1"
+    assert "X-Page-Cache" not in client.get("/").headers
+    del client.cookies["gk_large"]
+    client.force_login(clerk)
+    assert "X-Page-Cache" not in client.get("/").headers
+
+
+def test_pages_with_forms_are_never_cached(client, page_cache):
+    client.get("/accounts/login/")
+    assert not (page_cache / "accounts/login/index.html").exists()
+
+
+def test_paths_cannot_escape_the_cache_directory(page_cache):
+    assert pagecache.file_for("/../../etc/passwd") is None
+    assert pagecache.file_for("/catalogue/05.04/") == page_cache / "catalogue/05.04/index.html"
