@@ -122,9 +122,10 @@ def _cls(chars: str) -> str:
 _D, _S, _I = _cls(_DIGIT_CHARS), _cls(_SEPARATORS), _cls(_INVISIBLE)
 # A run starts at a digit with at least ten more run characters after it (so fewer than 11
 # digits can never match — the whole speed trick), then digits/invisibles, single separators
-# that are followed by a digit, and an optional trailing X.
+# that are followed by a digit, and an optional trailing X (glued, or after one separator
+# as in "… 000 X").
 _RUN_RE = re.compile(
-    rf"[{_D}](?=[{_D}{_S}{_I}]{{10}})(?:[{_D}{_I}]|[{_S}](?=[{_I}]*[{_D}]))*[{_cls(_X_CHARS)}]?"
+    rf"[{_D}](?=[{_D}{_S}{_I}]{{10}})(?:[{_D}{_I}]|[{_S}](?=[{_I}]*[{_D}]))*(?:[{_S}]?[{_cls(_X_CHARS)}])?"
 )
 
 # --- Shapes: group lengths as people write them ------------------------------------------
@@ -243,9 +244,9 @@ _UNIT_AFTER = frozenset("元万亿人次%％个份件台套")
 # Labels that may be glued to a number: "Tel13812345678", "No.…" is not glued (dot).
 _GLUE_LABELS = frozenset({"tel", "mobile", "phone", "mob", "id", "no", "card", "qq"})
 
-_LEGACY_LOOKBACK = 100
-_GROUPED_LOOKBACK = 200
 _WORD_LOOKBACK = 16
+_AMOUNT_MARKS = frozenset(",.，%％")
+_MASK_CHARS = frozenset("*＊●○×")
 
 
 def _is_ascii_alnum(c: str) -> bool:
@@ -263,8 +264,8 @@ def _glue_before(text: str, i: int) -> str:
     c = text[i - 1]
     if c == "." and i >= 2 and text[i - 2].isdigit():
         return "code"
-    if c == "_":
-        return "code"
+    if c == "_" or c in _MASK_CHARS:
+        return "code"  # 371502********1234: the 1234 is what is left of a masked number
     if not (_is_ascii_alnum(c) or "Ａ" <= c <= "Ｚ" or "ａ" <= c <= "ｚ"):
         return ""
     j = i - 1
@@ -284,14 +285,9 @@ def _glued_after(text: str, j: int) -> bool:
     if j >= len(text):
         return False
     c = text[j]
-    if _is_ascii_alnum(c) or c == "_" or "Ａ" <= c <= "Ｚ" or "ａ" <= c <= "ｚ":
+    if _is_ascii_alnum(c) or c == "_" or c in _MASK_CHARS or "Ａ" <= c <= "Ｚ" or "ａ" <= c <= "ｚ":
         return True
     return c == "." and j + 1 < len(text) and text[j + 1].isdigit()
-
-
-def _has_word(text: str, end: int, words: Iterable[str], lookback: int) -> bool:
-    before = text[max(0, end - lookback) : end]
-    return any(w in before for w in words)
 
 
 def _plausible_birth(year: int, month: int, day: int) -> bool:
@@ -361,29 +357,50 @@ def _split_run(text: str, start: int, end: int) -> _Run:
     return _Run(groups, spans, joints)
 
 
+class _Scan:
+    """One ``find_numbers`` call: the text, the caller's hint, and lazily found context."""
+
+    __slots__ = ("_first_mention", "identity_context", "text")
+
+    def __init__(self, text: str, identity_context: IdentityContext | None) -> None:
+        self.text = text
+        self.identity_context = identity_context
+        self._first_mention: dict[tuple[str, ...], int] = {}
+
+    def near(self, position: int, words: tuple[str, ...], lookback: int) -> bool:
+        before = self.text[max(0, position - lookback) : position]
+        return any(w in before for w in words)
+
+    def mentioned_before(self, position: int, words: tuple[str, ...]) -> bool:
+        """Whether any of ``words`` occurs anywhere before ``position`` (found once per text:
+        linear however many candidates ask)."""
+        first = self._first_mention.get(words)
+        if first is None:
+            hits = [i + len(w) for w in words if (i := self.text.find(w)) >= 0]
+            first = self._first_mention[words] = min(hits, default=len(self.text) + 1)
+        return first <= position
+
+
 def find_numbers(text: str, *, identity_context: IdentityContext | None = None) -> list[Finding]:
     """Find ``id_card``, ``mobile_phone`` and ``bank_card`` numbers (rules: module docstring)."""
+    scan = _Scan(text, identity_context)
     found: list[Finding] = []
     legacy: list[Finding] = []
     for match in _RUN_RE.finditer(text):
-        _scan_run(text, match.start(), match.end(), found, legacy, identity_context)
+        _scan_run(scan, match.start(), match.end(), found, legacy)
     if legacy:
         has_id18 = any(f.kind == ID_CARD for f in found)
         for candidate in legacy:
-            if has_id18 or _has_word(text, candidate.start, _IDENTITY_WORDS, _LEGACY_LOOKBACK):
+            if has_id18 or scan.mentioned_before(candidate.start, _IDENTITY_WORDS):
                 found.append(candidate)
         found.sort(key=lambda f: f.start)
     return found
 
 
 def _scan_run(
-    text: str,
-    start: int,
-    end: int,
-    found: list[Finding],
-    legacy: list[Finding],
-    identity_context: IdentityContext | None,
+    scan: _Scan, start: int, end: int, found: list[Finding], legacy: list[Finding]
 ) -> None:
+    text = scan.text
     run = _split_run(text, start, end)
     n = len(run.groups)
     glue = _glue_before(text, start)
@@ -393,17 +410,11 @@ def _scan_run(
     i = low
     while i < high:
         for k in range(min(high - i, _MAX_WINDOW_GROUPS), 0, -1):
-            result = _classify(
-                text,
-                run,
-                i,
-                k,
-                letter_glued=(glue == "letter" and i == 0),
-                identity_context=identity_context,
-            )
+            result = _classify(scan, run, i, k, letter_glued=(glue == "letter" and i == 0))
             if result is not None:
                 finding, is_legacy = result
-                accepted.append((i, k, finding, is_legacy))
+                if finding is not None:
+                    accepted.append((i, k, finding, is_legacy))
                 i += k
                 break
         else:
@@ -412,81 +423,118 @@ def _scan_run(
         return
     covered = {g for first, count, _, _ in accepted for g in range(first, first + count)}
     for first, count, finding, is_legacy in accepted:
-        if count > 1 and _continues_series(run, first, count, covered):
+        # The checksum and birth date make an ID number strong enough on its own; phones
+        # and cards (Luhn is one digit in ten) need the series test.
+        if (
+            count > 1
+            and finding.kind != ID_CARD
+            and _continues_series(text, run, first, count, covered, finding.kind)
+        ):
             continue
         (legacy if is_legacy else found).append(finding)
 
 
-def _continues_series(run: _Run, first: int, count: int, covered: set[int]) -> bool:
-    """A grouped window whose neighbours continue the same series is a row of figures."""
-    joint = run.joints[first] if count > 1 else None
+def _continues_series(
+    text: str, run: _Run, first: int, count: int, covered: set[int], kind: str
+) -> bool:
+    """Whether a grouped window is part of a row of figures ("150 2300 4500 6800").
+
+    A neighbour joined by the same separator continues the series when it is itself a
+    figure: 3–8 digits, not part of another finding, not the start of an amount or decimal
+    (1,000.00), and not a fragment of something else (the 1234 of 371502********1234, or of
+    a code glued to letters). A serial number (1, 12) or a long number beside it is another
+    column, not the same series.
+    """
+    joint = run.joints[first]
+    last_group = len(run.groups) - 1
+
+    def member(g: int, joined_by: str) -> bool:
+        if g in covered or joined_by != joint or not 3 <= len(run.groups[g]) <= 8:
+            return False
+        start, end = run.spans[g]
+        if g == 0 and start > 0 and _is_fragment_mark(text[start - 1]):
+            return False
+        return not (
+            end < len(text)
+            and (text[end] in _AMOUNT_MARKS or (g == last_group and _is_fragment_mark(text[end])))
+        )
+
     left, right = first - 1, first + count
-    if (
-        left >= 0
-        and left not in covered
-        and run.joints[left] == joint
-        and len(run.groups[left]) < 11
-    ):
+    if left >= 0 and member(left, run.joints[left]):
+        return True
+    # A card is the column before an amount in every aid list ("… 6228 4803 7304 0077 1250"),
+    # so for cards only what comes before can make a series.
+    return kind != BANK_CARD and right <= last_group and member(right, run.joints[right - 1])
+
+
+def _amount_follows(text: str, end: int) -> bool:
+    """A decimal point and a digit, or a thousands comma and exactly three digits, follow."""
+    if end + 1 >= len(text) or not text[end + 1].isdigit():
+        return False
+    if text[end] == ".":
         return True
     return (
-        right < len(run.groups)
-        and right not in covered
-        and run.joints[right - 1] == joint
-        and len(run.groups[right]) < 11
+        text[end] == ","
+        and text[end + 1 : end + 4].isdigit()
+        and not (end + 4 < len(text) and text[end + 4].isdigit())
     )
 
 
+def _is_fragment_mark(c: str) -> bool:
+    return c in _MASK_CHARS or _is_ascii_alnum(c)
+
+
+#: ``_classify``'s answer for "this is something else (a credit code, an ID number with a
+#: typo): take these groups out of the run, so no card or phone is carved out of them".
+_SOMETHING_ELSE: tuple[None, bool] = (None, False)
+
+
 def _classify(
-    text: str,
-    run: _Run,
-    i: int,
-    k: int,
-    *,
-    letter_glued: bool,
-    identity_context: IdentityContext | None,
-) -> tuple[Finding, bool] | None:
+    scan: _Scan, run: _Run, i: int, k: int, *, letter_glued: bool
+) -> tuple[Finding | None, bool] | None:
+    """What the window of ``k`` groups from group ``i`` is: ``None`` for nothing (try a
+    shorter window), else a finding (or ``_SOMETHING_ELSE``) and whether it is a legacy ID
+    candidate that still needs evidence."""
     groups = run.groups[i : i + k]
     digits = "".join(groups)
     size = len(digits)
     if size < 11 or size > 23:
         return None
+    text = scan.text
+    start, end = run.spans[i][0], run.spans[i + k - 1][1]
+    if _amount_follows(text, end):
+        return None  # the window's last group is the integer part of 1,000.00 or 12.5
     joints = run.joints[i : i + k - 1]
     shape = tuple(len(g) for g in groups)
-    start, end = run.spans[i][0], run.spans[i + k - 1][1]
     uniform = len(set(joints)) <= 1
-    has_x = digits[-1] == "X"
 
-    def make(kind: str, s: int = start) -> Finding:
-        return Finding(kind, text[s:end], s, end)
+    def make(kind: str) -> tuple[Finding, bool]:
+        return Finding(kind, text[start:end], start, end), False
 
     if letter_glued:
         # Only the student-number case (G + ID) may carry a glued letter.
         if size == 18 and uniform and shape in _ID18_SHAPES and is_valid_id18(digits):
-            return make(ID_CARD), False
+            return make(ID_CARD)
         return None
 
     if size == 18 and uniform and shape in _ID18_SHAPES:
         if is_valid_id18(digits):
-            if (
-                digits.isdigit()
-                and uscc.is_valid(digits)
-                and _reads_as_credit_code(text, start, end)
-            ):
-                return None
-            return make(ID_CARD), False
+            if uscc.is_valid(digits) and _reads_as_credit_code(scan, start, end):
+                return _SOMETHING_ELSE
+            return make(ID_CARD)
         if _id18_structure(digits):
-            return None  # an ID number with a wrong check character: not a card either
-    if has_x:
+            return _SOMETHING_ELSE  # an ID number with a typo: not a card or phone either
+    if digits[-1] == "X":
         return None
 
     if size == 15 and uniform and shape in _ID15_SHAPES and _id15_structure(digits):
-        if _has_word(text, start, _REGISTRATION_WORDS, _WORD_LOOKBACK):
+        if scan.near(start, _REGISTRATION_WORDS, _WORD_LOOKBACK):
             return None
-        if identity_context is not None and identity_context(start):
-            return make(ID_CARD), False
-        return make(ID_CARD), True  # kept only with evidence, see find_numbers
+        if scan.identity_context is not None and scan.identity_context(start):
+            return make(ID_CARD)
+        return Finding(ID_CARD, text[start:end], start, end), True
 
-    mobile = _mobile(text, run, i, k, digits, shape, joints, start, end)
+    mobile = _mobile(scan, run, i, k, digits, shape, joints, start, end)
     if mobile is not None:
         return mobile, False
 
@@ -494,18 +542,18 @@ def _classify(
         16 <= size <= 19
         and uniform
         and shape in _CARD_SHAPES
-        and _is_card(text, digits, start, grouped=k > 1, joint=joints[0] if joints else "")
+        and _is_card(scan, digits, start, spaced=bool(joints) and joints[0] == "space")
     ):
-        return make(BANK_CARD), False
+        return make(BANK_CARD)
     return None
 
 
-def _reads_as_credit_code(text: str, start: int, end: int) -> bool:
-    return _has_word(text, start, _CREDIT_CODE_WORDS, 30) or bool(_INDEX_TAIL_RE.match(text, end))
+def _reads_as_credit_code(scan: _Scan, start: int, end: int) -> bool:
+    return scan.near(start, _CREDIT_CODE_WORDS, 30) or bool(_INDEX_TAIL_RE.match(scan.text, end))
 
 
 def _mobile(
-    text: str,
+    scan: _Scan,
     run: _Run,
     i: int,
     k: int,
@@ -515,6 +563,7 @@ def _mobile(
     start: int,
     end: int,
 ) -> Finding | None:
+    text = scan.text
     prefixed = False
     core_shape, core_joints = shape, joints
     if run.groups[i] in ("86", "0086") and k > 1:
@@ -535,7 +584,7 @@ def _mobile(
         not prefixed
         and core_joints
         and core_joints[0] == "space"
-        and not _has_word(text, start, _PHONE_WORDS, _GROUPED_LOOKBACK)
+        and not scan.mentioned_before(start, _PHONE_WORDS)
     ):
         return None
     if prefixed and start > 0 and text[start - 1] in "+＋":
@@ -543,18 +592,16 @@ def _mobile(
     return Finding(MOBILE_PHONE, text[start:end], start, end)
 
 
-def _is_card(text: str, digits: str, start: int, *, grouped: bool, joint: str) -> bool:
+def _is_card(scan: _Scan, digits: str, start: int, *, spaced: bool) -> bool:
     if digits[0] not in _CARD_FIRST_DIGITS or not luhn.is_valid(digits):
         return False
     if len(digits) == 18 and _id18_structure(digits):
         return False
-    if len(digits) == 18 and uscc.is_valid(digits) and _reads_as_credit_code(text, start, start):
+    if len(digits) == 18 and uscc.is_valid(digits) and _reads_as_credit_code(scan, start, start):
         return False
-    if _has_word(text, start, _OTHER_LONG_NUMBER_WORDS, _WORD_LOOKBACK):
+    if scan.near(start, _OTHER_LONG_NUMBER_WORDS, _WORD_LOOKBACK):
         return False
-    return not (
-        grouped and joint == "space" and not _has_word(text, start, _BANK_WORDS, _GROUPED_LOOKBACK)
-    )
+    return not spaced or scan.mentioned_before(start, _BANK_WORDS)
 
 
 # --- Markings ---------------------------------------------------------------------------
