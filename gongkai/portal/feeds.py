@@ -74,7 +74,7 @@ class AtomRecordFeed(RecordFeed):
 
 
 class ItemFeed(RecordFeed):
-    def get_object(self, request: HttpRequest, code: str) -> Item:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, code: str) -> Item:
         return get_object_or_404(Item, section__edition=Edition.objects.current(), code=code)
 
     def title(self, obj: Any = None) -> str:
@@ -88,7 +88,7 @@ class ItemFeed(RecordFeed):
 
 
 class OrganisationFeed(RecordFeed):
-    def get_object(self, request: HttpRequest, code: str) -> Organisation:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, code: str) -> Organisation:
         return get_object_or_404(Organisation, code=code, is_active=True)
 
     def title(self, obj: Any = None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import (
@@ -69,7 +70,8 @@ def _listing(records: Any, request: HttpRequest) -> dict[str, Any]:
             "document_number",
             "index_number",
         ),
-        PAGE_SIZE,
+        # The static export has no server to page with: one page holds the whole listing.
+        10**9 if getattr(settings, "GONGKAI_STATIC_EXPORT", False) else PAGE_SIZE,
     )
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
