@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "gongkai.disclosures",
     "gongkai.applications",
     "gongkai.consultations",
+    "gongkai.supervision",
     "gongkai.portal",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("gongkai.interpretations.urls")),
     path("", include("gongkai.concerns.urls")),
     path("", include("gongkai.disclosures.urls")),
+    path("", include("gongkai.supervision.urls")),
     path("system/admin/", admin.site.urls),
     path("", include("gongkai.portal.urls")),
 ]

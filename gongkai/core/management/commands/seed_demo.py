@@ -1,13 +1,19 @@
 """Demo data: deterministic and idempotent. Every person and school in it is fictional.
 
-Later capabilities extend ``DEMO_STEPS``; each step must be safe to run twice.
+The organisation tree and the accounts come first (``DEMO_STEPS``); then every Gongkai app
+that has a ``demo`` module contributes its own data through ``demo.seed(command)``, in the
+order of ``INSTALLED_APPS`` (records before the apps built on records, supervision last).
+Each step runs in its own transaction and must be safe to run twice.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -77,6 +83,16 @@ def seed_accounts(command: BaseCommand) -> None:
 DEMO_STEPS: list[Callable[[BaseCommand], None]] = [seed_organisations, seed_accounts]
 
 
+def app_demo_steps() -> list[tuple[str, Callable[[BaseCommand], None]]]:
+    """``(app label, seed)`` for every Gongkai app with a ``demo`` module."""
+    steps = []
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.demo"
+        if config.name.startswith("gongkai.") and importlib.util.find_spec(module_name):
+            steps.append((config.label, importlib.import_module(module_name).seed))
+    return steps
+
+
 class Command(BaseCommand):
     help = "Load deterministic, fictional demo data (safe to run again)."
 
@@ -95,3 +111,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 step(self)
             self.stdout.write(f"demo data: {step.__name__} done")
+        for label, seed in app_demo_steps():
+            with transaction.atomic():
+                seed(self)
+            self.stdout.write(f"demo data: {label} done")

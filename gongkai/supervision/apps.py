@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    """Compliance, scores, self-inspection and the annual report: read-only over the others."""
+
+    name = "gongkai.supervision"
+    verbose_name = "监督评估"
