@@ -157,7 +157,7 @@ def _one(rng: random.Random, item: Item, org: Organisation, year: int, today: da
     title = _title(rng, item, org, year)
     fields: dict[str, Any] = {
         "title": title,
-        "summary": f"{org.display_name}按照标准目录“{item.name}”主动公开。",
+        "summary": f"演示数据，内容虚构。{org.display_name}按照标准目录“{item.name}”主动公开。",
         "body": _body(rng, title),
         "item": item,
         "organisation": org,
@@ -212,11 +212,11 @@ def _work_in_progress(rng: random.Random, items: list[Item], today: date) -> Non
 
     def draft(days_ago: int, label: str) -> Record:
         item = plain[rng.randrange(len(plain))]
-        title = f"{_title(rng, item, county, today.year)}（{label}）（演示）"
+        title = f"{_title(rng, item, county, today.year)}（演示）"
         return services.create_record(
             by=clerk,
             title=title,
-            summary=f"{label}的演示信息。",
+            summary=f"演示数据，内容虚构（工作台示例：{label}）。",
             body=_body(rng, title),
             item=item,
             organisation=county,
