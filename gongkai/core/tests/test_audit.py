@@ -1,12 +1,38 @@
 from __future__ import annotations
 
+import importlib
+
 import pytest
-from django.db import connection
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
 
 from gongkai.core.audit import record_event, verify_chain
 from gongkai.core.models import AppendOnlyError, AuditEvent
 
 pytestmark = pytest.mark.django_db
+
+triggers = importlib.import_module("gongkai.core.migrations.0002_audit_append_only_triggers")
+
+
+def drop_triggers() -> None:
+    """Tamper as someone with DDL rights would: the triggers go first, the chain remains."""
+    statements = {"sqlite": triggers.SQLITE_DROP, "postgresql": triggers.POSTGRES_DROP}
+    with connection.cursor() as cursor:
+        for sql in statements[connection.vendor]:
+            cursor.execute(sql)
+
+
+def test_the_database_refuses_to_change_or_delete_audit_rows(county):
+    event = record_event("test.one", target=county)
+    table = AuditEvent._meta.db_table
+    for sql in (
+        f"UPDATE {table} SET note = 'x' WHERE id = %s",
+        f"DELETE FROM {table} WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [event.id])
+    assert AuditEvent.objects.get(pk=event.pk).note == ""
 
 
 def test_events_form_a_verifiable_chain(county):
@@ -33,6 +59,7 @@ def test_verify_reports_the_first_tampered_row(county):
     record_event("test.one", target=county)
     victim = record_event("test.two", target=county, note="原文")
     record_event("test.three", target=county)
+    drop_triggers()
     with connection.cursor() as cursor:  # tampering behind the application's back
         cursor.execute(
             f"UPDATE {AuditEvent._meta.db_table} SET note = %s WHERE id = %s", ["篡改", victim.id]
@@ -45,7 +72,34 @@ def test_verify_notices_a_deleted_row(county):
     record_event("test.one", target=county)
     victim = record_event("test.two", target=county)
     after = record_event("test.three", target=county)
+    drop_triggers()
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [victim.id])
     broken = verify_chain()
     assert broken is not None and broken.event_id == after.id
+
+
+def test_audit_verify_command_passes_an_intact_chain(county, capsys):
+    record_event("test.one", target=county)
+    record_event("test.two", target=county)
+
+    call_command("audit", "verify")
+
+    assert "audit chain intact: 2 events verified" in capsys.readouterr().out
+
+
+def test_audit_verify_command_names_the_first_broken_link_and_exits_1(county):
+    record_event("test.one", target=county)
+    victim = record_event("test.two", target=county)
+    record_event("test.three", target=county)
+    drop_triggers()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {AuditEvent._meta.db_table} SET data = %s WHERE id = %s", ["{}", victim.id]
+        )
+
+    with pytest.raises(CommandError) as error:
+        call_command("audit", "verify")
+
+    assert error.value.returncode == 1
+    assert f"event {victim.id}" in str(error.value)
