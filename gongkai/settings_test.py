@@ -22,4 +22,7 @@ AXES_FAILURE_LIMIT = 5
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # The page cache is tested on its own (portal/tests/test_pagecache.py), not under every test.
 GONGKAI_PAGE_CACHE = False
+# Transactional tests empty every table afterwards; the append-only triggers on the audit
+# table would refuse that. core/tests/test_audit.py installs them for its own test.
+GONGKAI_AUDIT_DB_TRIGGERS = False
 GONGKAI_PAGE_CACHE_DIR = VAR_DIR / "pages"
