@@ -309,11 +309,11 @@ def _has_data(target: dict[str, Any], vendor: str) -> bool:
         port=target.get("PORT") or None,
         user=target.get("USER") or None,
         password=target.get("PASSWORD") or None,
-    ) as db:
-        exists = db.execute("SELECT to_regclass('core_auditevent')").fetchone()
+    ) as pg:
+        exists = pg.execute("SELECT to_regclass('core_auditevent')").fetchone()
         if not exists or exists[0] is None:
             return False
-        return db.execute("SELECT 1 FROM core_auditevent LIMIT 1").fetchone() is not None
+        return pg.execute("SELECT 1 FROM core_auditevent LIMIT 1").fetchone() is not None
 
 
 def _has_files(media_root: Path) -> bool:
