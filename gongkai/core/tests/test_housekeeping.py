@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -50,3 +55,28 @@ def test_staff_urls_refuse_a_signed_in_member_of_the_public(client, citizen, url
     client.force_login(citizen)
     assert client.get(url).status_code in (403, 405)
     assert client.post(url).status_code == 403
+
+
+@pytest.mark.slow
+def test_the_production_settings_pass_the_deployment_checklist(tmp_path):
+    """`manage.py check --deploy` is clean with the settings docs/deploy.md gives."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "edu.example.gov.cn",
+        "HTTPS": "1",
+        "BEHIND_PROXY": "1",
+        "GONGKAI_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "gongkai.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
