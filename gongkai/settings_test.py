@@ -22,6 +22,9 @@ AXES_FAILURE_LIMIT = 5
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # The page cache is tested on its own (portal/tests/test_pagecache.py), not under every test.
 GONGKAI_PAGE_CACHE = False
+# Tests sign in with force_login; the second factor is tested on its own
+# (accounts/tests/test_twofactor.py turns it on).
+GONGKAI_2FA = "off"
 # Transactional tests empty every table afterwards; the append-only triggers on the audit
 # table would refuse that. core/tests/test_audit.py installs them for its own test.
 GONGKAI_AUDIT_DB_TRIGGERS = False

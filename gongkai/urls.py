@@ -9,6 +9,7 @@ admin.site.index_title = "系统管理"
 
 urlpatterns = [
     path("accounts/", include("gongkai.accounts.urls")),
+    path("staff/accounts/", include("gongkai.accounts.staff_urls")),
     path("staff/", include("gongkai.records.urls")),
     path("api/", api.urls),
     # Each app below mounts public pages at its prefix and staff pages under staff/<app>/.

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -24,3 +26,42 @@ class SignInForm(AuthenticationForm):
             code="invalid_login",
             params={"limit": settings.AXES_FAILURE_LIMIT},
         )
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="6位验证码",
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9 ]*",
+                "autofocus": True,
+            }
+        ),
+        error_messages={"required": "请输入身份验证器应用显示的6位数字验证码。"},
+    )
+
+
+class AuditFilterForm(forms.Form):
+    verb = forms.CharField(label="操作", required=False, max_length=64)
+    actor = forms.CharField(label="操作人", required=False, max_length=150)
+    since = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def apply(self, events: Any) -> Any:
+        data = self.cleaned_data
+        if data.get("verb"):
+            events = events.filter(verb__startswith=data["verb"])
+        if data.get("actor"):
+            events = events.filter(actor_name__contains=data["actor"])
+        if data.get("since"):
+            events = events.filter(at__date__gte=data["since"])
+        if data.get("until"):
+            events = events.filter(at__date__lte=data["until"])
+        return events

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from gongkai.accounts import views
 from gongkai.accounts.forms import SignInForm
 
 app_name = "accounts"
@@ -16,4 +17,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("2fa/", views.verify, name="2fa_verify"),
+    path("2fa/setup/", views.setup, name="2fa_setup"),
 ]

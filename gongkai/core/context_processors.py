@@ -22,19 +22,29 @@ def public_links() -> list[tuple[str, str]]:
 
 
 @cache
-def staff_links() -> list[tuple[str, str]]:
-    """(label, url) of staff work areas, declared as ``staff_links`` on each AppConfig."""
+def staff_links() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(label, url, roles) of staff work areas, declared as ``staff_links`` on each AppConfig:
+    ``("舆情", "concerns:workbench")``, or with a third element, the roles that see the link
+    (``("审计日志", "staff_accounts:audit_log", ("audit_admin",))``)."""
+    links = []
+    for config in apps.get_app_configs():
+        for label, name, *roles in getattr(config, "staff_links", ()):
+            links.append((label, reverse(name), tuple(roles[0]) if roles else ()))
+    return links
+
+
+def staff_links_for(user: Any) -> list[tuple[str, str]]:
+    from gongkai.accounts.permissions import has_role
+
     return [
-        (label, reverse(name))
-        for config in apps.get_app_configs()
-        for label, name in getattr(config, "staff_links", ())
+        (label, url) for label, url, roles in staff_links() if not roles or has_role(user, roles)
     ]
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "public_links": public_links(),
-        "staff_links": staff_links() if request.user.is_authenticated else [],
+        "staff_links": staff_links_for(request.user) if request.user.is_authenticated else [],
         "site": settings.GONGKAI_SITE,
         "large_type": request.COOKIES.get("gk_large") == "1",
         # The static export (USB stick at a reading point) has no server: no forms or filters.

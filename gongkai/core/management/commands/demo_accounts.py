@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from gongkai.accounts import twofactor
 from gongkai.accounts.models import Role, User
 from gongkai.core.management.commands.seed_demo import DEMO_ACCOUNTS
 from gongkai.testing import DEMO_PASSWORD
@@ -22,4 +23,9 @@ class Command(BaseCommand):
         for username, full_name, role, _ in rows:
             self.stdout.write(f"  {username:<28} {Role(role).label:<8} {full_name}")
         self.stdout.write("Public column: http://127.0.0.1:8000/   Staff sign-in: /accounts/login/")
+        if not twofactor.enforced():
+            self.stdout.write(
+                "Two-factor sign-in is OFF for this demo (TWO_FACTOR=off); production requires "
+                "it for reviewers, supervisors and administrators."
+            )
         self.stdout.write("")

@@ -1,0 +1,35 @@
+"""Staff pages need the second factor from those who must use it (accounts/twofactor.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import quote
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from gongkai.accounts import twofactor
+
+PROTECTED_PREFIXES = ("/staff/", "/system/")
+
+
+class TwoFactorMiddleware:
+    """After django_otp's OTPMiddleware: ``request.user.is_verified()`` is known here."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            request.path.startswith(PROTECTED_PREFIXES)
+            and twofactor.required_for(user)
+            and not user.is_verified()  # type: ignore[union-attr]
+        ):
+            name = "accounts:2fa_verify"
+            if twofactor.confirmed_device(user) is None:
+                name = "accounts:2fa_setup"
+            return HttpResponseRedirect(
+                f"{reverse(name)}?next={quote(request.get_full_path(), safe='/')}"
+            )
+        return self.get_response(request)
