@@ -30,19 +30,19 @@ from gongkai.screening import permissions as can
 from gongkai.screening.extract import UNREADABLE
 from gongkai.screening.masking import mask_number, mask_text
 from gongkai.screening.models import Finding, FindingStatus, SensitiveTerm
-from gongkai.screening.scan import ScanFinding, active_terms, scan_file, scan_text
+from gongkai.screening.scan import (
+    ScanFinding,
+    active_terms,
+    body_text,
+    scan_file,
+    scan_text,
+)
 
 #: A reason such as "无" or "ok" explains nothing to whoever reads the audit trail later.
 MIN_REASON_LENGTH = 4
 
 
 # --- Screening a record -------------------------------------------------------------------
-
-
-def body_text(body: str) -> str:
-    """The body as screened and masked: the sanitiser writes a no-break space as ``&nbsp;``,
-    which would otherwise split "371502&nbsp;1990…" into pieces no detector reads as one."""
-    return body.replace("&nbsp;", "\u00a0")
 
 
 def fingerprint(kind: str, text: str) -> str:
@@ -52,7 +52,7 @@ def fingerprint(kind: str, text: str) -> str:
 
 def safe_excerpt(finding: ScanFinding) -> str:
     """What may be stored and shown: personal data only in its masked form."""
-    return mask_number(finding.kind, finding.text)[:300]
+    return mask_number(finding.kind, finding.text).replace("\u200b", "")[:300]
 
 
 @dataclass
@@ -205,12 +205,15 @@ def mask_body(record: Record, *, by: Any, revision: int) -> Record:
     terms = active_terms()
 
     def masked(text: str) -> tuple[str, int]:
+        # Spans found in the text view are masked in the HTML itself: the same offsets, and
+        # mask_number hides digits by position among the digits, so an ``&nbsp;`` inside
+        # a number is kept as written.
         found = [
-            f
+            replace(f, text=text[f.start : f.end])
             for f in scan_text(body_text(text), terms=terms)
             if f.is_maskable and fingerprint(f.kind, f.text) in open_prints
         ]
-        return (mask_text(body_text(text), found) if found else text), len(found)
+        return (mask_text(text, found) if found else text), len(found)
 
     title, in_title = masked(record.title)
     body, in_body = masked(record.body)
