@@ -2,13 +2,13 @@
 
     .venv/bin/python bench/screening_bench.py [--mb 40] [--pages 200]
 
-Text, two mixes: "mixed" is notices as counties publish them (bench/search_corpus.py: prose
+Text, two mixes. "mixed": notices as counties publish them (bench/search_corpus.py: prose
 with dates, amounts, document numbers, addresses) with one list from the labelled corpus in
-every twenty documents; "lists" is the labelled corpus alone, the worst case: the labelled corpus of county notices (tests/corpus.py: 招生、资助、招聘公示 with ID,
-mobile and card numbers, and every look-alike that must stay silent — masked numbers, credit
-codes, document and index numbers, landlines, amounts, statistics rows) repeated to ``--mb``
-megabytes of UTF-8 and screened in 64 KB blocks, as extraction hands them to the detectors.
-Throughput counts UTF-8 bytes (a Chinese character is three), on one core.
+every twenty documents. "lists": the labelled corpus alone, the worst case (tests/corpus.py:
+招生、资助、招聘公示 with ID, mobile and card numbers and every look-alike that must stay
+silent). Repeated to ``--mb`` megabytes of UTF-8 and screened in 64 KB blocks, as extraction
+hands them to the detectors. Throughput counts UTF-8 bytes (a Chinese character is three),
+on one core.
 
 PDF: ``--pages`` pages of such text, each about 1,500 characters, written by reportlab
 (STSong-Light, a CID font with a Unicode mapping) when it is installed, and by the test
@@ -28,10 +28,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings_test")
 
-from gongkai.screening.detectors import detect  # noqa: E402
-from gongkai.screening.scan import scan_file  # noqa: E402
-from gongkai.screening.tests.corpus import corpus  # noqa: E402
-from gongkai.screening.tests.factories import make_pdf  # noqa: E402
+from gongkai.screening.detectors import detect
+from gongkai.screening.scan import scan_file
+from gongkai.screening.tests.corpus import corpus
+from gongkai.screening.tests.factories import make_pdf
 
 BLOCK = 64 * 1024
 
