@@ -107,7 +107,7 @@ def screen_record(record: Record, *, by: Any = None, stage: str = "manual") -> l
     with transaction.atomic():
         existing = {
             (f.attachment_id, f.fingerprint): f
-            for f in Finding.objects.select_for_update().filter(record=record)
+            for f in Finding.objects.select_for_update().filter(record=record).order_by("pk")
         }
         new = reopened = resolved = 0
         for key, entry in seen.items():
@@ -174,7 +174,12 @@ def dismiss_finding(finding: Finding, *, by: Any, reason: str) -> Finding:
             f"排除须填写理由（至少{MIN_REASON_LENGTH}个字），说明为什么这不是需要处理的信息。"
         )
     with transaction.atomic():
-        locked = Finding.objects.select_for_update().select_related("record").get(pk=finding.pk)
+        locked = (
+            Finding.objects.select_for_update(of=("self",))
+            .select_related("record")
+            .order_by()
+            .get(pk=finding.pk)
+        )
         if locked.status != FindingStatus.OPEN:
             raise ValidationError(f"该问题当前状态为“{locked.get_status_display()}”，无需排除。")
         if not can.can_dismiss(by, locked):
