@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("gongkai.concerns.urls")),
     path("", include("gongkai.disclosures.urls")),
     path("", include("gongkai.supervision.urls")),
+    path("", include("gongkai.screening.urls")),
     path("system/admin/", admin.site.urls),
     path("", include("gongkai.portal.urls")),
 ]

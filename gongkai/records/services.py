@@ -169,6 +169,14 @@ TRANSITIONS = [
         denied_message="快速审核只用于回应关切，须由本单位审核人员（非制作人）进行。",
     ),
     Transition(
+        "return_approved",
+        (S.APPROVED,),
+        S.DRAFT,
+        "退回修改（须重新审核）",
+        allowed=can.can_publish,
+        needs_note=True,
+    ),
+    Transition(
         "publish",
         (S.APPROVED,),
         S.PUBLISHED,
@@ -414,7 +422,10 @@ def approve_document(record: Record, *, by: Any, note: str = "") -> Record:
 
 
 def return_for_changes(record: Record, *, by: Any, note: str) -> Record:
-    action = "return_document" if record.status == S.SUBMITTED else "return_disclosure"
+    # From "approved" (e.g. screening found a leak before publication) both reviews start over.
+    action = {S.SUBMITTED: "return_document", S.APPROVED: "return_approved"}.get(
+        S(record.status), "return_disclosure"
+    )
     return workflow.apply(
         record,
         action,

@@ -206,6 +206,7 @@ def record_act(request: HttpRequest, pk: int) -> HttpResponse:
         "return_disclosure": lambda: services.return_for_changes(
             record, by=request.user, note=note
         ),
+        "return_approved": lambda: services.return_for_changes(record, by=request.user, note=note),
         "publish": lambda: services.publish(record, by=request.user, note=note, change_note=note),
         "schedule": lambda: services.schedule(
             record,

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ScreeningConfig(AppConfig):
     name = "gongkai.screening"
     verbose_name = "保密审查"
+    staff_links = [("敏感词表", "screening:terms")]
+
+    def ready(self) -> None:
+        from gongkai.records import hooks
+        from gongkai.screening.extension import extension
+
+        hooks.register(extension)

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import html
+import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -132,6 +134,37 @@ def scan_file(
                 for f, where in zip(findings, locations, strict=True)
             )
     return found
+
+
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z0-9]+)[^>]*>")
+_ENTITY_RE = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
+#: Tags after which the reader sees a new line (a paragraph, a table cell, a list item).
+_LINE_ENDING_TAGS = frozenset(
+    "p div li tr td th h1 h2 h3 h4 h5 h6 table ul ol blockquote caption br hr".split()
+)
+
+
+def body_text(body: str) -> str:
+    """The body's text as a reader sees it, *offset for offset* with the stored HTML.
+
+    Tags become spaces (a new line after paragraphs, cells, list items and breaks, so a
+    marking alone in its paragraph stands alone on its line and numbers never run from one
+    cell into the next); an entity becomes its character padded with zero-width spaces,
+    which the detectors ignore inside a number (the sanitiser writes a no-break space as
+    ``&nbsp;``). Same length, so a finding's span is also the span to mask in the HTML.
+    """
+
+    def tag(match: re.Match[str]) -> str:
+        size = len(match.group(0))
+        name = match.group(2).lower()
+        ends_line = name in _LINE_ENDING_TAGS and (match.group(1) or name in ("br", "hr"))
+        return " " * (size - 1) + ("\n" if ends_line else " ")
+
+    def entity(match: re.Match[str]) -> str:
+        char = html.unescape(match.group(0))[:1] or " "
+        return char + "\u200b" * (len(match.group(0)) - 1)
+
+    return _ENTITY_RE.sub(entity, _TAG_RE.sub(tag, body))
 
 
 def is_unreadable(findings: Iterable[ScanFinding]) -> bool:

@@ -1,17 +1,275 @@
-"""Writes for screening: changes to the sensitive-term list, each with an audit row.
+"""Writes for screening, each in a transaction with an audit row.
 
-Removing or disabling a term changes what can be published, so who did it, and when, is
-evidence like any other state change.
+* ``screen_record``: scan a record's body and current attachments and bring its stored
+  findings up to date (new ones open, vanished open ones resolved, dismissed ones stay
+  dismissed). The records workflow calls it on submission and again just before publishing.
+* ``dismiss_finding``: a reviewer (not the author) decides a finding is not a leak, with a
+  written reason.
+* ``mask_body``: rewrite the personal data in a draft's body to the usual masked forms, as an
+  ordinary versioned edit (``records.services.update_record``).
+* ``replace_attachment``: the clerk uploads a cleaned file; the original is kept, not public.
+* the sensitive-term list: create, update, switch on and off, delete.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import IO, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from gongkai.core.audit import record_event
-from gongkai.screening.models import SensitiveTerm
+from gongkai.records import permissions as records_can
+from gongkai.records import services as records
+from gongkai.records.models import Attachment, Record, Status
+from gongkai.screening import permissions as can
+from gongkai.screening.extract import UNREADABLE
+from gongkai.screening.masking import mask_number, mask_text
+from gongkai.screening.models import Finding, FindingStatus, SensitiveTerm
+from gongkai.screening.scan import (
+    ScanFinding,
+    active_terms,
+    body_text,
+    scan_file,
+    scan_text,
+)
+
+#: A reason such as "无" or "ok" explains nothing to whoever reads the audit trail later.
+MIN_REASON_LENGTH = 4
+
+
+# --- Screening a record -------------------------------------------------------------------
+
+
+def fingerprint(kind: str, text: str) -> str:
+    """Keyed (SECRET_KEY), so the stored value cannot be reversed by trying every number."""
+    return salted_hmac("gongkai.screening.finding", f"{kind}\0{text}").hexdigest()
+
+
+def safe_excerpt(finding: ScanFinding) -> str:
+    """What may be stored and shown: personal data only in its masked form."""
+    return mask_number(finding.kind, finding.text).replace("\u200b", "")[:300]
+
+
+@dataclass
+class _Seen:
+    kind: str
+    excerpt: str
+    locations: list[str] = field(default_factory=list)
+
+
+def _scan_attachment(attachment: Attachment, terms: list[str]) -> list[ScanFinding]:
+    try:
+        with attachment.file.open("rb") as fileobj:
+            return scan_file(fileobj, attachment.original_name, terms=terms)
+    except OSError:
+        return [ScanFinding(UNREADABLE, "附件文件缺失或无法打开，请重新上传。", "")]
+    except Exception:  # a hostile file must give a finding, never a crash of the review
+        return [ScanFinding(UNREADABLE, "读取附件时出错，无法自动检查，请人工核对。", "")]
+
+
+def _scan(record: Record) -> dict[tuple[int | None, str], _Seen]:
+    terms = active_terms()
+    seen: dict[tuple[int | None, str], _Seen] = {}
+
+    def add(attachment_id: int | None, found: Iterable[ScanFinding]) -> None:
+        for f in found:
+            key = (attachment_id, fingerprint(f.kind, f.text))
+            entry = seen.setdefault(key, _Seen(f.kind, safe_excerpt(f)))
+            if f.location and f.location not in entry.locations:
+                entry.locations.append(f.location)
+
+    add(None, [replace(f, location="标题") for f in scan_text(record.title, terms=terms)])
+    add(None, scan_text(body_text(record.body), terms=terms))
+    for attachment in record.attachments.filter(is_current=True):
+        add(attachment.pk, _scan_attachment(attachment, terms))
+    return seen
+
+
+def _locations(entry: _Seen) -> str:
+    text = "、".join(entry.locations)
+    return text if len(text) <= 300 else text[:297] + "…"
+
+
+def screen_record(record: Record, *, by: Any = None, stage: str = "manual") -> list[Finding]:
+    """Scan the record and update its findings; return the open ones (with an audit row).
+
+    Run inside the workflow's transaction this writes with it: when a publish check refuses,
+    the findings it just discovered roll back with the refused transition, but the refusal
+    names them, and a rescan (``stage="manual"``) stores them for the reviewer.
+    """
+    seen = _scan(record)
+    now = timezone.now()
+    with transaction.atomic():
+        existing = {
+            (f.attachment_id, f.fingerprint): f
+            for f in Finding.objects.select_for_update().filter(record=record).order_by("pk")
+        }
+        new = reopened = resolved = 0
+        for key, entry in seen.items():
+            finding = existing.get(key)
+            if finding is None:
+                Finding.objects.create(
+                    record=record,
+                    attachment_id=key[0],
+                    kind=entry.kind,
+                    excerpt=entry.excerpt,
+                    fingerprint=key[1],
+                    location=_locations(entry),
+                    occurrences=max(len(entry.locations), 1),
+                    found_at=now,
+                    last_seen_at=now,
+                )
+                new += 1
+                continue
+            if finding.status == FindingStatus.RESOLVED:
+                finding.status, finding.resolved_at = FindingStatus.OPEN, None
+                reopened += 1
+            finding.location = _locations(entry)
+            finding.occurrences = max(len(entry.locations), 1)
+            finding.last_seen_at = now
+            finding.save()
+        for key, finding in existing.items():
+            if key not in seen and finding.status == FindingStatus.OPEN:
+                finding.status, finding.resolved_at = FindingStatus.RESOLVED, now
+                finding.save(update_fields=["status", "resolved_at"])
+                resolved += 1
+        still_open = list(Finding.objects.open().filter(record=record).select_related("attachment"))
+        record_event(
+            "screening.screen",
+            actor=by,
+            target=record,
+            data={
+                "stage": stage,
+                "new": new,
+                "reopened": reopened,
+                "resolved": resolved,
+                "open": len(still_open),
+            },
+        )
+    return still_open
+
+
+def blocking_message(findings: list[Finding]) -> str:
+    listed = "；".join(f.describe() for f in findings[:10])
+    more = f"等{len(findings)}处" if len(findings) > 10 else ""
+    return (
+        f"保密审查发现{len(findings)}处未处理的问题，不能发布：{listed}{more}。"
+        "请退回修改后对正文脱敏或上传清理后的附件，或由审核人员填写理由后排除误报。"
+    )
+
+
+# --- Resolving findings -------------------------------------------------------------------
+
+
+def dismiss_finding(finding: Finding, *, by: Any, reason: str) -> Finding:
+    """A reviewer judges the finding not to be a leak; the reason goes into the audit trail."""
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise ValidationError(
+            f"排除须填写理由（至少{MIN_REASON_LENGTH}个字），说明为什么这不是需要处理的信息。"
+        )
+    with transaction.atomic():
+        locked = (
+            Finding.objects.select_for_update(of=("self",))
+            .select_related("record")
+            .order_by()
+            .get(pk=finding.pk)
+        )
+        if locked.status != FindingStatus.OPEN:
+            raise ValidationError(f"该问题当前状态为“{locked.get_status_display()}”，无需排除。")
+        if not can.can_dismiss(by, locked):
+            raise ValidationError("排除须由本单位审核人员进行，且不能是该信息的制作人。")
+        locked.status = FindingStatus.DISMISSED
+        locked.dismissal_reason = reason
+        locked.dismissed_by = by
+        locked.dismissed_at = timezone.now()
+        locked.save()
+        record_event(
+            "screening.dismiss",
+            actor=by,
+            target=locked.record,
+            note=reason,
+            data={"finding": locked.pk, "kind": locked.kind, "excerpt": locked.excerpt},
+        )
+    return locked
+
+
+def mask_body(record: Record, *, by: Any, revision: int) -> Record:
+    """Mask every open ID, mobile and card finding in the draft's title and body."""
+    open_prints = set(
+        Finding.objects.open()
+        .in_body()
+        .filter(record=record, kind__in=can.MASKABLE_KINDS)
+        .values_list("fingerprint", flat=True)
+    )
+    terms = active_terms()
+
+    def masked(text: str) -> tuple[str, int]:
+        # Spans found in the text view are masked in the HTML itself: the same offsets, and
+        # mask_number hides digits by position among the digits, so an ``&nbsp;`` inside
+        # a number is kept as written.
+        found = [
+            replace(f, text=text[f.start : f.end])
+            for f in scan_text(body_text(text), terms=terms)
+            if f.is_maskable and fingerprint(f.kind, f.text) in open_prints
+        ]
+        return (mask_text(text, found) if found else text), len(found)
+
+    title, in_title = masked(record.title)
+    body, in_body = masked(record.body)
+    if not in_title + in_body:
+        raise ValidationError("正文中没有可以自动脱敏的身份证号码、手机号码或银行卡号。")
+    with transaction.atomic():
+        edited = records.update_record(record, by=by, revision=revision, title=title, body=body)
+        record_event(
+            "screening.mask",
+            actor=by,
+            target=edited,
+            data={"masked": in_title + in_body, "revision": edited.revision},
+        )
+        screen_record(edited, by=by, stage="mask")
+    return edited
+
+
+def replace_attachment(
+    attachment: Attachment, fileobj: IO[bytes], name: str, *, by: Any
+) -> Attachment:
+    """Put a cleaned file in the original's place. The original stays on file for the audit
+    but is no longer current, so no published version lists it and the portal never serves
+    it."""
+    record = attachment.record
+    if not attachment.is_current:
+        raise ValidationError("该附件已被替换或移除。")
+    if record.status != Status.DRAFT or not records_can.can_edit(by, record):
+        raise ValidationError("只有草稿可以替换附件，请先退回修改。")
+    with transaction.atomic():
+        cleaned = records.add_attachment(record, fileobj, name, by=by)
+        records.remove_attachment(attachment, by=by)
+        attachment.replaced_by = cleaned
+        attachment.save(update_fields=["replaced_by"])
+        cleaned.order = attachment.order
+        cleaned.save(update_fields=["order"])
+        record_event(
+            "screening.replace_attachment",
+            actor=by,
+            target=record,
+            data={
+                "original": attachment.pk,
+                "original_sha256": attachment.sha256,
+                "cleaned": cleaned.pk,
+                "cleaned_sha256": cleaned.sha256,
+            },
+        )
+        screen_record(record, by=by, stage="replace")
+    return cleaned
+
+
+# --- The sensitive-term list ---------------------------------------------------------------
 
 
 def save_sensitive_term(term: SensitiveTerm, *, by: Any) -> SensitiveTerm:
@@ -29,6 +287,11 @@ def save_sensitive_term(term: SensitiveTerm, *, by: Any) -> SensitiveTerm:
             data={"term": term.term, "is_active": term.is_active, "note": term.note},
         )
     return term
+
+
+def set_term_active(term: SensitiveTerm, *, by: Any, active: bool) -> SensitiveTerm:
+    term.is_active = active
+    return save_sensitive_term(term, by=by)
 
 
 def delete_sensitive_term(term: SensitiveTerm, *, by: Any) -> None:

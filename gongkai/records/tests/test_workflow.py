@@ -312,7 +312,7 @@ def test_every_state_allows_exactly_the_actions_in_the_table(state):
         "draft": {"submit", "withdraw"},
         "submitted": {"approve_document", "return_document", "approve_fast", "withdraw"},
         "document_reviewed": {"approve_disclosure", "return_disclosure", "withdraw"},
-        "approved": {"publish", "schedule", "withdraw"},
+        "approved": {"publish", "schedule", "return_approved", "withdraw"},
         "scheduled": {"unschedule", "publish_scheduled", "withdraw"},
         "published": {"revise", "withdraw"},
         "withdrawn": set(),
