@@ -12,6 +12,7 @@ from gongkai.interpretations.models import (
     Interpretation,
     InterpretationPlan,
     RiskAssessment,
+    RiskLevel,
 )
 from gongkai.interpretations.services import DETAIL_FIELDS
 from gongkai.records.models import Kind, Record, Status
@@ -44,6 +45,12 @@ class InterpretationForm(forms.ModelForm):
         label="正文",
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text="起草背景、制定依据、主要内容、适用范围和施行日期；图解、视频也请写一段导语。",
+    )
+    video_url = forms.URLField(
+        label="视频链接",
+        required=False,
+        assume_scheme="https",
+        help_text="已在融媒体平台等处发布的视频地址（https://…）。",
     )
     policies = PolicyChoiceField(
         label="解读对象", queryset=Record.objects.none(), help_text="可同时解读几份文件。"
@@ -121,7 +128,8 @@ class RiskForm(forms.ModelForm):
         )
         for name in ("level", "expected_concerns", "prepared_answers"):
             self.fields[name].required = True
-        self.fields["level"].choices = list(self.fields["level"].choices)[1:]
+        # No empty choice: a level must be chosen.
+        cast(forms.ChoiceField, self.fields["level"]).choices = RiskLevel.choices
 
 
 class QAForm(forms.Form):

@@ -7,7 +7,7 @@ content through this app's panel; the policy's page shows the timeline of its in
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -197,8 +197,9 @@ def _content_post(request: HttpRequest, pk: int, form_class: Any, save: Any) -> 
     record = can.get_interpretation_for(request.user, pk, can.can_edit_content)
     form = form_class(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, "；".join(errors))
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
     else:
         try:
             save(record, form.cleaned_data)
@@ -285,12 +286,13 @@ def entry_remove(request: HttpRequest, pk: int, kind: str, entry_pk: int) -> Htt
 
 
 @role_required(*STAFF)
-def staff_media(request: HttpRequest, pk: int) -> FileResponse:
+def staff_media(request: HttpRequest, pk: int) -> HttpResponse:
     """Reviewers see the uploaded media of interpretations in their organisations."""
     media = get_object_or_404(MediaFile.objects.select_related("interpretation__record"), pk=pk)
     if not records_can.can_view(request.user, media.interpretation.record):
         raise Http404("没有找到该文件。")
-    return _serve(media)
+    # A streamed file response; role_required is typed for HttpResponse.
+    return cast(HttpResponse, _serve(media))
 
 
 @role_required(Role.CLERK)
