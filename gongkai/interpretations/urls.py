@@ -16,11 +16,7 @@ urlpatterns = [
     path("staff/interpretations/<int:pk>/images/", views.image_add, name="image_add"),
     path("staff/interpretations/<int:pk>/video/", views.video_upload, name="video"),
     path("staff/interpretations/<int:pk>/captions/", views.captions_upload, name="captions"),
-    path(
-        "staff/interpretations/<int:pk>/<str:kind>/<int:entry_pk>/remove/",
-        views.entry_remove,
-        name="remove",
-    ),
+    path("staff/interpretations/<int:pk>/remove/", views.entry_remove, name="remove"),
     path("staff/interpretations/media/<int:pk>/", views.staff_media, name="staff_media"),
     path("staff/interpretations/policies/<int:pk>/plan/", views.plan_edit, name="plan"),
     path("staff/interpretations/policies/<int:pk>/risk/", views.risk_edit, name="risk"),

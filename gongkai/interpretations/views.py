@@ -270,10 +270,11 @@ ENTRY_MODELS: dict[str, Any] = {"qa": QAEntry, "speaker": Speaker, "image": Grap
 
 @require_POST
 @role_required(Role.CLERK)
-def entry_remove(request: HttpRequest, pk: int, kind: str, entry_pk: int) -> HttpResponse:
+def entry_remove(request: HttpRequest, pk: int) -> HttpResponse:
     record = can.get_interpretation_for(request.user, pk, can.can_edit_content)
-    model = ENTRY_MODELS.get(kind)
-    if model is None:
+    model = ENTRY_MODELS.get(request.POST.get("kind", ""))
+    entry_pk = request.POST.get("entry", "")
+    if model is None or not entry_pk.isdigit():
         raise Http404("未知内容。")
     entry = get_object_or_404(model, pk=entry_pk, interpretation__record=record, is_current=True)
     try:

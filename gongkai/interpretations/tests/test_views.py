@@ -198,7 +198,7 @@ def staff_urls(policy, draft, image_media):
         ("post", reverse("interpretations:image_add", args=[draft.pk])),
         ("post", reverse("interpretations:video", args=[draft.pk])),
         ("post", reverse("interpretations:captions", args=[draft.pk])),
-        ("post", reverse("interpretations:remove", args=[draft.pk, "image", 1])),
+        ("post", reverse("interpretations:remove", args=[draft.pk])),
         ("get", reverse("interpretations:staff_media", args=[image_media])),
         ("get", reverse("interpretations:plan", args=[policy.pk])),
         ("get", reverse("interpretations:risk", args=[policy.pk])),
@@ -243,3 +243,18 @@ def test_content_cannot_be_changed_once_submitted(client, clerk, staff_targets):
     )
     assert response.status_code == 403
     assert Record.objects.get(pk=draft.pk).status == Status.SUBMITTED
+
+
+def test_removing_an_image_keeps_it_archived(client, clerk, staff_targets):
+    _, draft, _ = staff_targets
+    image = draft.interpretation.images.get()
+    client.force_login(clerk)
+    page = client.get(reverse("interpretations:content", args=[draft.pk])).content.decode()
+    assert f'name="entry" value="{image.pk}"' in page
+    response = client.post(
+        reverse("interpretations:remove", args=[draft.pk]), {"kind": "image", "entry": image.pk}
+    )
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert image.is_current is False
+    assert not draft.interpretation.images.current().exists()
