@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class InterpretationsConfig(AppConfig):
     name = "gongkai.interpretations"
     verbose_name = "政策解读"
+    public_links = [("政策解读", "interpretations:list")]
+    staff_links = [("政策解读", "interpretations:staff_list")]
+
+    def ready(self) -> None:
+        from gongkai.interpretations.publishing import EXTENSION
+        from gongkai.records import hooks
+
+        hooks.register(EXTENSION)

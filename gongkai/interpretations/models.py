@@ -186,6 +186,10 @@ class CurrentQuerySet(models.QuerySet[_M]):
         return self.filter(is_current=True).order_by("order", "pk")
 
 
+class QAEntryQuerySet(CurrentQuerySet["QAEntry"]):
+    pass
+
+
 class QAEntry(models.Model):
     """One question and its answer: a Q&A interpretation, or a reporter's question at a press
     conference (then ``asked_by`` names the reporter's outlet)."""
@@ -202,7 +206,7 @@ class QAEntry(models.Model):
     order = models.PositiveSmallIntegerField("顺序", default=0)
     is_current = models.BooleanField("有效", default=True)
 
-    objects = CurrentQuerySet.as_manager()
+    objects = QAEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "问答"
@@ -228,6 +232,10 @@ class QAEntry(models.Model):
             raise ValidationError(errors)
 
 
+class GraphicImageQuerySet(CurrentQuerySet["GraphicImage"]):
+    pass
+
+
 class GraphicImage(models.Model):
     """An image of a 图解 with its text alternative: the short alt text read out by screen
     readers and the full description that carries everything the image says."""
@@ -245,7 +253,7 @@ class GraphicImage(models.Model):
     order = models.PositiveSmallIntegerField("顺序", default=0)
     is_current = models.BooleanField("有效", default=True)
 
-    objects = CurrentQuerySet.as_manager()
+    objects = GraphicImageQuerySet.as_manager()
 
     class Meta:
         verbose_name = "图解图片"
@@ -276,6 +284,10 @@ def check_text_alternative(alt_text: str, description: str) -> None:
         raise ValidationError(errors)
 
 
+class SpeakerQuerySet(CurrentQuerySet["Speaker"]):
+    pass
+
+
 class Speaker(models.Model):
     """A speaker at a press conference or briefing (发布人)."""
 
@@ -287,7 +299,7 @@ class Speaker(models.Model):
     order = models.PositiveSmallIntegerField("顺序", default=0)
     is_current = models.BooleanField("有效", default=True)
 
-    objects = CurrentQuerySet.as_manager()
+    objects = SpeakerQuerySet.as_manager()
 
     class Meta:
         verbose_name = "发布人"
