@@ -40,7 +40,9 @@ class ConcernForm(forms.ModelForm):
         }
         help_texts = {
             "discovered_at": "精确到分钟。各项时限从发现时起按自然小时计算。",
-            "level": "特别重大、重大：5小时内发布权威信息，24小时内举行新闻发布会；其他：48小时内回应。",
+            "level": (
+                "特别重大、重大：5小时内发布权威信息，24小时内举行新闻发布会；其他：48小时内回应。"
+            ),
         }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -68,7 +70,9 @@ class AssessForm(forms.Form):
     level = forms.ChoiceField(label="级别", choices=Level.choices)
     officer = UserChoiceField(label="责任人", queryset=User.objects.none())
     plan = forms.CharField(label="回应方案（内部）", widget=forms.Textarea(attrs={"rows": 4}))
-    note = forms.CharField(label="研判意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="研判意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, concern: Concern, **kwargs: Any) -> None:
         kwargs.setdefault(

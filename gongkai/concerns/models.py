@@ -212,7 +212,11 @@ class Concern(TimeStampedModel):
             responses = self.responses.filter(
                 record__first_published_at__isnull=False
             ).select_related("record")
-        return [(r.kind, r.record.first_published_at) for r in responses]
+        return [
+            (r.kind, r.record.first_published_at)
+            for r in responses
+            if r.record.first_published_at is not None
+        ]
 
     def clocks(self, *, now: datetime | None = None) -> list[Any]:
         from gongkai.concerns.clocks import compute_clocks

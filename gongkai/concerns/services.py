@@ -129,7 +129,7 @@ def _check_discovered(discovered_at: datetime) -> None:
 
 def register_concern(
     *,
-    by: User,
+    by: Any,
     subject: str,
     summary: str,
     source: str,
@@ -177,7 +177,7 @@ def register_concern(
     return concern
 
 
-def update_concern(concern: Concern, *, by: User, revision: int, **fields: Any) -> Concern:
+def update_concern(concern: Concern, *, by: Any, revision: int, **fields: Any) -> Concern:
     """Edit the description; the audit row keeps the values before the edit."""
     with transaction.atomic():
         locked = Concern.objects.select_for_update().get(pk=concern.pk)
@@ -193,7 +193,9 @@ def update_concern(concern: Concern, *, by: User, revision: int, **fields: Any) 
                 setattr(locked, name, value)
         locked.full_clean()
         changed = {
-            name: _plain(before[name]) for name in EDITABLE_FIELDS if getattr(locked, name) != before[name]
+            name: _plain(before[name])
+            for name in EDITABLE_FIELDS
+            if getattr(locked, name) != before[name]
         }
         locked.revision += 1
         locked.save()
@@ -208,7 +210,7 @@ def _plain(value: Any) -> Any:
 def assess(
     concern: Concern,
     *,
-    by: User,
+    by: Any,
     level: str,
     officer: User,
     plan: str,
@@ -235,7 +237,7 @@ def assess(
     return assessed
 
 
-def change_level(concern: Concern, *, by: User, level: str, note: str) -> Concern:
+def change_level(concern: Concern, *, by: Any, level: str, note: str) -> Concern:
     """Re-grade a concern as it develops. The clocks are re-timed from discovery."""
     if level not in Level.values:
         raise ValidationError("请选择舆情级别。")
@@ -257,7 +259,7 @@ def change_level(concern: Concern, *, by: User, level: str, note: str) -> Concer
     return locked
 
 
-def _record_level_change(concern: Concern, *, by: User, previous: str, note: str) -> None:
+def _record_level_change(concern: Concern, *, by: Any, previous: str, note: str) -> None:
     record_event(
         "concern.level",
         actor=by,
@@ -267,19 +269,19 @@ def _record_level_change(concern: Concern, *, by: User, previous: str, note: str
     )
 
 
-def start_handling(concern: Concern, *, by: User, note: str = "") -> Concern:
+def start_handling(concern: Concern, *, by: Any, note: str = "") -> Concern:
     return workflow.apply(concern, "start_handling", by=by, note=note)
 
 
-def close(concern: Concern, *, by: User, note: str) -> Concern:
+def close(concern: Concern, *, by: Any, note: str) -> Concern:
     return workflow.apply(concern, "close", by=by, note=note)
 
 
-def withdraw(concern: Concern, *, by: User, reason: str) -> Concern:
+def withdraw(concern: Concern, *, by: Any, reason: str) -> Concern:
     return workflow.apply(concern, "withdraw", by=by, note=reason)
 
 
-def add_screenshot(concern: Concern, fileobj: IO[bytes], name: str, *, by: User) -> Screenshot:
+def add_screenshot(concern: Concern, fileobj: IO[bytes], name: str, *, by: Any) -> Screenshot:
     """A screenshot is sniffed by its content (an image, not a renamed file) and capped."""
     if not can.can_handle(by, concern):
         raise ValidationError("您不能为该舆情上传截图。")
@@ -314,7 +316,7 @@ def add_screenshot(concern: Concern, fileobj: IO[bytes], name: str, *, by: User)
 
 
 def draft_response(
-    concern: Concern, *, by: User, kind: str, title: str, body: str, summary: str = ""
+    concern: Concern, *, by: Any, kind: str, title: str, body: str, summary: str = ""
 ) -> Record:
     """Start a response: a draft record of kind ``response`` linked to ``concern``. From here
     it is a record like any other: submit, fast approval (one reviewer), publish; screening
@@ -423,7 +425,9 @@ def _claim_and_send(
 ) -> Reminder | None:
     recipients = [concern.officer] if concern.officer else []
     if escalate:
-        recipients += [u for u in supervisors_of(concern.responsible_organisation) if u not in recipients]
+        recipients += [
+            u for u in supervisors_of(concern.responsible_organisation) if u not in recipients
+        ]
     message = (
         f"【{POINT_LABELS.get(point, point)}】{concern.get_level_display()}舆情“{concern.subject}”"
         f"须在 {timezone.localtime(clock.due_at):%m月%d日 %H:%M} 前{clock.label}，{clock.text}。"

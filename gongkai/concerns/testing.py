@@ -9,6 +9,7 @@ from gongkai.accounts.models import User
 from gongkai.catalogue.models import Item
 from gongkai.concerns.models import Concern, Level, Source
 from gongkai.concerns.services import register_concern
+from gongkai.organisations.models import Organisation
 
 
 def make_concern(
@@ -18,9 +19,12 @@ def make_concern(
     from gongkai.accounts.models import Role
     from gongkai.accounts.permissions import organisations_for
 
-    org = fields.pop("responsible_organisation", None) or organisations_for(
-        by, Role.CONCERN_OFFICER
-    ).order_by("path").first()
+    org = (
+        fields.pop("responsible_organisation", None)
+        or organisations_for(by, Role.CONCERN_OFFICER).order_by("path").first()
+    )
+    if not isinstance(org, Organisation):
+        raise ValueError("make_concern: the user is no concern officer anywhere")
     defaults: dict[str, Any] = {
         "subject": "网传某小学午餐质量问题",
         "summary": "有家长在网络平台发帖称学校午餐分量不足，转发量较大。",

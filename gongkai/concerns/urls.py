@@ -15,7 +15,7 @@ urlpatterns = [
     path("staff/concerns/<int:pk>/act/", views.concern_act, name="act"),
     path("staff/concerns/<int:pk>/screenshots/", views.screenshot_upload, name="screenshot"),
     path(
-        "staff/concerns/<int:pk>/screenshots/<int:shot>/",
+        "staff/concerns/<int:pk>/screenshots/<int:number>/",
         views.screenshot_file,
         name="screenshot_file",
     ),

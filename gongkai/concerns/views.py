@@ -3,7 +3,7 @@ fetch and authorise, bind a form, call one service."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -145,7 +145,12 @@ def concern_assess(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "研判信息不完整：请选择级别、责任人并填写回应方案。")
         return redirect("concerns:detail", pk=pk)
-    return _run(request, pk, "研判已保存。", lambda: services.assess(concern, by=request.user, **form.cleaned_data))
+    return _run(
+        request,
+        pk,
+        "研判已保存。",
+        lambda: services.assess(concern, by=request.user, **form.cleaned_data),
+    )
 
 
 @require_POST
@@ -199,13 +204,13 @@ def screenshot_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*READERS)
-def screenshot_file(request: HttpRequest, pk: int, shot: int) -> FileResponse:
+def screenshot_file(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     concern = can.get_concern_for(request.user, pk)
-    screenshot = get_object_or_404(concern.screenshots, pk=shot)
+    screenshot = get_object_or_404(concern.screenshots, pk=number)
     response = FileResponse(screenshot.file.open("rb"), content_type=screenshot.content_type)
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return cast(HttpResponse, response)
 
 
 @role_required(Role.CLERK)
@@ -226,7 +231,9 @@ def response_create(request: HttpRequest, pk: int) -> HttpResponse:
 def _responses_with_timing(concern: Concern, clocks: list[Any]) -> list[tuple[Response, list[Any]]]:
     """Each response with the clocks it met (first qualifying publication)."""
     rows = []
-    for response in concern.responses.select_related("record").order_by("record__first_published_at", "pk"):
+    for response in concern.responses.select_related("record").order_by(
+        "record__first_published_at", "pk"
+    ):
         at = response.record.first_published_at
         met = [c for c in clocks if at is not None and c.met_at == at]
         rows.append((response, met))

@@ -23,7 +23,9 @@ def states(concern, now):
 
 def test_a_serious_concern_runs_5_and_24_hour_clocks_from_discovery(officer):
     with time_machine.travel(at("2026-03-02 10:30"), tick=False):
-        concern = make_concern(by=officer, discovered_at=at("2026-03-02 10:00"), level=Level.SERIOUS)
+        concern = make_concern(
+            by=officer, discovered_at=at("2026-03-02 10:00"), level=Level.SERIOUS
+        )
 
     assert states(concern, "2026-03-02 11:48") == {
         "authoritative": ("running", "还剩 3小时12分"),
@@ -76,7 +78,9 @@ def test_each_clock_is_met_by_the_first_qualifying_published_response(
     officer, clerk, document_reviewer
 ):
     with time_machine.travel(at("2026-03-02 10:30"), tick=False):
-        concern = make_concern(by=officer, discovered_at=at("2026-03-02 10:00"), level=Level.SERIOUS)
+        concern = make_concern(
+            by=officer, discovered_at=at("2026-03-02 10:00"), level=Level.SERIOUS
+        )
     with time_machine.travel(at("2026-03-02 14:30"), tick=False):
         publish_response(concern, clerk=clerk, reviewer=document_reviewer)
     with time_machine.travel(at("2026-03-03 11:00"), tick=False):
@@ -95,7 +99,9 @@ def test_each_clock_is_met_by_the_first_qualifying_published_response(
 
 def test_a_statement_does_not_meet_the_press_conference_clock(officer, clerk, document_reviewer):
     with time_machine.travel(at("2026-03-02 10:30"), tick=False):
-        concern = make_concern(by=officer, discovered_at=at("2026-03-02 10:00"), level=Level.SERIOUS)
+        concern = make_concern(
+            by=officer, discovered_at=at("2026-03-02 10:00"), level=Level.SERIOUS
+        )
     with time_machine.travel(at("2026-03-02 11:00"), tick=False):
         publish_response(concern, clerk=clerk, reviewer=document_reviewer)
 

@@ -45,7 +45,9 @@ def test_reminders_and_escalation_arrive_at_the_right_minute(serious, county_sup
 
     assert run_job("2026-03-02 14:59") == []
     overdue = run_job("2026-03-02 15:00")
-    assert [(r.clock, r.point, r.escalated) for r in overdue] == [("authoritative", "overdue", True)]
+    assert [(r.clock, r.point, r.escalated) for r in overdue] == [
+        ("authoritative", "overdue", True)
+    ]
     assert sorted(mail.outbox[-1].to) == ["officer@example.com", "supervisor@example.com"]
     assert AuditEvent.objects.for_object(serious).filter(verb="concern.escalate").count() == 1
 
@@ -70,13 +72,19 @@ def test_a_worker_that_loses_the_claim_sends_nothing(serious):
     with time_machine.travel(at("2026-03-02 12:30"), tick=False):
         clock = serious.clocks()[0]
         assert services._claim_and_send(serious, clock, "half", at("2026-03-02 12:30"), False)
-        assert services._claim_and_send(serious, clock, "half", at("2026-03-02 12:30"), False) is None
+        assert (
+            services._claim_and_send(serious, clock, "half", at("2026-03-02 12:30"), False) is None
+        )
     assert len(mail.outbox) == 1
 
 
 def test_the_unique_constraint_is_the_claim(serious):
     Reminder.objects.create(
-        concern=serious, clock="authoritative", point="half", due_at=at("2026-03-02 12:30"), message="x"
+        concern=serious,
+        clock="authoritative",
+        point="half",
+        due_at=at("2026-03-02 12:30"),
+        message="x",
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         Reminder.objects.create(

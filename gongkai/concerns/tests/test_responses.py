@@ -92,7 +92,9 @@ def test_a_response_record_without_a_concern_cannot_be_submitted(clerk):
         records.submit(record, by=clerk)
 
 
-def test_only_a_clerk_of_the_responsible_unit_drafts_responses(concern, officer, other_county_clerk):
+def test_only_a_clerk_of_the_responsible_unit_drafts_responses(
+    concern, officer, other_county_clerk
+):
     for user in (officer, other_county_clerk):
         with pytest.raises(ValidationError, match="信息制作人员"):
             services.draft_response(

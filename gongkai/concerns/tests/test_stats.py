@@ -21,7 +21,9 @@ def test_on_time_stats_count_met_late_and_open_overdue_per_clock(
     officer, clerk, document_reviewer, county, other_county_officer
 ):
     with time_machine.travel(at("2026-03-10 12:00"), tick=False):
-        on_time = make_concern(by=officer, discovered_at=at("2026-03-02 10:00"), level=Level.SERIOUS)
+        on_time = make_concern(
+            by=officer, discovered_at=at("2026-03-02 10:00"), level=Level.SERIOUS
+        )
         late = make_concern(by=officer, discovered_at=at("2026-03-03 10:00"), level=Level.SERIOUS)
         overdue = make_concern(by=officer, discovered_at=at("2026-03-04 10:00"))
         make_concern(by=officer, discovered_at=at("2026-02-01 10:00"))  # before the period

@@ -104,7 +104,12 @@ def test_assessing_and_regrading_through_the_page(client, officer, concern):
         "5小时内发布情况通报。",
     )
     verbs = list(AuditEvent.objects.for_object(concern).values_list("verb", flat=True))
-    assert verbs == ["concern.register", "concern.assess", "concern.start_handling", "concern.level"]
+    assert verbs == [
+        "concern.register",
+        "concern.assess",
+        "concern.start_handling",
+        "concern.level",
+    ]
 
 
 def test_a_concern_cannot_be_closed_before_it_is_answered(client, officer, concern):
@@ -121,7 +126,9 @@ def test_screenshots_are_sniffed_and_capped(client, officer, concern, supervisor
     client.force_login(officer)
     url = reverse("concerns:screenshot", args=[concern.pk])
     client.post(url, {"file": SimpleUploadedFile("shot.png", PNG)})
-    fake = client.post(url, {"file": SimpleUploadedFile("shot.png", b"MZ\x90\x00 not an image")}, follow=True)
+    fake = client.post(
+        url, {"file": SimpleUploadedFile("shot.png", b"MZ\x90\x00 not an image")}, follow=True
+    )
     with override_settings(GONGKAI_CONCERN_SCREENSHOT_MB=0):
         big = client.post(url, {"file": SimpleUploadedFile("big.png", PNG)}, follow=True)
 
@@ -175,7 +182,8 @@ def test_every_concern_url_refuses_another_county(
 
 
 @pytest.mark.parametrize(
-    "name", ["concerns:edit", "concerns:assess", "concerns:level", "concerns:act", "concerns:screenshot"]
+    "name",
+    ["concerns:edit", "concerns:assess", "concerns:level", "concerns:act", "concerns:screenshot"],
 )
 def test_officer_pages_refuse_clerks_and_supervisors(client, clerk, supervisor, concern, name):
     url = reverse(name, args=[concern.pk])
