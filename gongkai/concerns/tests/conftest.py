@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from gongkai.accounts.models import Role
+from gongkai.testing import make_user
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(text: str) -> datetime:
+    """An aware Shanghai time from ``"2026-03-02 10:00"``."""
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def officer(county):
+    return make_user(
+        username="officer",
+        full_name="舆情员甲",
+        email="officer@example.com",
+        roles=[Role.CONCERN_OFFICER],
+        organisation=county,
+    )
+
+
+@pytest.fixture
+def county_supervisor(county):
+    return make_user(
+        username="countysup",
+        email="supervisor@example.com",
+        roles=[Role.SUPERVISOR],
+        organisation=county,
+    )
+
+
+@pytest.fixture
+def other_county_officer(other_county):
+    return make_user(
+        username="otherofficer", roles=[Role.CONCERN_OFFICER], organisation=other_county
+    )
