@@ -266,6 +266,18 @@ class Message(models.Model):
         return f"留言 {self.pk}"
 
     @property
+    def public_body(self) -> str:
+        from gongkai.consultations.privacy import masked
+
+        return masked(self.body)
+
+    @property
+    def public_reply(self) -> str:
+        from gongkai.consultations.privacy import masked
+
+        return masked(self.reply_body)
+
+    @property
     def formatted_code(self) -> str:
         code = self.tracking_code
         return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
