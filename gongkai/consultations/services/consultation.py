@@ -74,8 +74,6 @@ def _check_openable(user: Any, consultation: Consultation) -> None:
 
 
 def _check_feedback(user: Any, consultation: Consultation) -> None:
-    if not consultation.feedback_summary.strip():
-        raise ValidationError("请填写采纳情况总体说明。")
     pending = consultation.comments.pending().count()
     if pending:
         raise ValidationError(f"还有 {pending} 条意见未审核，请先审核。")
@@ -289,6 +287,9 @@ def withdraw_consultation(consultation: Consultation, *, by: Any, reason: str) -
 
 
 def publish_feedback(consultation: Consultation, *, by: Any, summary: str) -> Consultation:
+    # The engine applies changes after the guard, so the summary is checked here.
+    if not summary.strip():
+        raise ValidationError("请填写采纳情况总体说明。")
     return consultation_workflow.apply(
         consultation, "publish_feedback", by=by, changes={"feedback_summary": summary.strip()}
     )
