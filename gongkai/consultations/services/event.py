@@ -26,11 +26,6 @@ EDITABLE_FIELDS = (
 )
 
 
-def _check_record(user: Any, event: Event) -> None:
-    if not event.record_body.strip():
-        raise ValidationError("请填写活动记录。")
-
-
 event_workflow: Workflow[Event] = Workflow(
     "event",
     [
@@ -48,7 +43,6 @@ event_workflow: Workflow[Event] = Workflow(
             E.RECORDED,
             "发布活动记录",
             allowed=can.can_manage_event,
-            guard=_check_record,
             timestamp="recorded_at",
         ),
         Transition(
@@ -108,6 +102,9 @@ def announce_event(event: Event, *, by: Any) -> Event:
 def record_event_outcome(
     event: Event, *, by: Any, record_body: str, participants: int | None = None
 ) -> Event:
+    # Checked here: the engine applies ``changes`` after its guard has run.
+    if not record_body.strip():
+        raise ValidationError("请填写活动记录。")
     return event_workflow.apply(
         event,
         "record",

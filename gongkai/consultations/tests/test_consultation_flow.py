@@ -210,9 +210,11 @@ def test_rejection_needs_a_reason_and_the_reason_is_recorded(clerk, county):
 def test_comments_after_closing_are_refused(clerk, county):
     with time_machine.travel(START, tick=False):
         consultation = make_consultation(by=clerk, organisation=county, is_open=True)
-    with time_machine.travel(START + timedelta(days=31), tick=False):
-        with pytest.raises(ValidationError, match="不能提交意见"):
-            services.submit_comment(consultation, body="迟到的意见")
+    with (
+        time_machine.travel(START + timedelta(days=31), tick=False),
+        pytest.raises(ValidationError, match="不能提交意见"),
+    ):
+        services.submit_comment(consultation, body="迟到的意见")
 
 
 def test_overdue_feedback_is_reminded_by_email_once(clerk, county):
