@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
 from gongkai.consultations import antispam
 from gongkai.consultations.models import (
@@ -42,7 +43,7 @@ class SpamProtectedForm(forms.Form):
         self.initial["token"] = self.challenge.token
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get(antispam.HONEYPOT_FIELD):
             self.is_spam = True
             raise ValidationError("提交未被接受。")
@@ -55,10 +56,11 @@ class SpamProtectedForm(forms.Form):
 
     def fresh(self) -> SpamProtectedForm:
         """After a failed attempt the old question is spent; show a new one."""
-        if self.is_bound:
-            self.data = self.data.copy()
-            self.data["token"] = self.challenge.token
-            self.data["answer"] = ""
+        if isinstance(self.data, QueryDict):
+            data = self.data.copy()
+            data["token"] = self.challenge.token
+            data["answer"] = ""
+            self.data = data
         return self
 
 

@@ -130,8 +130,8 @@ class MessageQuerySet(models.QuerySet["Message"]):
         received, answered, answered by their due date, and are open past it.
 
         Rows are dicts ``{"organisation": id, "received": n, "answered": n,
-        "answered_on_time": n, "overdue": n}``; the on-time rate is
-        ``answered_on_time / received``. For supervision."""
+        "on_time": n, "overdue": n}``; the on-time rate is
+        ``on_time / received``. For supervision."""
         today = today or timezone.localdate()
         answered = models.Q(status=MessageStatus.ANSWERED)
         return (
@@ -142,7 +142,7 @@ class MessageQuerySet(models.QuerySet["Message"]):
             .annotate(
                 received=models.Count("pk"),
                 answered=models.Count("pk", filter=answered),
-                answered_on_time=models.Count(
+                on_time=models.Count(
                     "pk", filter=answered & models.Q(replied_on__lte=models.F("due_on"))
                 ),
                 overdue=models.Count(
@@ -163,7 +163,7 @@ class MessageQuerySet(models.QuerySet["Message"]):
             .annotate(
                 received=models.Count("pk"),
                 answered=models.Count("pk", filter=answered),
-                answered_on_time=models.Count(
+                on_time=models.Count(
                     "pk", filter=answered & models.Q(replied_on__lte=models.F("due_on"))
                 ),
             )

@@ -204,7 +204,7 @@ def update_consultation(consultation: Consultation, *, by: Any, **fields: Any) -
 
 
 def _label(name: str) -> str:
-    return str(Consultation._meta.get_field(name).verbose_name)
+    return str(getattr(Consultation._meta.get_field(name), "verbose_name", name))
 
 
 def _replace_sections(consultation: Consultation) -> None:

@@ -167,12 +167,10 @@ def test_reply_rates_per_organisation_and_month(mailbox, clerk, county):
             "organisation": county.pk,
             "received": 3,
             "answered": 2,
-            "answered_on_time": 1,
+            "on_time": 1,
             "overdue": 1,
         }
     ]
     assert open_late.status == MessageStatus.RECEIVED
     monthly = list(Message.objects.monthly())
-    assert [(r["month"].month, r["received"], r["answered_on_time"]) for r in monthly] == [
-        (9, 3, 1)
-    ]
+    assert [(r["month"].month, r["received"], r["on_time"]) for r in monthly] == [(9, 3, 1)]

@@ -110,3 +110,18 @@ def test_public_list_pages_render(client, clerk, county):
         response = client.get(reverse(name))
         assert response.status_code == 200
         assert 'name="viewport"' in response.content.decode()
+
+
+def test_the_demo_data_seeds_once(clerk, county):
+    from django.core.management.base import BaseCommand
+
+    from gongkai.consultations import demo
+    from gongkai.consultations.models import Consultation, Message
+
+    clerk.username = "county_clerk"
+    clerk.save()
+    demo.seed(BaseCommand())
+    demo.seed(BaseCommand())
+    assert Consultation.objects.filter(status="feedback_published").count() == 1
+    assert Consultation.objects.count() == 2
+    assert Message.objects.published().count() == 1
