@@ -125,3 +125,17 @@ def test_the_demo_data_seeds_once(clerk, county):
     assert Consultation.objects.filter(status="feedback_published").count() == 1
     assert Consultation.objects.count() == 2
     assert Message.objects.published().count() == 1
+
+
+def test_the_static_export_carries_the_pages_but_no_forms(tmp_path, clerk, county):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    consultation = make_consultation(by=clerk, organisation=county, is_open=True)
+    make_mailbox(organisation=county)
+    call_command("portal", "export", str(tmp_path), stdout=StringIO(), stderr=StringIO())
+    page = (tmp_path / f"consultations/{consultation.pk}/index.html").read_text(encoding="utf-8")
+    assert consultation.title in page and "csrfmiddlewaretoken" not in page
+    assert (tmp_path / "mailbox/index.html").is_file()
+    assert not (tmp_path / "mailbox/track").exists()
