@@ -70,6 +70,31 @@ class ConsultationQuerySet(models.QuerySet["Consultation"]):
     def in_subtree(self, root: Organisation) -> ConsultationQuerySet:
         return self.filter(organisation__path__startswith=root.path)
 
+    def feedback_rates(self, start: date, end: date) -> models.QuerySet[Any]:
+        """Per organisation, consultations whose period ended in [start, end]: how many ended,
+        how many have published their adoption feedback, and how many did so by the due date.
+
+        Rows are dicts ``{"organisation": id, "ended": n, "with_feedback": n,
+        "feedback_on_time": n}``; the rate is ``with_feedback / ended``. For supervision."""
+        ended = self.exclude(status__in=[Status.DRAFT, Status.WITHDRAWN]).filter(
+            closes_at__date__gte=start, closes_at__date__lte=end
+        )
+        published = models.Q(status=Status.FEEDBACK_PUBLISHED)
+        return (
+            ended.order_by()
+            .values("organisation")
+            .annotate(
+                ended=models.Count("pk"),
+                with_feedback=models.Count("pk", filter=published),
+                feedback_on_time=models.Count(
+                    "pk",
+                    filter=published
+                    & models.Q(feedback_published_at__date__lte=models.F("feedback_due_on")),
+                ),
+            )
+            .order_by("organisation")
+        )
+
 
 def upload_path(instance: Any, filename: str) -> str:
     # Random names: an uploaded file's own name never becomes a path on disk.

@@ -16,9 +16,11 @@ from __future__ import annotations
 import secrets
 import unicodedata
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from gongkai.consultations import conf
@@ -120,6 +122,54 @@ class MessageQuerySet(models.QuerySet["Message"]):
     def in_subtree(self, root: Organisation) -> MessageQuerySet:
         return self.filter(organisation__path__startswith=root.path)
 
+    def received_between(self, start: date, end: date) -> MessageQuerySet:
+        return self.filter(received_on__gte=start, received_on__lte=end)
+
+    def reply_rates(self, start: date, end: date, *, today: date | None = None) -> Any:
+        """Per handling organisation, valid messages received in [start, end]: how many were
+        received, answered, answered by their due date, and are open past it.
+
+        Rows are dicts ``{"organisation": id, "received": n, "answered": n,
+        "on_time": n, "overdue": n}``; the on-time rate is
+        ``on_time / received``. For supervision."""
+        today = today or timezone.localdate()
+        answered = models.Q(status=MessageStatus.ANSWERED)
+        return (
+            self.valid()
+            .received_between(start, end)
+            .order_by()
+            .values("organisation")
+            .annotate(
+                received=models.Count("pk"),
+                answered=models.Count("pk", filter=answered),
+                on_time=models.Count(
+                    "pk", filter=answered & models.Q(replied_on__lte=models.F("due_on"))
+                ),
+                overdue=models.Count(
+                    "pk", filter=models.Q(status=MessageStatus.RECEIVED, due_on__lt=today)
+                ),
+            )
+            .order_by("organisation")
+        )
+
+    def monthly(self) -> Any:
+        """Per month of receipt: received, answered, answered on time (the public statistics)."""
+        answered = models.Q(status=MessageStatus.ANSWERED)
+        return (
+            self.valid()
+            .annotate(month=TruncMonth("received_on"))
+            .order_by()
+            .values("month")
+            .annotate(
+                received=models.Count("pk"),
+                answered=models.Count("pk", filter=answered),
+                on_time=models.Count(
+                    "pk", filter=answered & models.Q(replied_on__lte=models.F("due_on"))
+                ),
+            )
+            .order_by("-month")
+        )
+
     def published(self) -> MessageQuerySet:
         """Q&A on the public page: answered, and the writer agreed to publication."""
         return self.filter(
@@ -214,6 +264,18 @@ class Message(models.Model):
     def __str__(self) -> str:
         # Audit rows copy this: never the writer's words or name.
         return f"留言 {self.pk}"
+
+    @property
+    def public_body(self) -> str:
+        from gongkai.consultations.privacy import masked
+
+        return masked(self.body)
+
+    @property
+    def public_reply(self) -> str:
+        from gongkai.consultations.privacy import masked
+
+        return masked(self.reply_body)
 
     @property
     def formatted_code(self) -> str:
