@@ -21,10 +21,16 @@ from gongkai.disclosures.models import (
     StepState,
     SupervisionMatter,
 )
+from gongkai.organisations.models import Organisation
 from gongkai.records.forms import ItemChoiceField
 from gongkai.records.models import Kind, Record
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _detail_fields(model: type[Any]) -> list[str]:
+    """Every field of a detail model but its link to the record."""
+    return [f.name for f in model._meta.concrete_fields if f.name not in {"id", "record"}]
 
 
 class RecordPartForm(forms.Form):
@@ -37,7 +43,9 @@ class RecordPartForm(forms.Form):
     )
     five_disclosure = forms.ChoiceField(label="五公开类别", choices=FiveDisclosure.choices)
     item = ItemChoiceField(label="目录事项", queryset=Item.objects.none())
-    organisation = forms.ModelChoiceField(label="发布机构", queryset=None)
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="发布机构", queryset=Organisation.objects.none()
+    )
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, user: Any, record: Record | None = None, **kw: Any) -> None:
@@ -70,7 +78,7 @@ class GuideForm(forms.ModelForm):
 
     class Meta:
         model = ServiceGuide
-        exclude = ["record"]
+        fields = _detail_fields(ServiceGuide)
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
             for name in ("legal_basis", "conditions", "fee_standard", "notes")
@@ -80,7 +88,7 @@ class GuideForm(forms.ModelForm):
 class PowerItemForm(forms.ModelForm):
     class Meta:
         model = PowerItem
-        exclude = ["record"]
+        fields = _detail_fields(PowerItem)
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
             for name in ("legal_basis", "method", "responsibilities", "accountability")
@@ -90,14 +98,14 @@ class PowerItemForm(forms.ModelForm):
 class SupervisionMatterForm(forms.ModelForm):
     class Meta:
         model = SupervisionMatter
-        exclude = ["record"]
+        fields = _detail_fields(SupervisionMatter)
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in ("legal_basis", "method")}
 
 
 class ReformForm(forms.ModelForm):
     class Meta:
         model = Reform
-        exclude = ["record"]
+        fields = _detail_fields(Reform)
         widgets = {
             "starts_on": DATE,
             "ends_on": DATE,

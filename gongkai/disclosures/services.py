@@ -56,7 +56,7 @@ _PARENT = {
 }
 #: Standard 四(一): guides are service disclosure, the power list and supervision matters
 #: management disclosure, reforms/policies/projects execution disclosure.
-FIVE_DISCLOSURE = {
+FIVE_DISCLOSURE: dict[str, str] = {
     Kind.SERVICE_GUIDE: FiveDisclosure.SERVICE,
     Kind.POWER_ITEM: FiveDisclosure.MANAGEMENT,
     Kind.SUPERVISION_MATTER: FiveDisclosure.MANAGEMENT,

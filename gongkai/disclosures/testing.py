@@ -31,7 +31,7 @@ def complete_guide(**overrides: Any) -> tuple[dict[str, Any], dict[str, list[dic
         "notes": "",
     }
     detail.update(overrides)
-    rows = {
+    rows: dict[str, list[dict[str, Any]]] = {
         "steps": [
             {"name": "申请", "description": "监护人向转入学校提出申请。"},
             {"name": "审核", "description": "转出、转入学校及教体局核办。"},
