@@ -182,5 +182,6 @@ def rows_of(formset: Any) -> list[dict[str, Any]]:
     return [
         {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
         for form in formset.forms
-        if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+        # A blank extra row validates to {}; a row loaded from the database is kept unchanged.
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]
