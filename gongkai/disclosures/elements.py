@@ -24,7 +24,7 @@ from gongkai.records.models import Kind, Record
 #: The record kinds this app adds structure to.
 KINDS = (Kind.SERVICE_GUIDE, Kind.POWER_ITEM, Kind.SUPERVISION_MATTER, Kind.REFORM)
 
-KIND_NAMES = {
+KIND_NAMES: dict[str, str] = {
     Kind.SERVICE_GUIDE: "办事指南",
     Kind.POWER_ITEM: "行政权力事项",
     Kind.SUPERVISION_MATTER: "监管事项",
@@ -236,7 +236,7 @@ def problems(record: Record) -> list[str]:
     data = snapshot(record)
     found: list[str] = []
     missing = missing_elements(record.kind, data)
-    name = KIND_NAMES[Kind(record.kind)]
+    name = KIND_NAMES[record.kind]
     if missing:
         sentence = f"{name}缺少以下要素：{'、'.join(missing)}。请在“编辑{name}”页面补全后再提交。"
         if record.kind == Kind.SERVICE_GUIDE:

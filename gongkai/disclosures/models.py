@@ -96,6 +96,7 @@ class ServiceGuide(models.Model):
                 | models.Q(statutory_days__isnull=True)
                 | models.Q(promised_days__lte=models.F("statutory_days")),
                 name="guide_promise_within_statutory_limit",
+                violation_error_message="承诺时限不能长于法定时限。",
             )
         ]
 
@@ -188,7 +189,7 @@ class SupervisionMatter(models.Model):
 
 class SupervisionResult(models.Model):
     """One dated result. A new result is added in a revision of the matter's record, so it is
-    reviewed and frozen into a version like any other change (see decision 0005)."""
+    reviewed and frozen into a version like any other change (docs/decisions/0005)."""
 
     matter = models.ForeignKey(SupervisionMatter, on_delete=models.CASCADE, related_name="results")
     checked_on = models.DateField("检查（结果）日期")
@@ -236,12 +237,14 @@ class Reform(models.Model):
             models.CheckConstraint(
                 condition=models.Q(progress__isnull=True) | models.Q(progress__lte=100),
                 name="reform_progress_at_most_100",
+                violation_error_message="完成进度不能超过100%。",
             ),
             models.CheckConstraint(
                 condition=models.Q(starts_on__isnull=True)
                 | models.Q(ends_on__isnull=True)
                 | models.Q(starts_on__lte=models.F("ends_on")),
                 name="reform_starts_before_it_ends",
+                violation_error_message="开始日期不能晚于计划完成日期。",
             ),
         ]
 
@@ -267,6 +270,7 @@ class ReformStep(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(state="done") | models.Q(done_on__isnull=False),
                 name="reform_step_done_has_date",
+                violation_error_message="已完成的步骤须填写实际完成日期。",
             )
         ]
 

@@ -1,0 +1,276 @@
+"""Pages of the five disclosures. Public pages read published versions only; staff pages edit
+a draft's structured content (review and publication stay on the record's own page)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from gongkai.accounts.models import Role
+from gongkai.accounts.permissions import organisations_for, role_required
+from gongkai.catalogue.models import FiveDisclosure
+from gongkai.core.workflow import TransitionNotAllowed
+from gongkai.disclosures import elements, history, services
+from gongkai.disclosures.counts import five_disclosure_counts
+from gongkai.disclosures.forms import DETAIL_FORMS, ROW_FORMSETS, RecordPartForm, rows_of
+from gongkai.organisations.models import Organisation
+from gongkai.portal.downloads import _qr_data_uri
+from gongkai.records import permissions as can
+from gongkai.records.models import Kind, Record
+from gongkai.records.services import EditConflict
+from gongkai.records.views import STAFF
+
+PAGE_SIZE = 20
+
+
+def _kind(slug: str) -> str:
+    if slug not in elements.KINDS:
+        raise Http404("没有这种五公开事项。")
+    return slug
+
+
+def _published(kind: str) -> Any:
+    return (
+        Record.objects.published()
+        .filter(kind=kind)
+        .select_related("organisation", "item", "current_version")
+    )
+
+
+def _org_filter(request: HttpRequest, records: Any) -> tuple[Any, Organisation | None]:
+    code = request.GET.get("org", "").strip()
+    org = Organisation.objects.filter(code=code).first() if code else None
+    if code:
+        records = records.filter(organisation__path__startswith=org.path) if org else records.none()
+    return records, org
+
+
+def _organisations() -> Any:
+    return Organisation.objects.active().filter(
+        pk__in=Record.objects.published().filter(kind__in=elements.KINDS).values("organisation")
+    )
+
+
+# --- Public pages ---------------------------------------------------------------------------
+
+
+def service_list(request: HttpRequest) -> HttpResponse:
+    """办事服务: every published guide, grouped by catalogue item."""
+    guides, org = _org_filter(request, _published(Kind.SERVICE_GUIDE))
+    groups: dict[Any, list[Record]] = {}
+    for guide in guides.order_by("item__code", "title"):
+        groups.setdefault(guide.item, []).append(guide)
+    context = {"groups": groups.items(), "org": org, "organisations": _organisations()}
+    return render(request, "disclosures/services.html", context)
+
+
+def guide_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """A one-page A4 print of a published guide for the service hall's bulletin board."""
+    record = get_object_or_404(_published(Kind.SERVICE_GUIDE), pk=pk)
+    path = reverse("portal:record", args=[pk])
+    return render(
+        request,
+        "disclosures/print_guide.html",
+        {
+            "record": record,
+            "d": elements.published_data(record),
+            "qr": _qr_data_uri(path),
+            "url": settings.SITE_URL + path,
+            "printed_at": timezone.localtime(),
+        },
+    )
+
+
+def power_list(request: HttpRequest) -> HttpResponse:
+    """权责清单 and 监管事项 of one organisation (or of all, newest first)."""
+    powers, org = _org_filter(request, _published(Kind.POWER_ITEM))
+    matters, _ = _org_filter(request, _published(Kind.SUPERVISION_MATTER))
+    context = {
+        "org": org,
+        "organisations": _organisations(),
+        "powers": [
+            (r, elements.published_data(r)) for r in powers.order_by("organisation__path", "title")
+        ],
+        "matters": [
+            (r, elements.published_data(r)) for r in matters.order_by("organisation__path", "title")
+        ],
+    }
+    return render(request, "disclosures/powers.html", context)
+
+
+def progress_list(request: HttpRequest) -> HttpResponse:
+    reforms, org = _org_filter(request, _published(Kind.REFORM))
+    context = {
+        "org": org,
+        "organisations": _organisations(),
+        "reforms": [(r, elements.published_data(r)) for r in reforms.order_by("-published_at")],
+    }
+    return render(request, "disclosures/progress_list.html", context)
+
+
+def progress_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One reform's progress: the bar, the steps, and every published update in order."""
+    record = get_object_or_404(
+        Record.objects.public().filter(kind=Kind.REFORM).select_related("organisation"), pk=pk
+    )
+    context = {
+        "record": record,
+        "d": elements.published_data(record),
+        "updates": history.progress_updates(record),
+    }
+    return render(request, "disclosures/progress.html", context)
+
+
+def five_page(request: HttpRequest, slug: str = "") -> HttpResponse:
+    """五公开: the five classes with counts, and the published records of one class."""
+    if slug and slug not in FiveDisclosure.values:
+        raise Http404("没有这个五公开类别。")
+    records, org = _org_filter(request, Record.objects.published())
+    counts = five_disclosure_counts(records=records)
+    totals = {c: sum(row.get(c, 0) for row in counts.values()) for c in FiveDisclosure.values}
+    page = None
+    if slug:
+        listing = records.filter(five_disclosure=slug).select_related("organisation")
+        page = Paginator(listing.order_by("-published_at", "-id"), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "classes": [(c, label, totals[c]) for c, label in FiveDisclosure.choices],
+        "current": slug,
+        "current_label": FiveDisclosure(slug).label if slug else "",
+        "page": page,
+        "org": org,
+        "organisations": Organisation.objects.active().filter(
+            pk__in=Record.objects.published().values("organisation")
+        ),
+        "query": query.urlencode(),
+        "filters": {"org": org.code if org else ""},
+    }
+    return render(request, "disclosures/five.html", context)
+
+
+# --- Staff pages ----------------------------------------------------------------------------
+
+
+@role_required(*STAFF)
+def staff_list(request: HttpRequest) -> HttpResponse:
+    records = (
+        Record.objects.filter(
+            kind__in=elements.KINDS, organisation__in=organisations_for(request.user, STAFF)
+        )
+        .select_related("organisation")
+        .order_by("kind", "-updated_at")
+    )
+    groups = [
+        (kind, elements.KIND_NAMES[kind], [r for r in records if r.kind == kind])
+        for kind in elements.KINDS
+    ]
+    is_clerk = organisations_for(request.user, Role.CLERK).exists()
+    return render(request, "disclosures/staff_list.html", {"groups": groups, "is_clerk": is_clerk})
+
+
+@role_required(Role.CLERK)
+def staff_create(request: HttpRequest, kind: str) -> HttpResponse:
+    kind = _kind(kind)
+    return _edit_page(request, kind, record=None)
+
+
+@role_required(Role.CLERK)
+def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    record = can.get_record_for(request.user, pk, can.can_edit)
+    if record.kind not in elements.KINDS:
+        raise Http404("该信息不是五公开结构化事项。")
+    return _edit_page(request, record.kind, record=record)
+
+
+def _edit_page(request: HttpRequest, kind: str, record: Record | None) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    detail = elements.detail_of(record) if record else None
+    part = RecordPartForm(data, user=request.user, record=record)
+    form = DETAIL_FORMS[kind](data, instance=detail)
+    formsets = {
+        name: (label, cls(data, prefix=name, initial=_initial_rows(detail, name)))
+        for name, (label, cls) in ROW_FORMSETS[kind].items()
+    }
+    valid = [part.is_valid(), form.is_valid(), *(fs.is_valid() for _, fs in formsets.values())]
+    if data is not None and all(valid):
+        try:
+            record = _save(request, kind, record, part, form, formsets)
+        except EditConflict as exc:
+            part.add_error(None, str(exc))
+        except (ValidationError, TransitionNotAllowed) as exc:
+            messages_ = exc.messages if isinstance(exc, ValidationError) else [exc.message]
+            part.add_error(None, "；".join(messages_))
+        else:
+            problems = elements.problems(record)
+            messages.success(request, "已保存。" + ("" if problems else "要素齐全，可以提交审核。"))
+            return redirect("records:detail", pk=record.pk)
+    context = {
+        "kind": kind,
+        "kind_name": elements.KIND_NAMES[kind],
+        "record": record,
+        "part": part,
+        "form": form,
+        "formsets": formsets.values(),
+        "required": [name for _, name in elements.REQUIRED[kind]],
+    }
+    return render(request, "disclosures/edit.html", context)
+
+
+def _save(
+    request: HttpRequest,
+    kind: str,
+    record: Record | None,
+    part: RecordPartForm,
+    form: Any,
+    formsets: dict[str, Any],
+) -> Record:
+    values = part.cleaned_data
+    detail = dict(form.cleaned_data)
+    rows = {name: rows_of(fs) for name, (_, fs) in formsets.items()}
+    if record is None:
+        return services.create_structured(
+            kind,
+            by=request.user,
+            title=values["title"],
+            item=values["item"],
+            organisation=values["organisation"],
+            formed_on=values["formed_on"],
+            five_disclosure=values["five_disclosure"],
+            detail=detail,
+            rows=rows,
+        )
+    return services.save_structured(
+        record,
+        by=request.user,
+        revision=values["revision"] or 0,
+        title=values["title"],
+        formed_on=values["formed_on"],
+        five_disclosure=values["five_disclosure"],
+        detail=detail,
+        rows=rows,
+    )
+
+
+def _initial_rows(detail: Any, name: str) -> list[dict[str, Any]]:
+    if detail is None:
+        return []
+    fields = {
+        "steps": ["name", "description", "due_on", "state", "done_on"],
+        "materials": ["name", "form", "copies", "note"],
+        "results": ["checked_on", "summary"],
+    }[name]
+    return [
+        {f: getattr(row, f) for f in fields if hasattr(row, f)}
+        for row in getattr(detail, name).all()
+    ]
