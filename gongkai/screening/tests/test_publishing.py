@@ -15,9 +15,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from gongkai.accounts.models import Role
+from gongkai.concerns.models import ResponseKind
+from gongkai.concerns.services import draft_response
+from gongkai.concerns.testing import make_concern
 from gongkai.core.models import AuditEvent
 from gongkai.records import services as records
-from gongkai.records.models import Attachment, Kind, Record, Status
+from gongkai.records.models import Attachment, Record, Status
 from gongkai.screening.masking import mask_number
 from gongkai.screening.models import Finding, FindingStatus, SensitiveTerm
 from gongkai.screening.services import (
@@ -27,7 +31,7 @@ from gongkai.screening.services import (
     screen_record,
 )
 from gongkai.screening.tests.factories import make_pdf, make_xlsx, make_zip_bomb
-from gongkai.testing import make_record
+from gongkai.testing import make_record, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -162,10 +166,17 @@ def test_the_database_refuses_a_dismissal_without_a_reason(clerk):
         )
 
 
-def test_the_one_reviewer_fast_path_is_blocked_too(clerk, reviewer, mobile):
-    record = make_record(by=clerk, body=f"<p>关于家长反映的问题，联系人王老师，手机{mobile}。</p>")
-    record.kind = Kind.RESPONSE
-    record.save(update_fields=["kind"])
+def test_the_one_reviewer_fast_path_is_blocked_too(clerk, reviewer, county, mobile):
+    # A response to a public concern: the fast path (one reviewer) that cannot skip screening.
+    officer = make_user(roles=[Role.CONCERN_OFFICER], organisation=county)
+    concern = make_concern(by=officer, discovered_at=timezone.now() - timedelta(hours=1))
+    record = draft_response(
+        concern,
+        by=clerk,
+        kind=ResponseKind.STATEMENT,
+        title="关于网传午餐问题的情况说明",
+        body=f"<p>关于家长反映的问题，联系人王老师，手机{mobile}。</p>",
+    )
     record = records.approve_fast(records.submit(record, by=clerk), by=reviewer)
     assert record.status == Status.APPROVED
     with pytest.raises(ValidationError, match="手机号码"):
