@@ -29,8 +29,9 @@ def can_handle(user: Any, concern: Concern) -> bool:
 
 
 def can_draft_response(user: Any, concern: Concern) -> bool:
-    """Responses are records: the one who writes them holds the clerk role (信息制作)."""
-    return has_role(user, Role.CLERK, concern.responsible_organisation)
+    """Responses are records written by the responsible unit's clerk (信息制作) or by its
+    concern officer, who is handling the concern (records.permissions.can_edit)."""
+    return has_role(user, (Role.CLERK, Role.CONCERN_OFFICER), concern.responsible_organisation)
 
 
 def get_concern_for(user: Any, pk: int, predicate: Any = can_view) -> Concern:

@@ -326,7 +326,7 @@ def draft_response(
     if concern.status in (S.CLOSED, S.WITHDRAWN):
         raise ValidationError("已办结或已撤销的舆情不能再起草回应。")
     if not can.can_draft_response(by, concern):
-        raise ValidationError("起草回应须由责任单位的信息制作人员进行。")
+        raise ValidationError("起草回应须由责任单位的信息制作人员或舆情处置人员进行。")
     with transaction.atomic():
         record = records.create_record(
             by=by,

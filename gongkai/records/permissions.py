@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from gongkai.accounts.models import Role
 from gongkai.accounts.permissions import has_role
-from gongkai.records.models import Record
+from gongkai.records.models import Kind, Record
 
 STAFF_READ_ROLES = (
     Role.CLERK,
@@ -27,6 +27,10 @@ def can_view(user: Any, record: Record) -> bool:
 
 
 def can_edit(user: Any, record: Record) -> bool:
+    """The unit's clerk writes its records; a response to a public concern may also be
+    written by the unit's concern officer (谁主管谁负责: the officer handling the concern)."""
+    if record.kind == Kind.RESPONSE and has_role(user, Role.CONCERN_OFFICER, record.organisation):
+        return True
     return has_role(user, Role.CLERK, record.organisation)
 
 
@@ -48,8 +52,6 @@ def can_fast_approve(user: Any, record: Record) -> bool:
     """Responses to public concerns run against an hour clock (5 h / 24 h / 48 h): one
     reviewer, who is not the author, approves them in one step. Screening still runs at
     submission and publication; the fast path skips a reviewer, never the checks."""
-    from gongkai.records.models import Kind
-
     return (
         record.kind == Kind.RESPONSE
         and has_role(user, (Role.DISCLOSURE_REVIEWER, Role.DOCUMENT_REVIEWER), record.organisation)
@@ -58,11 +60,12 @@ def can_fast_approve(user: Any, record: Record) -> bool:
 
 
 def can_publish(user: Any, record: Record) -> bool:
-    return has_role(user, (Role.CLERK, Role.DISCLOSURE_REVIEWER), record.organisation)
+    """The writer (can_edit) or the unit's disclosure reviewer releases an approved record."""
+    return can_edit(user, record) or has_role(user, Role.DISCLOSURE_REVIEWER, record.organisation)
 
 
 def can_withdraw(user: Any, record: Record) -> bool:
-    return has_role(user, (Role.CLERK, Role.DISCLOSURE_REVIEWER), record.organisation)
+    return can_publish(user, record)
 
 
 def get_record_for(user: Any, pk: int, predicate: Any = can_view) -> Record:

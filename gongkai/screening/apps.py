@@ -4,7 +4,8 @@ from django.apps import AppConfig
 class ScreeningConfig(AppConfig):
     name = "gongkai.screening"
     verbose_name = "保密审查"
-    staff_links = [("敏感词表", "screening:terms")]
+    # Only the city bureau's holders of these roles may open it (permissions.can_manage_terms).
+    staff_links = [("敏感词表", "screening:terms", ("system_admin", "disclosure_reviewer"))]
 
     def ready(self) -> None:
         from gongkai.records import hooks

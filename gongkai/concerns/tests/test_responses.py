@@ -92,14 +92,30 @@ def test_a_response_record_without_a_concern_cannot_be_submitted(clerk):
         records.submit(record, by=clerk)
 
 
-def test_only_a_clerk_of_the_responsible_unit_drafts_responses(
-    concern, officer, other_county_clerk
-):
-    for user in (officer, other_county_clerk):
-        with pytest.raises(ValidationError, match="信息制作人员"):
+def test_outsiders_cannot_draft_a_response(concern, other_county_clerk, supervisor):
+    for user in (other_county_clerk, supervisor):
+        with pytest.raises(ValidationError, match="信息制作人员或舆情处置人员"):
             services.draft_response(
                 concern, by=user, kind=ResponseKind.STATEMENT, title="说明", body="<p>说明</p>"
             )
+
+
+def test_the_officer_handling_the_concern_drafts_and_submits_the_response(
+    concern, officer, document_reviewer
+):
+    with time_machine.travel(at("2026-03-02 12:00"), tick=False):
+        record = services.draft_response(
+            concern,
+            by=officer,
+            kind=ResponseKind.STATEMENT,
+            title="关于网传午餐问题的情况说明",
+            body="<p>经核查，学校午餐按标准供应。</p>",
+        )
+        record = records.approve_fast(records.submit(record, by=officer), by=document_reviewer)
+        record = records.publish(record, by=officer)
+
+    assert record.author == officer
+    assert record.status == RecordStatus.PUBLISHED
 
 
 def test_the_portal_lists_responses_newest_first_with_the_public_subject_only(
