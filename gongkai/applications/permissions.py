@@ -31,6 +31,10 @@ def can_handle(user: Any, application: Application) -> bool:
     return has_role(user, HANDLER_ROLES, application.organisation)
 
 
+def can_handle_organisation(user: Any, organisation: Organisation) -> bool:
+    return has_role(user, HANDLER_ROLES, organisation)
+
+
 def can_approve(user: Any, application: Application) -> bool:
     return has_role(user, APPROVER_ROLES, application.organisation)
 
