@@ -792,3 +792,35 @@ def link_proactive_record(
 
 def _reload(application: Application) -> Application:
     return Application.objects.select_related("organisation").get(pk=application.pk)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """第四十四条: the same information asked for by several applicants."""
+
+    organisation_id: int
+    title: str
+    applications: tuple[Application, ...]
+
+
+def _same_key(application: Application) -> str:
+    if application.document_number.strip():
+        return "doc:" + application.document_number.strip()
+    return "text:" + "".join(application.description.split())
+
+
+def same_information_suggestions(applications: Any) -> list[Suggestion]:
+    """Groups of not-yet-grouped applications to one agency for the same document (same
+    文号, or the same wording) from at least ``same_information_applicants`` applicants."""
+    wanted = current_rules().same_information_applicants
+    groups: dict[tuple[int, str], list[Application]] = {}
+    rows = applications.counted().filter(cluster__isnull=True).select_related("organisation")
+    for application in rows.order_by("received_on", "pk"):
+        groups.setdefault((application.organisation_id, _same_key(application)), []).append(
+            application
+        )
+    return [
+        Suggestion(org, members[0].document_number or members[0].description[:60], tuple(members))
+        for (org, _), members in groups.items()
+        if len({m.applicant_key for m in members}) >= wanted
+    ]
