@@ -201,20 +201,22 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "applications/detail.html", context)
 
 
-def _act(request: HttpRequest, pk: int, work: Callable[[Application], Any], done: str) -> Any:
-    application = can.get_application_for(request.user, pk)
+def _act(
+    request: HttpRequest, application: Application, work: Callable[[Application], Any], done: str
+) -> Any:
     try:
         work(application)
     except FAILED as exc:
         messages.error(request, _errors(exc))
     else:
         messages.success(request, done)
-    return redirect("applications:detail", pk=pk)
+    return redirect("applications:detail", pk=application.pk)
 
 
 @require_POST
 @handlers_only
 def act(request: HttpRequest, pk: int) -> HttpResponse:
+    application = can.get_application_for(request.user, pk)
     form = forms.ActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请检查填写的内容。")
@@ -251,19 +253,20 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         }
         return simple[action]()
 
-    return _act(request, pk, work, f"已完成：{forms.ACTIONS[data['action']]}。")
+    return _act(request, application, work, f"已完成：{forms.ACTIONS[data['action']]}。")
 
 
 @require_POST
 @handlers_only
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    application = can.get_application_for(request.user, pk)
     form = forms.ReplyForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择答复类型并填写答复意见。")
         return redirect("applications:detail", pk=pk)
     return _act(
         request,
-        pk,
+        application,
         lambda a: services.draft_reply(a, by=request.user, **form.cleaned_data),
         "答复已保存。",
     )
@@ -272,6 +275,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @handlers_only
 def document(request: HttpRequest, pk: int) -> HttpResponse:
+    application = can.get_application_for(request.user, pk)
     form = forms.DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "请选择文件。")
@@ -284,12 +288,13 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
             raise ValidationError("请先起草答复，再添加提供的文件。")
         return services.add_released_document(draft, upload, upload.name, by=request.user)
 
-    return _act(request, pk, work, "文件已上传并完成检查。")
+    return _act(request, application, work, "文件已上传并完成检查。")
 
 
 @require_POST
 @handlers_only
 def clear(request: HttpRequest, pk: int) -> HttpResponse:
+    application = can.get_application_for(request.user, pk)
     form = forms.ClearForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写核对意见。")
@@ -301,18 +306,21 @@ def clear(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return services.clear_document(doc, by=request.user, note=form.cleaned_data["note"])
 
-    return _act(request, pk, work, "已记录核对意见。")
+    return _act(request, application, work, "已记录核对意见。")
 
 
 @require_POST
 @handlers_only
 def send(request: HttpRequest, pk: int) -> HttpResponse:
+    application = can.get_application_for(request.user, pk)
     form = forms.SendForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写答复日期。")
         return redirect("applications:detail", pk=pk)
     on = form.cleaned_data["on"]
-    return _act(request, pk, lambda a: services.send_reply(a, by=request.user, on=on), "已答复。")
+    return _act(
+        request, application, lambda a: services.send_reply(a, by=request.user, on=on), "已答复。"
+    )
 
 
 @handlers_only
@@ -328,13 +336,14 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @handlers_only
 def remedy(request: HttpRequest, pk: int) -> HttpResponse:
+    application = can.get_application_for(request.user, pk)
     form = forms.RemedyForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请检查复议、诉讼情况的填写。")
         return redirect("applications:detail", pk=pk)
     return _act(
         request,
-        pk,
+        application,
         lambda a: services.record_remedy(a, by=request.user, **form.cleaned_data),
         "已记录行政复议、行政诉讼情况。",
     )

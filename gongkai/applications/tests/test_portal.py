@@ -9,7 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from gongkai.applications.models import Application, Applicant
+from gongkai.applications import services
+from gongkai.applications.models import Applicant, Application
 from gongkai.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +91,7 @@ def test_applicant_files_online_and_reads_the_reply_without_an_account(
 
 def test_the_code_without_the_secret_opens_nothing(client, county, travel):
     travel(2025, 9, 18)
-    code, secret = file_online(client, county)
+    code, _secret = file_online(client, county)
     application = Application.objects.get()
     stranger = Client()
     response = stranger.post(
@@ -108,9 +109,14 @@ def test_another_applicant_cannot_see_someone_elses_application(client, county, 
     file_online(client, county)
     first = Application.objects.get()
     other = Client()
-    code, secret = file_online(other, county, name="李四", id_number="371500199001010000")
+    code, secret = file_online(Client(), county, name="李四", id_number="371500199001010000")
     second = Application.objects.exclude(pk=first.pk).get()
-    assert other.get(reverse("applications:status", args=[second.pk])).status_code == 200
+    # The second applicant opens their own application with their own keys …
+    response = other.post(reverse("applications:track"), {"tracking_code": code, "secret": secret})
+    assert response["Location"] == reverse("applications:status", args=[second.pk])
+    assert other.get(response["Location"]).status_code == 200
+    # … and cannot reach the first one's, by its number or with their own secret.
+    assert services.find_by_keys(code, secret) == second
     response = other.get(reverse("applications:status", args=[first.pk]))
     assert response.status_code == 404
     assert "王小明" not in response.content.decode()
