@@ -777,8 +777,12 @@ def link_proactive_record(
     cluster: InformationCluster, *, by: Any, record: Any
 ) -> InformationCluster:
     """The information is now proactively disclosed: link the public record."""
+    from gongkai.records.models import Status as RecordStatus
+
     if record.organisation_id != cluster.organisation_id:
         raise ValidationError("只能关联本机关的信息。")
+    if record.status != RecordStatus.PUBLISHED:
+        raise ValidationError("请先将该信息按主动公开流程审核发布，再关联。")
     if not can.can_handle_organisation(by, cluster.organisation):
         raise PermissionDenied("您没有该机关的依申请公开办理权限。")
     with transaction.atomic():

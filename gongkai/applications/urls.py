@@ -17,6 +17,8 @@ urlpatterns = [
     ),
     path("staff/applications/", views.workbench, name="workbench"),
     path("staff/applications/new/", views.register, name="register"),
+    path("staff/applications/group/", views.group, name="group"),
+    path("staff/applications/clusters/<int:pk>/link/", views.link, name="link"),
     path("staff/applications/<int:pk>/", views.detail, name="detail"),
     path("staff/applications/<int:pk>/act/", views.act, name="act"),
     path("staff/applications/<int:pk>/reply/", views.reply, name="reply"),

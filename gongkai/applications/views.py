@@ -18,7 +18,7 @@ from gongkai.accounts.permissions import role_required
 from gongkai.applications import forms, services
 from gongkai.applications import permissions as can
 from gongkai.applications.letters import letter_pdf, render_letter
-from gongkai.applications.models import Application, ReleasedDocument, Reply
+from gongkai.applications.models import Application, InformationCluster, ReleasedDocument, Reply
 from gongkai.applications.rules import current_rules
 from gongkai.core.calendar import CalendarNotLoaded, add_working_days
 from gongkai.core.models import AuditEvent
@@ -152,6 +152,9 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "paused": visible.paused().order_by("received_on")[:100],
         "open": visible.open().order_by("due_on", "received_on")[:200],
         "suggestions": services.same_information_suggestions(visible),
+        "clusters": InformationCluster.objects.filter(organisation__in=orgs).select_related(
+            "record"
+        )[:50],
     }
     return render(request, "applications/workbench.html", context)
 
@@ -347,3 +350,43 @@ def remedy(request: HttpRequest, pk: int) -> HttpResponse:
         lambda a: services.record_remedy(a, by=request.user, **form.cleaned_data),
         "已记录行政复议、行政诉讼情况。",
     )
+
+
+@require_POST
+@handlers_only
+def group(request: HttpRequest) -> HttpResponse:
+    """第四十四条: mark the suggested applications as asking for the same information."""
+    ids = [int(i) for i in request.POST.getlist("application") if i.isdigit()]
+    members = [can.get_application_for(request.user, pk) for pk in ids]
+    try:
+        services.group_same_information(
+            members, by=request.user, title=request.POST.get("title", "")[:200] or "相同信息"
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, "已归并。请按主动公开流程制作、审核并发布该信息，再关联。")
+    return redirect("applications:workbench")
+
+
+@require_POST
+@handlers_only
+def link(request: HttpRequest, pk: int) -> HttpResponse:
+    from gongkai.records.models import Record
+
+    cluster = get_object_or_404(InformationCluster, pk=pk)
+    if not can.can_handle_organisation(request.user, cluster.organisation):
+        raise Http404("没有找到该记录。")
+    record = Record.objects.filter(
+        index_number=request.POST.get("index_number", "").strip(),
+        organisation=cluster.organisation,
+    ).first()
+    try:
+        if record is None:
+            raise ValidationError("没有找到该索引号对应的本机关信息。")
+        services.link_proactive_record(cluster, by=request.user, record=record)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, "已关联主动公开的信息。")
+    return redirect("applications:workbench")
