@@ -54,14 +54,16 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = (
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
             organisations
             if organisations is not None
             else Organisation.objects.exclude(kind="school")
         ).order_by("path")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not (data.get("phone") or data.get("email") or data.get("address")):
             raise forms.ValidationError("请至少填写一种联系方式（电话、电子邮箱或通信地址）。")
         if (
@@ -161,3 +163,16 @@ class RemedyForm(forms.Form):
     outcome = forms.ChoiceField(label="结果", choices=RemedyOutcome.choices)
     decided_on = forms.DateField(label="审结日期", required=False, widget=DATE)
     note = forms.CharField(label="说明", required=False)
+
+
+class TemplateForm(forms.Form):
+    title = forms.CharField(label="文书标题", max_length=60)
+    body = forms.CharField(
+        label="正文模板",
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text="可用占位符：${applicant} ${reference} ${received_on} ${description} "
+        "${decision} ${ground} ${review_body} ${court} ${organisation} ${date}。"
+        "须保留答复意见、依据和救济途径。",
+    )
+    review_body = forms.CharField(label="行政复议机关", max_length=100)
+    court = forms.CharField(label="管辖法院", max_length=100)

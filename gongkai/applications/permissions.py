@@ -39,6 +39,10 @@ def can_approve(user: Any, application: Application) -> bool:
     return has_role(user, APPROVER_ROLES, application.organisation)
 
 
+def can_approve_organisation(user: Any, organisation: Organisation) -> bool:
+    return has_role(user, APPROVER_ROLES, organisation)
+
+
 def can_see_reports(user: Any, organisation: Organisation) -> bool:
     return has_role(user, REPORT_ROLES, organisation)
 

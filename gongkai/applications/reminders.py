@@ -20,7 +20,7 @@ from gongkai.applications.permissions import HANDLER_ROLES
 from gongkai.applications.rules import current_rules
 from gongkai.core.calendar import CalendarNotLoaded, add_working_days, fmt
 
-SUBJECTS = {
+SUBJECTS: dict[str, str] = {
     ReminderKind.DUE_SOON: "依申请公开答复即将到期：{reference}（{on}）",
     ReminderKind.OVERDUE: "依申请公开答复已超期：{reference}（期限 {on}）",
     ReminderKind.CORRECTION_NOTICE: "补正告知即将到期：{reference}（{on} 前告知）",

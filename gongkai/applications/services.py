@@ -828,3 +828,35 @@ def same_information_suggestions(applications: Any) -> list[Suggestion]:
         for (org, _), members in groups.items()
         if len({m.applicant_key for m in members}) >= wanted
     ]
+
+
+def save_reply_template(
+    organisation: Any, *, by: Any, title: str, body: str, review_body: str, court: str
+) -> Any:
+    """Edit an organisation's reply letter; the earlier text is kept in the audit trail."""
+    from gongkai.applications.letters import check_template
+    from gongkai.applications.models import ReplyTemplate
+
+    if not can.can_approve_organisation(by, organisation):
+        raise PermissionDenied("答复书模板由政务公开审核人员维护。")
+    check_template(body)
+    if not review_body.strip() or not court.strip():
+        raise ValidationError("请填写行政复议机关和管辖法院。")
+    with transaction.atomic():
+        template = (
+            ReplyTemplate.objects.select_for_update().filter(organisation=organisation).first()
+        )
+        before = None
+        if template is None:
+            template = ReplyTemplate(organisation=organisation)
+        else:
+            before = {"title": template.title, "body": template.body,
+                      "review_body": template.review_body, "court": template.court}  # fmt: skip
+        template.title, template.body = title.strip(), body
+        template.review_body, template.court = review_body.strip(), court.strip()
+        template.updated_by = by
+        template.save()
+        record_event(
+            "application.save_template", actor=by, target=template, data={"previous": before}
+        )
+    return template

@@ -18,6 +18,7 @@ urlpatterns = [
     path("staff/applications/", views.workbench, name="workbench"),
     path("staff/applications/new/", views.register, name="register"),
     path("staff/applications/group/", views.group, name="group"),
+    path("staff/applications/template/", views.template, name="template"),
     path("staff/applications/clusters/<int:pk>/link/", views.link, name="link"),
     path("staff/applications/<int:pk>/", views.detail, name="detail"),
     path("staff/applications/<int:pk>/act/", views.act, name="act"),

@@ -390,3 +390,39 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已关联主动公开的信息。")
     return redirect("applications:workbench")
+
+
+@handlers_only
+def template(request: HttpRequest) -> HttpResponse:
+    """The organisation's reply letter template (政务公开审核 edits it)."""
+    from gongkai.applications.letters import (
+        DEFAULT_BODY,
+        DEFAULT_COURT,
+        DEFAULT_REVIEW_BODY,
+        DEFAULT_TITLE,
+    )
+    from gongkai.applications.models import ReplyTemplate
+
+    orgs = can.handled_organisations(request.user).order_by("path")
+    code = request.GET.get("organisation", "")
+    organisation = get_object_or_404(orgs, code=code) if code else orgs.first()
+    if organisation is None:
+        raise Http404("没有可维护模板的机关。")
+    current = ReplyTemplate.objects.filter(organisation=organisation).first()
+    initial = {
+        "title": current.title if current else DEFAULT_TITLE,
+        "body": current.body if current else DEFAULT_BODY,
+        "review_body": current.review_body if current else DEFAULT_REVIEW_BODY,
+        "court": current.court if current else DEFAULT_COURT,
+    }
+    form = forms.TemplateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_reply_template(organisation, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "答复书模板已保存。此前已发出的答复书不受影响。")
+            return redirect(f"{request.path}?organisation={organisation.code}")
+    context = {"form": form, "organisation": organisation, "organisations": orgs}
+    return render(request, "applications/template.html", context)

@@ -139,3 +139,10 @@ def test_released_documents_are_screened_before_the_reply_goes_out(client, appli
     )
     client.post(reverse("applications:send", args=[application.pk]), {"on": "2025-09-25"})
     assert Application.objects.get(pk=application.pk).status == Status.REPLIED
+
+
+def test_the_letter_template_of_another_county_is_not_found(client, other_county_clerk, county):
+    client.force_login(other_county_clerk)
+    url = reverse("applications:template") + f"?organisation={county.code}"
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"title": "x"}).status_code == 404
