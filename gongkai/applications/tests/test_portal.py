@@ -4,6 +4,7 @@ without an account. Nobody else can: not with the code alone, not as another app
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from django.test import Client
@@ -135,3 +136,20 @@ def test_personal_data_is_not_on_public_pages(client, county, travel):
     file_online(client, county)
     for url in ("/", reverse("applications:start"), reverse("applications:track")):
         assert "王小明" not in Client().get(url).content.decode()
+
+
+def test_the_applicant_sees_what_to_correct_and_by_when(client, county, clerk, travel):
+    travel(2025, 9, 18)
+    code, secret = file_online(client, county)
+    application = Application.objects.get()
+    travel(2025, 9, 22)
+    services.request_correction(
+        application, by=clerk, on=date(2025, 9, 22), until_on=date(2025, 10, 10), note="请写明学校"
+    )
+    # Days later the short staff-grade session is gone: the keys open the page again.
+    status_url = reverse("applications:status", args=[application.pk])
+    assert client.get(status_url).status_code == 404
+    client.post(reverse("applications:track"), {"tracking_code": code, "secret": secret})
+    page = client.get(status_url).content.decode()
+    assert "请写明学校" in page and "2025年10月10日" in page
+    assert "待申请人补正" in page
