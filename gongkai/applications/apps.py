@@ -4,3 +4,5 @@ from django.apps import AppConfig
 class ApplicationsConfig(AppConfig):
     name = "gongkai.applications"
     verbose_name = "依申请公开"
+    public_links = [("依申请公开", "applications:start")]
+    staff_links = [("依申请公开办理", "applications:workbench")]

@@ -31,8 +31,16 @@ def can_handle(user: Any, application: Application) -> bool:
     return has_role(user, HANDLER_ROLES, application.organisation)
 
 
+def can_handle_organisation(user: Any, organisation: Organisation) -> bool:
+    return has_role(user, HANDLER_ROLES, organisation)
+
+
 def can_approve(user: Any, application: Application) -> bool:
     return has_role(user, APPROVER_ROLES, application.organisation)
+
+
+def can_approve_organisation(user: Any, organisation: Organisation) -> bool:
+    return has_role(user, APPROVER_ROLES, organisation)
 
 
 def can_see_reports(user: Any, organisation: Organisation) -> bool:

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(year: int, month: int, day: int, hour: int = 10) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def travel():
+    """``travel(2025, 10, 9)``: move the clock to that day (10:00 Beijing time)."""
+    travellers = []
+
+    def go(year: int, month: int, day: int) -> None:
+        if travellers:
+            travellers.pop().stop()
+        t = time_machine.travel(at(year, month, day), tick=False)
+        t.start()
+        travellers.append(t)
+
+    yield go
+    for t in travellers:
+        t.stop()
