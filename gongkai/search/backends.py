@@ -1,0 +1,241 @@
+"""Full-text backends behind one interface: SQLite FTS5 (embedded default) and PostgreSQL.
+
+Both index the same pre-segmented tokens (``segmenter``) and answer the same three
+questions: which entries match, newest first; which match best among the newest N matches;
+and about how many match. Ranking is bounded on purpose: bm25/ts_rank over every match of
+a common word takes seconds at a million records, over the newest 2,000 a few milliseconds
+(docs/decisions/0003-search.md, docs/benchmarks.md).
+
+Query strings are built only from tokens that are runs of letters and digits (see
+``segmenter.parse_query``), each one quoted, so no user input reaches FTS5 or tsquery syntax.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.db import connection
+
+from gongkai.search import segmenter
+
+#: Token streams are capped so one huge attachment cannot blow PostgreSQL's 1 MB tsvector
+#: limit or dominate the index; the first part of a document is what describes it.
+MAX_TOKENS_PER_FIELD = 30_000
+
+
+@dataclass(frozen=True)
+class Document:
+    """An entry's text as token streams (each a space-joined string of tokens)."""
+
+    title: str
+    body: str
+    grams: str
+    facets: str
+
+    @classmethod
+    def from_tokens(
+        cls,
+        *,
+        title: Sequence[str],
+        body: Sequence[str],
+        grams: Sequence[str],
+        facets: Sequence[str],
+    ) -> Document:
+        cap = MAX_TOKENS_PER_FIELD
+        return cls(
+            title=segmenter.join(title[:cap]),
+            body=segmenter.join(body[:cap]),
+            grams=segmenter.join(grams[:cap]),
+            facets=segmenter.join(facets),
+        )
+
+
+@dataclass(frozen=True)
+class Query:
+    """Terms that must all match, filter tokens, and whether terms are matched as words
+    (the first try) or as character bigrams (the fallback when words find nothing)."""
+
+    terms: tuple[str, ...]
+    facets: tuple[str, ...] = field(default=())
+    grams: bool = False
+
+
+class Backend(Protocol):
+    vendor: str
+
+    def write(self, rows: Iterable[tuple[int, Document]]) -> None: ...
+    def delete(self, entry_ids: Sequence[int]) -> None: ...
+    def clear(self) -> None: ...
+    def newest(self, query: Query, *, offset: int, limit: int) -> list[int]: ...
+    def best(self, query: Query, *, candidates: int, offset: int, limit: int) -> list[int]: ...
+    def count(self, query: Query, *, limit: int) -> int: ...
+
+
+def _fetch_ids(sql: str, params: Sequence[Any]) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+class SQLiteBackend:
+    """FTS5 with the unicode61 tokenizer over space-separated tokens; rowid = entry id."""
+
+    vendor = "sqlite"
+    #: bm25 column weights: title, body, grams, facets.
+    WEIGHTS = (10.0, 2.0, 0.5, 0.0)
+
+    @staticmethod
+    def expression(query: Query) -> str:
+        parts: list[str] = []
+        for term in query.terms:
+            pairs = segmenter.term_bigrams(term) if query.grams else []
+            if pairs:
+                parts.append("(" + " AND ".join(f'grams : "{p}"' for p in pairs) + ")")
+            else:
+                parts.append(f'{{title body}} : "{term}"')
+        parts += [f'facets : "{f}"' for f in query.facets]
+        return " AND ".join(parts)
+
+    def write(self, rows: Iterable[tuple[int, Document]]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_fts(rowid, title, body, grams, facets) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                [(pk, d.title, d.body, d.grams, d.facets) for pk, d in rows],
+            )
+
+    def delete(self, entry_ids: Sequence[int]) -> None:
+        if entry_ids:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "DELETE FROM search_fts WHERE rowid = %s", [(pk,) for pk in entry_ids]
+                )
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fts")
+
+    def newest(self, query: Query, *, offset: int, limit: int) -> list[int]:
+        return _fetch_ids(
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
+            "ORDER BY rowid DESC LIMIT %s OFFSET %s",
+            [self.expression(query), limit, offset],
+        )
+
+    def best(self, query: Query, *, candidates: int, offset: int, limit: int) -> list[int]:
+        expression = self.expression(query)
+        # The rowid of the N-th newest match bounds the candidate set; FTS5 then ranks only
+        # matches at or above it (a rowid range is cheap for FTS5, an IN list is not).
+        boundary = _fetch_ids(
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
+            "ORDER BY rowid DESC LIMIT 1 OFFSET %s",
+            [expression, candidates - 1],
+        )
+        weights = ", ".join(str(w) for w in self.WEIGHTS)
+        return _fetch_ids(
+            f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s AND rowid >= %s "  # noqa: S608
+            f"ORDER BY bm25(search_fts, {weights}), rowid DESC LIMIT %s OFFSET %s",
+            [expression, boundary[0] if boundary else 0, limit, offset],
+        )
+
+    def count(self, query: Query, *, limit: int) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
+                "LIMIT %s)",
+                [self.expression(query), limit],
+            )
+            return int(cursor.fetchone()[0])
+
+
+class PostgresBackend:
+    """A weighted tsvector ('simple' configuration: no stemming, no stop words) with a GIN
+    index. Title tokens weigh A, body B, bigrams C, filter tokens D."""
+
+    vendor = "postgresql"
+    #: ts_rank weights in PostgreSQL's order {D, C, B, A}. ts_rank combines the matches of
+    #: every pair of terms like a probabilistic OR, so a long body repeating the words
+    #: saturates towards 1 whatever its weight; the title-only rank is therefore added
+    #: separately, and the whole-document rank is normalised by length (flag 1).
+    TITLE_WEIGHTS = "{0, 0, 0, 1}"
+    ALL_WEIGHTS = "{0, 0.1, 0.4, 1}"
+    VECTOR = (
+        "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B')"
+        " || setweight(to_tsvector('simple', %s), 'C') || setweight(to_tsvector('simple', %s), 'D')"
+    )
+
+    @staticmethod
+    def expression(query: Query) -> str:
+        parts: list[str] = []
+        for term in query.terms:
+            pairs = segmenter.term_bigrams(term) if query.grams else []
+            if pairs:
+                parts.append("(" + " & ".join(f"'{p}':C" for p in pairs) + ")")
+            else:
+                parts.append(f"'{term}':AB")
+        parts += [f"'{f}':D" for f in query.facets]
+        return " & ".join(parts)
+
+    def write(self, rows: Iterable[tuple[int, Document]]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE search_searchentry SET document = {self.VECTOR} WHERE id = %s",  # noqa: S608
+                [(d.title, d.body, d.grams, d.facets, pk) for pk, d in rows],
+            )
+
+    def delete(self, entry_ids: Sequence[int]) -> None:
+        """The vector lives in the entry's row, so deleting the entry deletes it."""
+
+    def clear(self) -> None:
+        """As for delete: nothing outside the entry table."""
+
+    def newest(self, query: Query, *, offset: int, limit: int) -> list[int]:
+        return _fetch_ids(
+            "SELECT id FROM search_searchentry WHERE document @@ %s::tsquery "
+            "ORDER BY id DESC LIMIT %s OFFSET %s",
+            [self.expression(query), limit, offset],
+        )
+
+    def best(self, query: Query, *, candidates: int, offset: int, limit: int) -> list[int]:
+        return _fetch_ids(
+            "SELECT id FROM (SELECT id, document FROM search_searchentry "
+            "WHERE document @@ %s::tsquery ORDER BY id DESC LIMIT %s) AS candidate "
+            "ORDER BY ts_rank(%s::float4[], document, %s::tsquery) "
+            "+ 0.5 * ts_rank(%s::float4[], document, %s::tsquery, 1) DESC, id DESC "
+            "LIMIT %s OFFSET %s",
+            [
+                self.expression(query),
+                candidates,
+                self.TITLE_WEIGHTS,
+                self.expression(query),
+                self.ALL_WEIGHTS,
+                self.expression(query),
+                limit,
+                offset,
+            ],
+        )
+
+    def count(self, query: Query, *, limit: int) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM search_searchentry "
+                "WHERE document @@ %s::tsquery LIMIT %s) AS hit",
+                [self.expression(query), limit],
+            )
+            return int(cursor.fetchone()[0])
+
+
+BACKENDS: dict[str, type[SQLiteBackend] | type[PostgresBackend]] = {
+    "sqlite": SQLiteBackend,
+    "postgresql": PostgresBackend,
+}
+
+
+def backend() -> Backend:
+    """The backend for the default database."""
+    try:
+        return BACKENDS[connection.vendor]()
+    except KeyError:
+        raise NotImplementedError(f"全文检索不支持数据库 {connection.vendor}") from None
