@@ -99,3 +99,8 @@ def test_reindex_command_reports_progress(published, capsys):
     call_command("search", "status")
     assert "索引条目：1 条" in capsys.readouterr().out
     assert search("招生范围").hits
+
+
+def test_home_page_has_a_search_box_that_goes_to_the_search_page(client, db):
+    body = client.get("/").content.decode()
+    assert 'action="/search/"' in body and 'name="q"' in body
