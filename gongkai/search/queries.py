@@ -139,11 +139,20 @@ def _bigram_query(parsed: segmenter.ParsedQuery, facets: tuple[str, ...]) -> Que
 def search(
     raw: object, *, filters: Filters | None = None, order: str = RELEVANCE, page: int = 1
 ) -> Results:
+    results, ids, pattern = match(raw, filters=filters, order=order, page=page)
+    results.hits = hits(ids, pattern)
+    return results
+
+
+def match(
+    raw: object, *, filters: Filters | None = None, order: str = RELEVANCE, page: int = 1
+) -> tuple[Results, list[int], re.Pattern[str] | None]:
+    """The index part of a search: counts and one page of entry ids, best first."""
     parsed = segmenter.parse_query(raw)
     order = order if order in ORDERS else RELEVANCE
     results = Results(terms=parsed.terms, order=order)
     if not parsed:
-        return results
+        return results, [], None
     engine = backend()
     query = Query(terms=parsed.terms, facets=(filters or Filters()).tokens())
     limit = conf.count_limit()
@@ -161,29 +170,34 @@ def search(
     results.pages = min(math.ceil(results.total / size), conf.max_pages())
     results.page = min(max(page, 1), max(results.pages, 1))
     if total == 0:
-        return results
+        return results, [], None
     offset = (results.page - 1) * size
     if order == NEWEST:
         ids = engine.newest(query, offset=offset, limit=size)
     else:
         ids = engine.best(query, candidates=conf.candidates(), offset=offset, limit=size)
-    results.hits = _hits(ids, highlighter(_display_terms(query)))
-    return results
+    return results, ids, highlighter(_display_terms(query))
 
 
-def _hits(entry_ids: list[int], pattern: re.Pattern[str] | None) -> list[Hit]:
+def hits(
+    entry_ids: list[int], pattern: re.Pattern[str] | None, *, check_public: bool = True
+) -> list[Hit]:
+    """Result lines for entry ids, in order. ``check_public`` re-checks each record against
+    Record.objects.published(); only the benchmark, whose index has no records behind it,
+    turns it off."""
     entries = {e.pk: e for e in SearchEntry.objects.filter(pk__in=entry_ids)}
-    visible = set(
-        Record.objects.published()
-        .filter(pk__in=[e.record_id for e in entries.values()])
-        .values_list("pk", flat=True)
+    record_ids = [e.record_id for e in entries.values()]
+    visible = (
+        set(Record.objects.published().filter(pk__in=record_ids).values_list("pk", flat=True))
+        if check_public
+        else set(record_ids)
     )
-    hits = []
+    found = []
     for pk in entry_ids:
         entry = entries.get(pk)
         if entry is None or entry.record_id not in visible:
             continue
-        hits.append(
+        found.append(
             Hit(
                 record_id=entry.record_id,
                 title=mark(entry.title, pattern),
@@ -193,4 +207,4 @@ def _hits(entry_ids: list[int], pattern: re.Pattern[str] | None) -> list[Hit]:
                 validity=entry.validity,
             )
         )
-    return hits
+    return found

@@ -12,12 +12,12 @@ a ``RecordExtension``); ``reindex`` rebuilds everything (``manage.py search rein
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
 
-from gongkai.records.models import Attachment, Record, Status
+from gongkai.records.models import Attachment, Record, RecordQuerySet, Status
 from gongkai.search import conf, segmenter
 from gongkai.search.backends import Document, backend
 from gongkai.search.models import SearchEntry
@@ -27,8 +27,38 @@ def is_indexable(record: Record) -> bool:
     return record.is_public and record.status != Status.WITHDRAWN
 
 
-def _public_records() -> Iterable[Record]:
+def _public_records() -> RecordQuerySet:
     return Record.objects.published().select_related("organisation", "item", "current_version")
+
+
+def plain_text(summary: str, body_html: str, attachment_texts: list[str]) -> str:
+    """The searchable text of a version: summary, body and attachment text, normalised."""
+    joined = "\n".join([summary, segmenter.html_to_text(body_html), *attachment_texts])
+    return segmenter.squash(segmenter.normalise(joined))
+
+
+def document(
+    *,
+    title: str,
+    text: str,
+    publisher: list[str],
+    year: int | None,
+    item_key: str,
+    organisation_path: str,
+) -> Document:
+    """The token streams for one entry (also used by bench/search_bench.py).
+
+    Publisher names, 文号 and year go with the title: a query "东昌府区 2025 招生范围" names
+    the publisher and the year as much as the subject."""
+    title_side = " ".join(filter(None, [title, *publisher]))
+    return Document.from_tokens(
+        title=segmenter.index_words(title_side) + ([str(year)] if year else []),
+        body=segmenter.index_words(text),
+        grams=segmenter.bigrams(title + " " + text),
+        facets=segmenter.facet_tokens(
+            item_key=item_key, organisation_path=organisation_path, year=year
+        ),
+    )
 
 
 def build(record: Record, attachment_texts: list[str]) -> tuple[SearchEntry, Document]:
@@ -38,23 +68,14 @@ def build(record: Record, attachment_texts: list[str]) -> tuple[SearchEntry, Doc
     org = record.organisation
     published = timezone.localtime(record.published_at) if record.published_at else None
     year = published.year if published else None
-    body_text = "\n".join(
-        [version.summary, segmenter.html_to_text(version.body), *attachment_texts]
-    )
-    text = segmenter.squash(segmenter.normalise(body_text))
-    # Publisher, 文号 and year go with the title: a query "东昌府区 2025 招生范围" names the
-    # publisher and the year as much as the subject.
-    title_side = " ".join(
-        filter(None, [version.title, org.name, org.short_name, record.document_number])
-    )
-    title_tokens = segmenter.index_words(title_side) + ([str(year)] if year else [])
-    document = Document.from_tokens(
-        title=title_tokens,
-        body=segmenter.index_words(text),
-        grams=segmenter.bigrams(version.title + " " + text),
-        facets=segmenter.facet_tokens(
-            item_key=record.item.key, organisation_path=org.path, year=year
-        ),
+    text = plain_text(version.summary, version.body, attachment_texts)
+    tokens = document(
+        title=version.title,
+        text=text,
+        publisher=[org.name, org.short_name, record.document_number],
+        year=year,
+        item_key=record.item.key,
+        organisation_path=org.path,
     )
     entry = SearchEntry(
         record_id=record.pk,
@@ -67,7 +88,7 @@ def build(record: Record, attachment_texts: list[str]) -> tuple[SearchEntry, Doc
         validity=record.validity,
         text=text[: conf.stored_text_chars()],
     )
-    return entry, document
+    return entry, tokens
 
 
 def _attachment_texts(records: list[Record]) -> dict[int, list[str]]:
