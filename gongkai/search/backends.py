@@ -1,8 +1,8 @@
 """Full-text backends behind one interface: SQLite FTS5 (embedded default) and PostgreSQL.
 
-Both index the same pre-segmented tokens (``segmenter``) and answer the same three
-questions: which entries match, newest first; which match best among the newest N matches;
-and about how many match. Ranking is bounded on purpose: bm25/ts_rank over every match of
+Both index the same pre-segmented tokens (``segmenter``) and answer the same two questions:
+which entries match, newest first (up to a limit, which also gives the count); and which of
+those candidates match best. Ranking is bounded on purpose: bm25/ts_rank over every match of
 a common word takes seconds at a million records, over the newest 2,000 a few milliseconds
 (docs/decisions/0003-search.md, docs/benchmarks.md).
 
@@ -68,9 +68,10 @@ class Backend(Protocol):
     def write(self, rows: Iterable[tuple[int, Document]]) -> None: ...
     def delete(self, entry_ids: Sequence[int]) -> None: ...
     def clear(self) -> None: ...
-    def newest(self, query: Query, *, offset: int, limit: int) -> list[int]: ...
-    def best(self, query: Query, *, candidates: int, offset: int, limit: int) -> list[int]: ...
-    def count(self, query: Query, *, limit: int) -> int: ...
+    def newest(self, query: Query, *, limit: int) -> list[int]: ...
+    def rank(
+        self, query: Query, candidates: Sequence[int], *, offset: int, limit: int
+    ) -> list[int]: ...
 
 
 def _fetch_ids(sql: str, params: Sequence[Any]) -> list[int]:
@@ -117,37 +118,25 @@ class SQLiteBackend:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
 
-    def newest(self, query: Query, *, offset: int, limit: int) -> list[int]:
+    def newest(self, query: Query, *, limit: int) -> list[int]:
         return _fetch_ids(
-            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
-            "ORDER BY rowid DESC LIMIT %s OFFSET %s",
-            [self.expression(query), limit, offset],
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT %s",
+            [self.expression(query), limit],
         )
 
-    def best(self, query: Query, *, candidates: int, offset: int, limit: int) -> list[int]:
-        expression = self.expression(query)
-        # The rowid of the N-th newest match bounds the candidate set; FTS5 then ranks only
-        # matches at or above it (a rowid range is cheap for FTS5, an IN list is not).
-        boundary = _fetch_ids(
-            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
-            "ORDER BY rowid DESC LIMIT 1 OFFSET %s",
-            [expression, candidates - 1],
-        )
+    def rank(
+        self, query: Query, candidates: Sequence[int], *, offset: int, limit: int
+    ) -> list[int]:
+        # The candidates are the newest matches, so the oldest of them bounds a rowid range
+        # that FTS5 can rank cheaply (an IN list of 2,000 rowids is not cheap for FTS5).
+        if not candidates:
+            return []
         weights = ", ".join(str(w) for w in self.WEIGHTS)
         return _fetch_ids(
             f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s AND rowid >= %s "  # noqa: S608
             f"ORDER BY bm25(search_fts, {weights}), rowid DESC LIMIT %s OFFSET %s",
-            [expression, boundary[0] if boundary else 0, limit, offset],
+            [self.expression(query), min(candidates), limit, offset],
         )
-
-    def count(self, query: Query, *, limit: int) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
-                "LIMIT %s)",
-                [self.expression(query), limit],
-            )
-            return int(cursor.fetchone()[0])
 
 
 class PostgresBackend:
@@ -191,40 +180,33 @@ class PostgresBackend:
     def clear(self) -> None:
         """As for delete: nothing outside the entry table."""
 
-    def newest(self, query: Query, *, offset: int, limit: int) -> list[int]:
+    def newest(self, query: Query, *, limit: int) -> list[int]:
         return _fetch_ids(
             "SELECT id FROM search_searchentry WHERE document @@ %s::tsquery "
-            "ORDER BY id DESC LIMIT %s OFFSET %s",
-            [self.expression(query), limit, offset],
+            "ORDER BY id DESC LIMIT %s",
+            [self.expression(query), limit],
         )
 
-    def best(self, query: Query, *, candidates: int, offset: int, limit: int) -> list[int]:
+    def rank(
+        self, query: Query, candidates: Sequence[int], *, offset: int, limit: int
+    ) -> list[int]:
+        # Candidates by primary key: ranking reads 2,000 rows, never every match.
+        expression = self.expression(query)
         return _fetch_ids(
-            "SELECT id FROM (SELECT id, document FROM search_searchentry "
-            "WHERE document @@ %s::tsquery ORDER BY id DESC LIMIT %s) AS candidate "
+            "SELECT id FROM search_searchentry WHERE id = ANY(%s) "
             "ORDER BY ts_rank(%s::float4[], document, %s::tsquery) "
             "+ 0.5 * ts_rank(%s::float4[], document, %s::tsquery, 1) DESC, id DESC "
             "LIMIT %s OFFSET %s",
             [
-                self.expression(query),
-                candidates,
+                list(candidates),
                 self.TITLE_WEIGHTS,
-                self.expression(query),
+                expression,
                 self.ALL_WEIGHTS,
-                self.expression(query),
+                expression,
                 limit,
                 offset,
             ],
         )
-
-    def count(self, query: Query, *, limit: int) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM search_searchentry "
-                "WHERE document @@ %s::tsquery LIMIT %s) AS hit",
-                [self.expression(query), limit],
-            )
-            return int(cursor.fetchone()[0])
 
 
 BACKENDS: dict[str, type[SQLiteBackend] | type[PostgresBackend]] = {

@@ -7,7 +7,8 @@ from django.conf import settings
 
 def candidates() -> int:
     """Relevance ranking looks at the newest N matches only: ranking every match of a common
-    word costs seconds at a million records (docs/decisions/0003-search.md)."""
+    word costs seconds at a million records (docs/decisions/0003-search.md). Counting stops
+    there too ("超过 2000 条")."""
     return int(getattr(settings, "GONGKAI_SEARCH_CANDIDATES", 2000))
 
 
@@ -17,12 +18,7 @@ def page_size() -> int:
 
 def max_pages() -> int:
     """Deep pages of a search are never read and cost a scan each; beyond this, refine."""
-    return int(getattr(settings, "GONGKAI_SEARCH_MAX_PAGES", 50))
-
-
-def count_limit() -> int:
-    """Counting stops here ("超过 10000 条"): exact counts of common words are slow."""
-    return int(getattr(settings, "GONGKAI_SEARCH_COUNT_LIMIT", 10000))
+    return int(getattr(settings, "GONGKAI_SEARCH_MAX_PAGES", 100))
 
 
 def snippet_chars() -> int:

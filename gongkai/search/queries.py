@@ -155,27 +155,29 @@ def match(
         return results, [], None
     engine = backend()
     query = Query(terms=parsed.terms, facets=(filters or Filters()).tokens())
-    limit = conf.count_limit()
-    total = engine.count(query, limit=limit + 1)
-    fallback = _bigram_query(parsed, query.facets) if total == 0 else None
+    # One newest-first scan gives the candidates, the count and the newest-first pages.
+    window = conf.candidates()
+    candidates = engine.newest(query, limit=window + 1)
+    fallback = _bigram_query(parsed, query.facets) if not candidates else None
     if fallback is not None:
         # The words were not found as words: try them as character pairs (new words, names
         # the segmenter cuts differently in the text than in the query).
         query = fallback
-        total = engine.count(query, limit=limit + 1)
-        results.used_bigrams = total > 0
-    results.total = min(total, limit)
-    results.total_capped = total > limit
+        candidates = engine.newest(query, limit=window + 1)
+        results.used_bigrams = bool(candidates)
+    results.total_capped = len(candidates) > window
+    candidates = candidates[:window]
+    results.total = len(candidates)
     size = conf.page_size()
     results.pages = min(math.ceil(results.total / size), conf.max_pages())
     results.page = min(max(page, 1), max(results.pages, 1))
-    if total == 0:
+    if not candidates:
         return results, [], None
     offset = (results.page - 1) * size
     if order == NEWEST:
-        ids = engine.newest(query, offset=offset, limit=size)
+        ids = candidates[offset : offset + size]
     else:
-        ids = engine.best(query, candidates=conf.candidates(), offset=offset, limit=size)
+        ids = engine.rank(query, candidates, offset=offset, limit=size)
     return results, ids, highlighter(_display_terms(query))
 
 

@@ -223,3 +223,14 @@ def test_school_records_show_the_school_as_publisher(published, clerk, school):
     grant_role(clerk, Role.CLERK, school, by=None)
     published(title="学校收费公示", organisation=school)
     assert search("收费").hits[0].organisation_name == school.display_name
+
+
+def test_relevance_ranks_only_the_newest_candidates_and_the_count_says_more(published, settings):
+    settings.GONGKAI_SEARCH_CANDIDATES = 3
+    published(title="招生范围公告", body="<p>招生范围。</p>")  # the best match, but the oldest
+    for n in range(4):
+        published(title=f"第{n}号通知", body=f"<p>附：招生范围说明{n}。</p>")
+    results = search("招生范围")
+    assert results.total == 3 and results.total_capped
+    assert "招生范围公告" not in titles(results)
+    assert titles(search("招生范围", order=NEWEST)) == ["第3号通知", "第2号通知", "第1号通知"]
