@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 
 
-def candidates() -> int:
+def candidates(default: int = 2000) -> int:
     """Relevance ranking looks at the newest N matches only: ranking every match of a common
     word costs seconds at a million records (docs/decisions/0003-search.md). Counting stops
     there too ("超过 2000 条")."""
-    return int(getattr(settings, "GONGKAI_SEARCH_CANDIDATES", 2000))
+    return int(getattr(settings, "GONGKAI_SEARCH_CANDIDATES", default))
 
 
 def page_size() -> int:

@@ -156,7 +156,7 @@ def match(
     engine = backend()
     query = Query(terms=parsed.terms, facets=(filters or Filters()).tokens())
     # One newest-first scan gives the candidates, the count and the newest-first pages.
-    window = conf.candidates()
+    window = conf.candidates(engine.CANDIDATES)
     candidates = engine.newest(query, limit=window + 1)
     fallback = _bigram_query(parsed, query.facets) if not candidates else None
     if fallback is not None:
