@@ -154,6 +154,15 @@ def bigrams(text: str) -> list[str]:
     return out
 
 
+def chinese_runs(text: str) -> list[str]:
+    """The runs of Chinese characters in ``text``, normalised."""
+    return _CJK_RUN.findall(normalise(text))
+
+
+def has_chinese(text: str) -> bool:
+    return bool(_CJK_CHAR.search(text))
+
+
 def term_bigrams(term: str) -> list[str]:
     """The bigrams of one query term when it is entirely Chinese, else an empty list."""
     if len(term) < 2 or not _CJK_RUN.fullmatch(term):

@@ -1,0 +1,233 @@
+"""Full-text backends behind one interface: SQLite FTS5 (embedded default) and PostgreSQL.
+
+Both index the same pre-segmented tokens (``segmenter``) and answer the same two questions:
+which entries match, newest first (up to a limit, which also gives the count); and which of
+those candidates match best. Ranking is bounded on purpose: bm25/ts_rank over every match of
+a common word takes seconds at a million records, over the newest 2,000 a few milliseconds
+(docs/decisions/0003-search.md, docs/benchmarks.md).
+
+Query strings are built only from tokens that are runs of letters and digits (see
+``segmenter.parse_query``), each one quoted, so no user input reaches FTS5 or tsquery syntax.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.db import connection
+
+from gongkai.search import segmenter
+
+#: Token streams are capped so one huge attachment cannot blow PostgreSQL's 1 MB tsvector
+#: limit or dominate the index; the first part of a document is what describes it.
+MAX_TOKENS_PER_FIELD = 30_000
+
+
+@dataclass(frozen=True)
+class Document:
+    """An entry's text as token streams (each a space-joined string of tokens)."""
+
+    title: str
+    body: str
+    grams: str
+    facets: str
+
+    @classmethod
+    def from_tokens(
+        cls,
+        *,
+        title: Sequence[str],
+        body: Sequence[str],
+        grams: Sequence[str],
+        facets: Sequence[str],
+    ) -> Document:
+        cap = MAX_TOKENS_PER_FIELD
+        return cls(
+            title=segmenter.join(title[:cap]),
+            body=segmenter.join(body[:cap]),
+            grams=segmenter.join(grams[:cap]),
+            facets=segmenter.join(facets),
+        )
+
+
+@dataclass(frozen=True)
+class Query:
+    """Terms that must all match, filter tokens, and whether terms are matched as words
+    (the first try) or as character bigrams (the fallback when words find nothing)."""
+
+    terms: tuple[str, ...]
+    facets: tuple[str, ...] = field(default=())
+    grams: bool = False
+
+
+class Backend(Protocol):
+    vendor: str
+    #: Default size of the candidate set (newest matches that are ranked and counted).
+    CANDIDATES: int
+
+    def write(self, rows: Iterable[tuple[int, Document]]) -> None: ...
+    def delete(self, entry_ids: Sequence[int]) -> None: ...
+    def clear(self) -> None: ...
+    def newest(self, query: Query, *, limit: int) -> list[int]: ...
+    def rank(
+        self, query: Query, candidates: Sequence[int], *, offset: int, limit: int
+    ) -> list[int]: ...
+
+
+def _fetch_ids(sql: str, params: Sequence[Any]) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+class SQLiteBackend:
+    """FTS5 with the unicode61 tokenizer over space-separated tokens; rowid = entry id."""
+
+    vendor = "sqlite"
+    CANDIDATES = 2000
+    #: bm25 column weights: title, body, grams, facets.
+    WEIGHTS = (10.0, 2.0, 0.5, 0.0)
+
+    @staticmethod
+    def expression(query: Query) -> str:
+        parts: list[str] = []
+        for term in query.terms:
+            pairs = segmenter.term_bigrams(term) if query.grams else []
+            if pairs:
+                parts.append("(" + " AND ".join(f'grams : "{p}"' for p in pairs) + ")")
+            else:
+                parts.append(f'{{title body}} : "{term}"')
+        parts += [f'facets : "{f}"' for f in query.facets]
+        return " AND ".join(parts)
+
+    def write(self, rows: Iterable[tuple[int, Document]]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_fts(rowid, title, body, grams, facets) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                [(pk, d.title, d.body, d.grams, d.facets) for pk, d in rows],
+            )
+
+    def delete(self, entry_ids: Sequence[int]) -> None:
+        if entry_ids:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "DELETE FROM search_fts WHERE rowid = %s", [(pk,) for pk in entry_ids]
+                )
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fts")
+
+    def newest(self, query: Query, *, limit: int) -> list[int]:
+        return _fetch_ids(
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT %s",
+            [self.expression(query), limit],
+        )
+
+    def rank(
+        self, query: Query, candidates: Sequence[int], *, offset: int, limit: int
+    ) -> list[int]:
+        # The candidates are the newest matches, so the oldest of them bounds a rowid range
+        # that FTS5 can rank cheaply (an IN list of 2,000 rowids is not cheap for FTS5).
+        if not candidates:
+            return []
+        weights = ", ".join(str(w) for w in self.WEIGHTS)
+        return _fetch_ids(
+            f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s AND rowid >= %s "  # noqa: S608
+            f"ORDER BY bm25(search_fts, {weights}), rowid DESC LIMIT %s OFFSET %s",
+            [self.expression(query), min(candidates), limit, offset],
+        )
+
+
+class PostgresBackend:
+    """A weighted tsvector ('simple' configuration: no stemming, no stop words) with a GIN
+    index. Title tokens weigh A, body B, bigrams C, filter tokens D."""
+
+    vendor = "postgresql"
+    #: Smaller than SQLite's: finding the newest matches walks the primary key backwards and
+    #: detoasts each row's tsvector to test it (about 8 µs a row, 40 ms for 2,000 matches of
+    #: a common word at 100k records); 500 keeps a page under the 50 ms target.
+    CANDIDATES = 500
+    #: ts_rank weights in PostgreSQL's order {D, C, B, A}. ts_rank combines the matches of
+    #: every pair of terms like a probabilistic OR, so a long body repeating the words
+    #: saturates towards 1 whatever its weight; the title-only rank is therefore added
+    #: separately, and the whole-document rank is normalised by length (flag 1).
+    TITLE_WEIGHTS = "{0, 0, 0, 1}"
+    ALL_WEIGHTS = "{0, 0.1, 0.4, 1}"
+    VECTOR = (
+        "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B')"
+        " || setweight(to_tsvector('simple', %s), 'C') || setweight(to_tsvector('simple', %s), 'D')"
+    )
+
+    @staticmethod
+    def expression(query: Query) -> str:
+        parts: list[str] = []
+        for term in query.terms:
+            pairs = segmenter.term_bigrams(term) if query.grams else []
+            if pairs:
+                parts.append("(" + " & ".join(f"'{p}'" for p in pairs) + ")")
+            else:
+                parts.append(f"'{term}'")
+        # No weight restrictions (':AB'): with them GIN cannot answer alone and every match
+        # is rechecked against its (TOASTed) tsvector. Without them a two-character word may
+        # also match the same two characters in the bigram stream, which is the same text.
+        parts += [f"'{f}'" for f in query.facets]
+        return " & ".join(parts)
+
+    def write(self, rows: Iterable[tuple[int, Document]]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE search_searchentry SET document = {self.VECTOR} WHERE id = %s",  # noqa: S608
+                [(d.title, d.body, d.grams, d.facets, pk) for pk, d in rows],
+            )
+
+    def delete(self, entry_ids: Sequence[int]) -> None:
+        """The vector lives in the entry's row, so deleting the entry deletes it."""
+
+    def clear(self) -> None:
+        """As for delete: nothing outside the entry table."""
+
+    def newest(self, query: Query, *, limit: int) -> list[int]:
+        return _fetch_ids(
+            "SELECT id FROM search_searchentry WHERE document @@ %s::tsquery "
+            "ORDER BY id DESC LIMIT %s",
+            [self.expression(query), limit],
+        )
+
+    def rank(
+        self, query: Query, candidates: Sequence[int], *, offset: int, limit: int
+    ) -> list[int]:
+        # Candidates by primary key: ranking reads 2,000 rows, never every match.
+        expression = self.expression(query)
+        return _fetch_ids(
+            "SELECT id FROM search_searchentry WHERE id = ANY(%s) "
+            "ORDER BY ts_rank(%s::float4[], document, %s::tsquery) "
+            "+ 0.5 * ts_rank(%s::float4[], document, %s::tsquery, 1) DESC, id DESC "
+            "LIMIT %s OFFSET %s",
+            [
+                list(candidates),
+                self.TITLE_WEIGHTS,
+                expression,
+                self.ALL_WEIGHTS,
+                expression,
+                limit,
+                offset,
+            ],
+        )
+
+
+BACKENDS: dict[str, type[SQLiteBackend] | type[PostgresBackend]] = {
+    "sqlite": SQLiteBackend,
+    "postgresql": PostgresBackend,
+}
+
+
+def backend() -> Backend:
+    """The backend for the default database."""
+    try:
+        return BACKENDS[connection.vendor]()
+    except KeyError:
+        raise NotImplementedError(f"全文检索不支持数据库 {connection.vendor}") from None

@@ -1,0 +1,212 @@
+"""Answering a search: parse, match (words first, bigrams as the fallback), rank, highlight.
+
+Relevance (the default order) ranks the newest N matches with field weights (title, publisher
+and year weigh most) and breaks ties by recency; "newest first" pages through every match.
+Every hit is checked against ``Record.objects.published()`` before it is shown, so a stale
+index entry can never show a record the public may not read.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from gongkai.records.models import Record
+from gongkai.search import conf, segmenter
+from gongkai.search.backends import Query, backend
+from gongkai.search.models import SearchEntry
+
+RELEVANCE = "relevance"
+NEWEST = "newest"
+ORDERS = {RELEVANCE: "按相关度", NEWEST: "按发布时间"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    item_key: str = ""
+    organisation_code: str = ""
+    year: int | None = None
+
+    def tokens(self) -> tuple[str, ...]:
+        tokens = []
+        if self.item_key:
+            tokens.append(segmenter.facet_token("item", self.item_key))
+        if self.organisation_code:
+            tokens.append(segmenter.facet_token("organisation", self.organisation_code))
+        if self.year:
+            tokens.append(segmenter.facet_token("year", str(self.year)))
+        return tuple(tokens)
+
+    def __bool__(self) -> bool:
+        return bool(self.item_key or self.organisation_code or self.year)
+
+
+@dataclass(frozen=True)
+class Hit:
+    record_id: int
+    title: SafeString
+    snippet: SafeString
+    organisation_name: str
+    published_at: datetime | None
+    validity: str
+
+    @property
+    def validity_label(self) -> str:
+        from gongkai.records.models import Validity
+
+        return Validity(self.validity).label
+
+
+@dataclass
+class Results:
+    terms: tuple[str, ...]
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    total_capped: bool = False
+    page: int = 1
+    pages: int = 0
+    order: str = RELEVANCE
+    used_bigrams: bool = False
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def highlighter(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for all terms, longest first so 招生范围 wins over 招生."""
+    if not terms:
+        return None
+    alternatives = sorted({t for t in terms if t}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(t) for t in alternatives), re.IGNORECASE)
+
+
+def mark(text: str, pattern: re.Pattern[str] | None) -> SafeString:
+    """Escape first, then mark: the text is split on the terms and every piece escaped on
+    its own, so neither the text nor the query can inject markup or break an entity."""
+    if pattern is None:
+        return escape(text)
+    out: list[str] = []
+    last = 0
+    for match in pattern.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        out.append(f"<mark>{escape(match.group())}</mark>")
+        last = match.end()
+    out.append(escape(text[last:]))
+    # Adjacent terms (柳园 路) read as one marked phrase.
+    return mark_safe("".join(out).replace("</mark><mark>", ""))  # noqa: S308 - every piece above is escaped
+
+
+def snippet(text: str, pattern: re.Pattern[str] | None, width: int | None = None) -> SafeString:
+    """A window of the text around the first match (or its start), marked."""
+    width = width or conf.snippet_chars()
+    found = pattern.search(text) if pattern else None
+    start = max(0, found.start() - width // 4) if found else 0
+    piece = text[start : start + width]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + width < len(text) else ""
+    return mark_safe(prefix + mark(piece, pattern) + suffix)  # noqa: S308 - marked is escaped
+
+
+def _display_terms(query: Query) -> tuple[str, ...]:
+    if not query.grams:
+        return query.terms
+    grams: list[str] = list(query.terms)
+    for term in query.terms:
+        grams.extend(segmenter.term_bigrams(term))
+    return tuple(grams)
+
+
+def _bigram_query(parsed: segmenter.ParsedQuery, facets: tuple[str, ...]) -> Query | None:
+    """The fallback: each Chinese run of the query as it was typed (not as segmented, which
+    may have cut off single characters) matched by its character pairs; other terms as words."""
+    runs = [run for run in segmenter.chinese_runs(parsed.raw) if len(run) > 1]
+    if not runs:
+        return None
+    others = [t for t in parsed.terms if not segmenter.has_chinese(t)]
+    return Query(terms=tuple(runs + others)[: segmenter.MAX_QUERY_TERMS], facets=facets, grams=True)
+
+
+def search(
+    raw: object, *, filters: Filters | None = None, order: str = RELEVANCE, page: int = 1
+) -> Results:
+    results, ids, pattern = match(raw, filters=filters, order=order, page=page)
+    results.hits = hits(ids, pattern)
+    return results
+
+
+def match(
+    raw: object, *, filters: Filters | None = None, order: str = RELEVANCE, page: int = 1
+) -> tuple[Results, list[int], re.Pattern[str] | None]:
+    """The index part of a search: counts and one page of entry ids, best first."""
+    parsed = segmenter.parse_query(raw)
+    order = order if order in ORDERS else RELEVANCE
+    results = Results(terms=parsed.terms, order=order)
+    if not parsed:
+        return results, [], None
+    engine = backend()
+    query = Query(terms=parsed.terms, facets=(filters or Filters()).tokens())
+    # One newest-first scan gives the candidates, the count and the newest-first pages.
+    window = conf.candidates(engine.CANDIDATES)
+    candidates = engine.newest(query, limit=window + 1)
+    fallback = _bigram_query(parsed, query.facets) if not candidates else None
+    if fallback is not None:
+        # The words were not found as words: try them as character pairs (new words, names
+        # the segmenter cuts differently in the text than in the query).
+        query = fallback
+        candidates = engine.newest(query, limit=window + 1)
+        results.used_bigrams = bool(candidates)
+    results.total_capped = len(candidates) > window
+    candidates = candidates[:window]
+    results.total = len(candidates)
+    size = conf.page_size()
+    results.pages = min(math.ceil(results.total / size), conf.max_pages())
+    results.page = min(max(page, 1), max(results.pages, 1))
+    if not candidates:
+        return results, [], None
+    offset = (results.page - 1) * size
+    if order == NEWEST:
+        ids = candidates[offset : offset + size]
+    else:
+        ids = engine.rank(query, candidates, offset=offset, limit=size)
+    return results, ids, highlighter(_display_terms(query))
+
+
+def hits(
+    entry_ids: list[int], pattern: re.Pattern[str] | None, *, check_public: bool = True
+) -> list[Hit]:
+    """Result lines for entry ids, in order. ``check_public`` re-checks each record against
+    Record.objects.published(); only the benchmark, whose index has no records behind it,
+    turns it off."""
+    entries = {e.pk: e for e in SearchEntry.objects.filter(pk__in=entry_ids)}
+    record_ids = [e.record_id for e in entries.values()]
+    visible = (
+        set(Record.objects.published().filter(pk__in=record_ids).values_list("pk", flat=True))
+        if check_public
+        else set(record_ids)
+    )
+    found = []
+    for pk in entry_ids:
+        entry = entries.get(pk)
+        if entry is None or entry.record_id not in visible:
+            continue
+        found.append(
+            Hit(
+                record_id=entry.record_id,
+                title=mark(entry.title, pattern),
+                snippet=snippet(entry.text, pattern),
+                organisation_name=entry.organisation_name,
+                published_at=entry.published_at,
+                validity=entry.validity,
+            )
+        )
+    return found
