@@ -7,7 +7,7 @@ django-otp, which also refuses a code that was already used). Clerks and concern
 not required to, but may enrol.
 
 Who must use it is ``GONGKAI_2FA_ROLES`` and whether it is enforced at all is
-``GONGKAI_2FA`` ("required" by default; "off" for the local demo, see docs/decisions/0005).
+``GONGKAI_2FA`` ("required" by default; "off" for the local demo, see docs/decisions/0010).
 The first time a person who must use it signs in, they enrol: the page shows a QR code and
 the secret written out, and a code from the app confirms the enrolment.
 """

@@ -189,7 +189,7 @@ class SupervisionMatter(models.Model):
 
 class SupervisionResult(models.Model):
     """One dated result. A new result is added in a revision of the matter's record, so it is
-    reviewed and frozen into a version like any other change (docs/decisions/0005)."""
+    reviewed and frozen into a version like any other change (docs/decisions/0006)."""
 
     matter = models.ForeignKey(SupervisionMatter, on_delete=models.CASCADE, related_name="results")
     checked_on = models.DateField("检查（结果）日期")
