@@ -191,7 +191,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Two-factor sign-in (TOTP) for reviewers, supervisors and administrators on staff pages:
-# "required" (default) or "off" (the local demo only; docs/decisions/0010-two-factor-and-separation-of-duties.md).
+# "required" (default) or "off" (the local demo only; docs/decisions/0010).
 GONGKAI_2FA = os.environ.get("TWO_FACTOR", "required")
 OTP_TOTP_ISSUER = os.environ.get("SITE_NAME", "义务教育政务公开专栏")
 

@@ -162,7 +162,7 @@ def _publish_with(interpretation: Interpretation, policy: Record, by: Any) -> bo
     published = records.workflow.apply(record, action, by=by, note=note, at=policy.published_at)
     # The records app's own publication step (version, index number, hooks), so an
     # interpretation published with its policy is frozen exactly like any other record.
-    records._after_publish(published, by=by, change_note="")
+    records.complete_publication(published, by=by, change_note="")
     return True
 
 

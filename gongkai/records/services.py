@@ -455,10 +455,14 @@ def approve_disclosure(record: Record, *, by: Any, note: str = "") -> Record:
 def publish(record: Record, *, by: Any, note: str = "", change_note: str = "") -> Record:
     with transaction.atomic():
         published = workflow.apply(record, "publish", by=by, note=note)
-        return _after_publish(published, by=by, change_note=change_note or note)
+        return complete_publication(published, by=by, change_note=change_note or note)
 
 
-def _after_publish(record: Record, *, by: Any, change_note: str) -> Record:
+def complete_publication(record: Record, *, by: Any, change_note: str) -> Record:
+    """What follows every publication transition, in its transaction: freeze the version
+    (index number, metadata), run the extensions' after-publish actions, and queue their
+    after-commit work. Apps that publish a record together with another one (an
+    interpretation with its policy) call this after their own transition."""
     record = _freeze_version(record, by=by, change_note=change_note)
     hooks.run_actions(record, by, "after_publish")
     transaction.on_commit(lambda: hooks.run_actions(record, by, "on_commit_publish"))
@@ -504,7 +508,7 @@ def publish_due(now: datetime | None = None) -> list[int]:
                 published = workflow.apply(
                     record, "publish_scheduled", by=None, at=record.scheduled_at
                 )
-                _after_publish(published, by=None, change_note="")
+                complete_publication(published, by=None, change_note="")
             done.append(pk)
         except (TransitionNotAllowed, Record.DoesNotExist):
             continue  # another worker got there first
