@@ -130,7 +130,9 @@ def _history(
         for item in items:
             if "县级" in item.level:
                 for org in counties:
-                    if rng.random() < 0.85:
+                    # Every county publishes its enrolment items each year (parents look
+                    # for them first); other items are published more unevenly.
+                    if item.section.code == "05" or rng.random() < 0.85:
                         yield from _one(rng, item, org, year, today)
             if "乡级" in item.level:
                 for org in grassroots:

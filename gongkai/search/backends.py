@@ -54,12 +54,14 @@ class Document:
 
 @dataclass(frozen=True)
 class Query:
-    """Terms that must all match, filter tokens, and whether terms are matched as words
-    (the first try) or as character bigrams (the fallback when words find nothing)."""
+    """Terms that must all match (or, with ``any_term``, at least one of them), filter
+    tokens (always all), and whether terms are matched as words (the first try) or as
+    character bigrams (the fallback when words find nothing)."""
 
     terms: tuple[str, ...]
     facets: tuple[str, ...] = field(default=())
     grams: bool = False
+    any_term: bool = False
 
 
 class Backend(Protocol):
@@ -99,6 +101,8 @@ class SQLiteBackend:
                 parts.append("(" + " AND ".join(f'grams : "{p}"' for p in pairs) + ")")
             else:
                 parts.append(f'{{title body}} : "{term}"')
+        if query.any_term and len(parts) > 1:
+            parts = ["(" + " OR ".join(parts) + ")"]
         parts += [f'facets : "{f}"' for f in query.facets]
         return " AND ".join(parts)
 
@@ -171,6 +175,8 @@ class PostgresBackend:
                 parts.append("(" + " & ".join(f"'{p}'" for p in pairs) + ")")
             else:
                 parts.append(f"'{term}'")
+        if query.any_term and len(parts) > 1:
+            parts = ["(" + " | ".join(parts) + ")"]
         # No weight restrictions (':AB'): with them GIN cannot answer alone and every match
         # is rechecked against its (TOASTed) tsvector. Without them a two-character word may
         # also match the same two characters in the bigram stream, which is the same text.

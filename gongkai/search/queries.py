@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.utils.html import escape
@@ -72,6 +72,8 @@ class Results:
     pages: int = 0
     order: str = RELEVANCE
     used_bigrams: bool = False
+    #: No record holds every term: these hold some of them, the most terms first.
+    partial: bool = False
 
     @property
     def has_previous(self) -> bool:
@@ -165,6 +167,13 @@ def match(
         query = fallback
         candidates = engine.newest(query, limit=window + 1)
         results.used_bigrams = bool(candidates)
+    if not candidates and len(query.terms) > 1:
+        # Nothing holds every term (东昌府区 2025 招生范围 when that year is not out yet):
+        # show what holds some of them rather than an empty page; ranking puts the records
+        # with the most terms first.
+        query = replace(query, any_term=True)
+        candidates = engine.newest(query, limit=window + 1)
+        results.partial = bool(candidates)
     results.total_capped = len(candidates) > window
     candidates = candidates[:window]
     results.total = len(candidates)

@@ -69,6 +69,34 @@ def test_publisher_and_year_in_the_query_rank_the_right_record_first(
     assert len(results.hits) == 4
 
 
+def test_when_no_record_has_every_term_the_closest_ones_come_first_and_it_says_so(
+    published, county
+):
+    county.name = "东昌府区教育和体育局"
+    county.save()
+    published(title="关于2025年教师培训工作的通知", body="<p>2025年暑期培训安排。</p>")
+    published(
+        title="东昌府区教育和体育局2024年城区小学招生范围公告",
+        formed_on=date(2024, 6, 3),
+        written_on=date(2024, 6, 2),
+    )
+    exact = search("东昌府区 2024 招生范围")
+    assert not exact.partial
+
+    results = search("东昌府区 2019 招生范围")
+
+    assert results.partial
+    assert titles(results)[0] == "东昌府区教育和体育局2024年城区小学招生范围公告"
+
+
+def test_a_single_word_that_is_nowhere_stays_an_empty_result(published):
+    published(title="关于2025年教师培训工作的通知")
+
+    results = search("营养餐")
+
+    assert not results.partial and results.hits == []
+
+
 def test_newest_first_order_lists_the_latest_publication_first(published):
     published(title="第一份招生范围公告")
     published(title="第二份招生范围公告")
