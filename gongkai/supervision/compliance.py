@@ -147,8 +147,10 @@ def _tallies(
 ) -> dict[tuple[int, int, int], _Tally]:
     start, end = date(year, 1, 1), date(year, 12, 31)
     published = Q(current_version__isnull=False)
-    on_time = published & Q(published_at__isnull=False) & (
-        Q(due_on__isnull=True) | Q(published_at__date__lte=F("due_on"))
+    on_time = (
+        published
+        & Q(published_at__isnull=False)
+        & (Q(due_on__isnull=True) | Q(published_at__date__lte=F("due_on")))
     )
     late = published & (Q(published_at__isnull=True) | Q(published_at__date__gt=F("due_on")))
     unpublished = Q(current_version__isnull=True)
@@ -264,8 +266,7 @@ def evaluate(
     items = _items()
     by_key = {i.key: i.pk for i in items}
     item_map = {
-        pk: by_key[key]
-        for pk, key in Item.objects.filter(key__in=by_key).values_list("pk", "key")
+        pk: by_key[key] for pk, key in Item.objects.filter(key__in=by_key).values_list("pk", "key")
     }
     index = WorkdayIndex(date(year - 1, 1, 1), max(today, date(year, 12, 31)))
     org_ids = [o.pk for o in orgs]
@@ -297,9 +298,7 @@ def evaluate(
                     (0, 1, 2) if item.recurrence == Recurrence.ONE_OFF else (1, 2)
                 )
                 tally = _combine(
-                    tallies[(org.pk, item.pk, h)]
-                    for h in halves
-                    if (org.pk, item.pk, h) in tallies
+                    tallies[(org.pk, item.pk, h)] for h in halves if (org.pk, item.pk, h) in tallies
                 )
                 state, reason, overdue_days = _state(item, tally, closes_on, today, index)
                 cell = Cell(

@@ -114,9 +114,7 @@ class ComplianceCell(models.Model):
     year = models.PositiveSmallIntegerField()
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     #: The county bureau above (or the organisation itself): the city view groups by it.
-    county = models.ForeignKey(
-        Organisation, null=True, on_delete=models.CASCADE, related_name="+"
-    )
+    county = models.ForeignKey(Organisation, null=True, on_delete=models.CASCADE, related_name="+")
     item = models.ForeignKey("catalogue.Item", on_delete=models.CASCADE, related_name="+")
     period = models.CharField(max_length=8, blank=True)
     state = models.CharField(max_length=16, choices=State.choices)
@@ -149,9 +147,7 @@ class MonthlyTally(models.Model):
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    county = models.ForeignKey(
-        Organisation, null=True, on_delete=models.CASCADE, related_name="+"
-    )
+    county = models.ForeignKey(Organisation, null=True, on_delete=models.CASCADE, related_name="+")
     due = models.PositiveIntegerField(default=0)
     on_time = models.PositiveIntegerField(default=0)
     late = models.PositiveIntegerField(default=0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from gongkai.records.models import Record
 from gongkai.testing import make_record, make_user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+_serial = itertools.count(1)
 
 
 class Team:
@@ -51,3 +53,49 @@ class Team:
         self, organisation: Organisation, item_code: str, formed_on: date, on: date, **fields: Any
     ) -> Record:
         return self.publish(self.draft(organisation, item_code, formed_on, **fields), on)
+
+
+def make_application(
+    organisation: Organisation,
+    *,
+    kind: str = "natural",
+    received_on: date,
+    category: str = "",
+    replied_on: date | None = None,
+    status: str | None = None,
+) -> Any:
+    """An application row as the applications services leave it (fixture data for reports)."""
+    import uuid
+
+    from gongkai.applications.models import Application
+
+    n = next(_serial)
+    if status is None:
+        status = "replied" if category else "registered"
+    return Application.objects.create(
+        reference=f"YSQ-{received_on:%Y}-{n:05d}",
+        organisation=organisation,
+        applicant_kind=kind,
+        applicant_key=uuid.uuid4().hex,
+        channel="online",
+        received_on=received_on,
+        description="申请公开某某信息",
+        status=status,
+        reply_category=category,
+        replied_on=replied_on,
+        tracking_hash=uuid.uuid4().hex,
+        check_hash=uuid.uuid4().hex,
+    )
+
+
+def make_remedy(application: Any, *, kind: str, filed_on: date, outcome: str = "pending",
+                decided_on: date | None = None) -> Any:  # fmt: skip
+    from gongkai.applications.models import Remedy
+
+    return Remedy.objects.create(
+        application=application,
+        kind=kind,
+        filed_on=filed_on,
+        outcome=outcome,
+        decided_on=decided_on,
+    )

@@ -41,9 +41,7 @@ def test_published_within_the_limit_is_on_time(city, county, team):
     assert cell(result, county, "05.04").state == State.ON_TIME
 
 
-def test_lateness_is_counted_in_working_days_across_the_national_day_holiday(
-    city, county, team
-):
+def test_lateness_is_counted_in_working_days_across_the_national_day_holiday(city, county, team):
     # Formed 3 September: the 20th working day is 30 September. Published 10 October:
     # ten calendar days later, but 1–8 October are holidays, so only 9 and 10 October count.
     record = team.published(county, "05.03", date(2025, 9, 3), date(2025, 10, 10))
@@ -82,7 +80,8 @@ def test_county_items_do_not_apply_to_a_township(city, township):
 
 def test_an_override_with_a_reason_makes_an_item_not_applicable(city, county):
     ApplicabilityOverride.objects.create(
-        organisation=county, item_key=Item.objects.current().get(code="05.02").key,
+        organisation=county,
+        item_key=Item.objects.current().get(code="05.02").key,
         reason="招生政策由市局统一发布",
     )
     found = cell(compliance.evaluate(city, 2025, today=TODAY), county, "05.02")
