@@ -41,18 +41,28 @@ def pdf_document(blocks: list[tuple[str, Any]], *, landscape_page: bool = False)
         "heading": ParagraphStyle("h", fontName=PDF_FONT, fontSize=13, leading=18, spaceBefore=8),
         "text": ParagraphStyle("p", fontName=PDF_FONT, fontSize=10, leading=15, wordWrap="CJK"),
         "cell": ParagraphStyle("c", fontName=PDF_FONT, fontSize=7, leading=9, wordWrap="CJK"),
+        "tiny": ParagraphStyle("s", fontName=PDF_FONT, fontSize=4.5, leading=6, wordWrap="CJK"),
     }
+    pagesize = landscape(A4) if landscape_page else A4
+    margin = 36
+    available = pagesize[0] - 2 * margin
     story: list[Any] = []
     for kind, value in blocks:
         if kind == "table":
-            data = [[Paragraph(_escape(str(v)), styles["cell"]) for v in row] for row in value]
-            table = Table(data, repeatRows=1)
+            columns = max(len(row) for row in value)
+            style = styles["cell"] if columns <= 12 else styles["tiny"]
+            data = [[Paragraph(_escape(str(v)), style) for v in row] for row in value]
+            # The first column holds names: it gets three shares of the width.
+            share = available / (columns + 2)
+            table = Table(data, repeatRows=1, colWidths=[3 * share] + [share] * (columns - 1))
             table.setStyle(
                 TableStyle(
                     [
                         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                         ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
                         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 1),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 1),
                     ]
                 )
             )
@@ -60,8 +70,15 @@ def pdf_document(blocks: list[tuple[str, Any]], *, landscape_page: bool = False)
         else:
             story.append(Paragraph(_escape(str(value)), styles[kind]))
     buffer = io.BytesIO()
-    pagesize = landscape(A4) if landscape_page else A4
-    SimpleDocTemplate(buffer, pagesize=pagesize, title="监督评估").build(story)
+    SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        title="监督评估",
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+    ).build(story)
     return buffer.getvalue()
 
 

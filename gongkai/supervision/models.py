@@ -60,6 +60,7 @@ class ScoringScheme(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(late_floor__lte=models.F("late_points")),
                 name="scheme_late_floor_below_late_points",
+                violation_error_message="逾期发布最低分不能高于逾期发布基础分。",
             )
         ]
 
@@ -100,7 +101,11 @@ class ApplicabilityOverride(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["organisation", "item_key"], name="override_org_item_unique"
             ),
-            models.CheckConstraint(condition=~models.Q(reason=""), name="override_needs_reason"),
+            models.CheckConstraint(
+                condition=~models.Q(reason=""),
+                name="override_needs_reason",
+                violation_error_message="调整事项适用范围须说明理由。",
+            ),
         ]
 
     def __str__(self) -> str:
