@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from gongkai.supervision import conf
 
-USER_AGENT = "GongkaiLinkCheck/1.0 (+政务公开自查)"
+USER_AGENT = "GongkaiLinkCheck/1.0 (self-inspection; polite, bounded)"
 
 
 @dataclass(frozen=True)

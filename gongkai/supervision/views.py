@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -45,7 +46,8 @@ def _board(request: HttpRequest) -> dashboard.Dashboard:
 @role_required(SUPERVISOR)
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     board = _board(request)
-    return render(request, "supervision/dashboard.html", {"board": board, "states": State})
+    context = {"board": board, "records_url": reverse("supervision:records")}
+    return render(request, "supervision/dashboard.html", context)
 
 
 @role_required(SUPERVISOR)
@@ -55,13 +57,7 @@ def refresh_view(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     compliance.refresh(root, year, today=timezone.localdate())
     messages.success(request, "已按最新数据重新计算。")
-    return redirect(f"{_url('supervision:dashboard')}?org={root.code}&year={year}")
-
-
-def _url(name: str) -> str:
-    from django.urls import reverse
-
-    return reverse(name)
+    return redirect(f"{reverse('supervision:dashboard')}?org={root.code}&year={year}")
 
 
 @role_required(SUPERVISOR)
