@@ -198,7 +198,9 @@ def table_three(org: Organisation, year: int) -> dict[str, dict[str, int]]:
 
 def table_four(org: Organisation, year: int) -> dict[str, dict[str, int]]:
     start, end = _bounds(year)
-    table = {kind: {c: 0 for c, _ in REMEDY_COLUMNS} for kind, _ in REMEDY_GROUPS}
+    table: dict[str, dict[str, int]] = {
+        str(kind): {str(c): 0 for c, _ in REMEDY_COLUMNS} for kind, _ in REMEDY_GROUPS
+    }
     remedies = Remedy.objects.filter(
         application__organisation=org, filed_on__gte=start, filed_on__lte=end
     ).values_list("kind", "outcome", "decided_on")
@@ -258,7 +260,7 @@ def check_tables(tables: dict[str, Any]) -> list[str]:
         for column in columns:
             value = (two.get(key) or {}).get(column)
             try:
-                if float(value) < 0:
+                if value is None or float(value) < 0:
                     raise ValueError
             except (TypeError, ValueError):
                 errors.append(f"表二“{label}”须填写非负数。")

@@ -130,7 +130,8 @@ def _applies(item: Item, org: Organisation) -> bool:
     level = {Kind.COUNTY_BUREAU: "县级", Kind.TOWNSHIP: "乡级", Kind.SCHOOL: "乡级"}.get(
         Kind(org.kind)
     )
-    if item.organisation_id is not None and not org.path.startswith(item.organisation.path):
+    local_to = item.organisation
+    if local_to is not None and not org.path.startswith(local_to.path):
         return False
     return level in item.level
 
@@ -199,7 +200,7 @@ def _tallies(
         "organisation_id", "item_id", "half", "due_on", "published_at"
     ):
         current = item_map.get(item_id)
-        if current is None:
+        if current is None or due_on is None or published_at is None:
             continue
         days = index.between(due_on, _local_date(published_at))
         tally = out[(org_id, current, half)]

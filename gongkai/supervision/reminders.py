@@ -101,8 +101,8 @@ def send_digests(*, today: date | None = None) -> list[Digest]:
     for org_id, org_lines in lines.items():
         org = orgs[org_id]
         to = sorted({*unit_to.get(org_id, []), *([org.email] if org.email else [])})
-        digest = _claim(org, Digest.Audience.UNIT, key,
-                        f"{org.display_name}：政务公开事项提醒（{key}）", org_lines, to)  # fmt: skip
+        subject = f"{org.display_name}：政务公开事项提醒（{key}）"
+        digest = _claim(org, Digest.Audience.UNIT, key, subject, org_lines, to)
         if digest is not None:
             _send(digest)
             sent.append(digest)
