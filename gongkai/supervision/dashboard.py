@@ -118,19 +118,28 @@ def build(root: Organisation, year: int) -> Dashboard:
         group = "organisation_id"
         tallies = MonthlyTally.objects.filter(year=year, organisation__path__startswith=root.path)
     grid: dict[tuple[int, int], dict[str, Any]] = {}
-    for row in cells.values(group, "item_id").annotate(score=Avg("score"), **_state_counts()):
+    totals: dict[int, dict[str, Any]] = {}
+    for row in cells.values(group, "item_id").annotate(
+        scored=Count("score"), mean=Avg("score"), **_state_counts()
+    ):
         grid[(row[group], row["item_id"])] = row
-    totals = {
-        row[group]: row
-        for row in cells.values(group).annotate(score=Avg("score"), **_state_counts())
-    }
+        # A row's score is the mean over its scored cells: rebuilt from the groups' sums.
+        total = totals.setdefault(
+            row[group], {"sum": 0.0, "scored": 0, **dict.fromkeys(COUNTED, 0)}
+        )
+        total["sum"] += (row["mean"] or 0) * row["scored"]
+        total["scored"] += row["scored"]
+        for state in COUNTED:
+            total[state] += row[state]
+    for total in totals.values():
+        total["score"] = total["sum"] / total["scored"] if total["scored"] else None
     rows = []
     for org in orgs:
         total = totals.get(org.pk, {})
         row = Row(org, score=total.get("score"), counts={s: total.get(s, 0) for s in COUNTED})
         for item in items:
             found = grid.get((org.pk, item.pk))
-            score = found["score"] if found else None
+            score = found["mean"] if found else None
             label = compliance.worst(s for s in COUNTED if found and found[s]) if found else ""
             row.cells.append(
                 {
