@@ -48,3 +48,19 @@ class AnnualReportForm(forms.Form):
             "enforcement": {"decisions": self.cleaned_data["enforcement"]},
             "fees": {"amount": str(self.cleaned_data["fees"])},
         }
+
+
+class ApplicabilityForm(forms.Form):
+    item = forms.ModelChoiceField(label="事项", queryset=None, to_field_name="code")  # type: ignore[arg-type]
+    is_applicable = forms.TypedChoiceField(
+        label="调整为",
+        choices=[("0", "不适用"), ("1", "适用")],
+        coerce=lambda v: v == "1",
+    )
+    reason = forms.CharField(label="理由", max_length=300)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from gongkai.catalogue.models import Item
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["item"].queryset = Item.objects.current()  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/supervision/scheme/", views.scheme_view, name="scheme"),
     path("staff/supervision/inspection/", views.inspection_view, name="inspection"),
     path("staff/supervision/digests/", views.digests_view, name="digests"),
+    path("staff/supervision/applicability/", views.applicability_view, name="applicability"),
     path("staff/supervision/annual/<str:code>/<int:year>/", views.annual_view, name="annual"),
     path(
         "staff/supervision/annual/<str:code>/<int:year>/file/",

@@ -19,8 +19,13 @@ from gongkai.catalogue.models import Item
 from gongkai.organisations.models import Organisation
 from gongkai.supervision import annual, compliance, dashboard, exports, inspection, services
 from gongkai.supervision import permissions as can
-from gongkai.supervision.forms import SCHEME_FORM_FIELDS, AnnualReportForm, SchemeForm
-from gongkai.supervision.models import AnnualReport, Digest, State
+from gongkai.supervision.forms import (
+    SCHEME_FORM_FIELDS,
+    AnnualReportForm,
+    ApplicabilityForm,
+    SchemeForm,
+)
+from gongkai.supervision.models import AnnualReport, ApplicabilityOverride, Digest, State
 
 SUPERVISOR = Role.SUPERVISOR
 
@@ -213,3 +218,19 @@ def digests_view(request: HttpRequest) -> HttpResponse:
         | Digest.objects.filter(organisation__in=supervised, audience=Digest.Audience.SUPERVISOR)
     ).select_related("organisation")[:50]
     return render(request, "supervision/digests.html", {"rows": rows, "today": date.today()})
+
+
+@role_required(SUPERVISOR)
+def applicability_view(request: HttpRequest) -> HttpResponse:
+    org = can.get_supervised(request.user, request.GET.get("org"))
+    form = ApplicabilityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.set_applicability(
+            org, form.cleaned_data["item"].key, applicable=form.cleaned_data["is_applicable"],
+            reason=form.cleaned_data["reason"], by=request.user,
+        )  # fmt: skip
+        messages.success(request, "已保存；重新计算后生效。")
+        return redirect(f"{reverse('supervision:applicability')}?org={org.code}")
+    overrides = ApplicabilityOverride.objects.filter(organisation=org).order_by("item_key")
+    context = {"org": org, "form": form, "overrides": overrides}
+    return render(request, "supervision/applicability.html", context)
