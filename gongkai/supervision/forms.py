@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
+from gongkai.catalogue.models import Item
 from gongkai.supervision.annual import SECTION_TITLES
 from gongkai.supervision.models import ScoringScheme
 
@@ -51,7 +52,9 @@ class AnnualReportForm(forms.Form):
 
 
 class ApplicabilityForm(forms.Form):
-    item = forms.ModelChoiceField(label="事项", queryset=None, to_field_name="code")  # type: ignore[arg-type]
+    item: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="事项", queryset=Item.objects.none(), to_field_name="code"
+    )
     is_applicable = forms.TypedChoiceField(
         label="调整为",
         choices=[("0", "不适用"), ("1", "适用")],
@@ -60,7 +63,5 @@ class ApplicabilityForm(forms.Form):
     reason = forms.CharField(label="理由", max_length=300)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        from gongkai.catalogue.models import Item
-
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["item"].queryset = Item.objects.current()  # type: ignore[attr-defined]

@@ -13,14 +13,11 @@ urlpatterns = [
     path("staff/supervision/inspection/", views.inspection_view, name="inspection"),
     path("staff/supervision/digests/", views.digests_view, name="digests"),
     path("staff/supervision/applicability/", views.applicability_view, name="applicability"),
-    path("staff/supervision/annual/<str:code>/<int:year>/", views.annual_view, name="annual"),
+    # The year is a query parameter (?year=2025, default: last year).
+    path("staff/supervision/annual/<str:code>/", views.annual_view, name="annual"),
+    path("staff/supervision/annual/<str:code>/file/", views.annual_file_view, name="annual_file"),
     path(
-        "staff/supervision/annual/<str:code>/<int:year>/file/",
-        views.annual_file_view,
-        name="annual_file",
-    ),
-    path(
-        "staff/supervision/annual/<str:code>/<int:year>/report.<str:fmt>",
+        "staff/supervision/annual/<str:code>/report.<str:fmt>",
         views.annual_export_view,
         name="annual_export",
     ),

@@ -129,6 +129,21 @@ def inspection_view(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/inspection.html", {"root": root, "report": report})
 
 
+def _report_year(request: HttpRequest) -> int:
+    default = timezone.localdate().year - 1
+    try:
+        year = int(request.GET.get("year") or default)
+    except ValueError:
+        raise Http404("年份无效。") from None
+    if not 2008 <= year <= default + 1:  # the 条例 took effect in 2008
+        raise Http404("年份无效。")
+    return year
+
+
+def _to_report(code: str, year: int) -> HttpResponse:
+    return redirect(f"{reverse('supervision:annual', args=[code])}?year={year}")
+
+
 def _report_org(request: HttpRequest, code: str) -> Organisation:
     org = get_object_or_404(Organisation, code=code)
     if not can.can_write_annual_report(request.user, org):
@@ -137,13 +152,14 @@ def _report_org(request: HttpRequest, code: str) -> Organisation:
 
 
 @role_required(SUPERVISOR, Role.CLERK)
-def annual_view(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def annual_view(request: HttpRequest, code: str) -> HttpResponse:
     org = _report_org(request, code)
+    year = _report_year(request)
     report = AnnualReport.objects.filter(organisation=org, year=year).first()
     if report is None:
         if request.method == "POST":
             annual.draft_report(org, year, by=request.user)
-            return redirect("supervision:annual", code=code, year=year)
+            return _to_report(code, year)
         return render(request, "supervision/annual.html", {"org": org, "year": year})
     form = AnnualReportForm(request.POST or None, initial=_initial(report))
     if request.method == "POST" and form.is_valid():
@@ -156,7 +172,7 @@ def annual_view(request: HttpRequest, code: str, year: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, "年度报告已保存。")
-            return redirect("supervision:annual", code=code, year=year)
+            return _to_report(code, year)
     context = {"org": org, "year": year, "report": report, "form": form}
     context["grids"] = annual.grids(report)
     context["can_file"] = can.can_file_annual_report(request.user, org)
@@ -173,8 +189,9 @@ def _initial(report: AnnualReport) -> dict[str, Any]:
 
 
 @role_required(SUPERVISOR, Role.CLERK)
-def annual_export_view(request: HttpRequest, code: str, year: int, fmt: str) -> HttpResponse:
+def annual_export_view(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     org = _report_org(request, code)
+    year = _report_year(request)
     report = get_object_or_404(AnnualReport, organisation=org, year=year)
     renderers = {
         "html": (lambda r: annual.render_html(r).encode(), "text/html; charset=utf-8"),
@@ -195,8 +212,9 @@ def annual_export_view(request: HttpRequest, code: str, year: int, fmt: str) -> 
 
 @role_required(Role.CLERK)
 @require_POST
-def annual_file_view(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def annual_file_view(request: HttpRequest, code: str) -> HttpResponse:
     org = get_object_or_404(Organisation, code=code)
+    year = _report_year(request)
     if not can.can_file_annual_report(request.user, org):
         raise PermissionDenied("只有本机构的信息制作人员可以提交年度报告。")
     report = get_object_or_404(AnnualReport, organisation=org, year=year)
@@ -204,7 +222,7 @@ def annual_file_view(request: HttpRequest, code: str, year: int) -> HttpResponse
         record = annual.file_report(report, by=request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
-        return redirect("supervision:annual", code=code, year=year)
+        return _to_report(code, year)
     messages.success(request, "年度报告已作为政府信息提交审核，审核通过后发布。")
     return redirect("records:detail", pk=record.pk)
 
