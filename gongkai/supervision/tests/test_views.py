@@ -57,6 +57,10 @@ def test_the_city_sees_its_counties_with_a_chart_a_table_and_a_summary(
     assert "<script>" not in page.replace('<script src="', "")  # no inline scripts
     assert 'style="' not in page
     assert "vendor/echarts.min.js" in page and "supervision/dashboard.js" in page
+    trend = {t["month"]: t for t in response.context["board"].trend}
+    # Formed 3 June, due 1 July (端午节 skipped); formed 3 September, due 30 September.
+    assert (trend[7]["due"], trend[7]["on_time"], trend[7]["rate"]) == (1, 1, 100.0)
+    assert (trend[9]["due"], trend[9]["late"], trend[9]["rate"]) == (1, 1, 0.0)
 
 
 def test_a_county_supervisor_sees_its_townships_and_schools(
