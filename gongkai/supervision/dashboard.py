@@ -62,6 +62,18 @@ class Dashboard:
             f"超期未发布{totals[State.OVERDUE]}项，缺失{totals[State.MISSING]}项。"
         )
 
+    def trend_summary(self) -> str:
+        months = [t for t in self.trend if t["due"]]
+        if not months:
+            return f"{self.year}年尚无到期的信息。"
+        due = sum(t["due"] for t in months)
+        on_time = sum(t["on_time"] for t in months)
+        low = min(months, key=lambda t: (t["rate"], t["month"]))
+        return (
+            f"{self.year}年已到期信息{due}条，按时公开{on_time}条，"
+            f"按时率{100 * on_time / due:.1f}%；按时率最低的是{low['month']}月（{low['rate']}%）。"
+        )
+
     def chart_data(self) -> dict[str, Any]:
         return {
             "rows": [r.organisation.display_name for r in self.rows],

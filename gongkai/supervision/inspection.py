@@ -19,6 +19,7 @@ from gongkai.organisations.models import Organisation
 from gongkai.records.models import Attachment, Disclosure, Record, Status
 from gongkai.supervision import compliance, conf
 from gongkai.supervision.links import LinkResult, check_links, extract_links
+from gongkai.supervision.models import LinkCheckRun
 
 
 @dataclass
@@ -37,6 +38,7 @@ class InspectionReport:
     undated: list[Record] = field(default_factory=list)
     links: list[LinkResult] = field(default_factory=list)
     vetoes: list[str] = field(default_factory=list)
+    link_run: LinkCheckRun | None = None
 
     @property
     def broken_links(self) -> list[LinkResult]:
@@ -87,7 +89,9 @@ def inspect(root: Organisation, *, today: date, check_urls: bool = False) -> Ins
     )
     report.links = _missing_attachments(root)
     if check_urls:
-        report.links += check_links(_links(root))
+        run_link_check(root)
+    report.link_run, stored = latest_broken_links(root)
+    report.links += stored
     report.vetoes = _vetoes(report, orgs, scheme)
     return report
 
@@ -105,16 +109,45 @@ def _unanswered(root: Organisation, today: date) -> list[Any]:
     )
 
 
-def _links(root: Organisation) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
-    for title, body in _published(root).values_list("title", "body").iterator():
-        pairs.extend((url, title) for url in extract_links(body))
-    # Links written inside attachments (their extracted text) are checked too.
-    for record_title, name, text in _attachments(root).values_list(
-        "record__title", "original_name", "text"
+def _links(root: Organisation) -> list[tuple[str, str, str]]:
+    """(url, where it is, organisation path) for every http(s) link in published bodies and
+    in the text extracted from their attachments."""
+    found: list[tuple[str, str, str]] = []
+    for title, body, path in (
+        _published(root).values_list("title", "body", "organisation__path").iterator()
     ):
-        pairs.extend((url, f"{record_title}（附件 {name}）") for url in extract_links(text))
-    return pairs
+        found.extend((url, f"《{title}》", path) for url in extract_links(body))
+    for title, name, text, path in _attachments(root).values_list(
+        "record__title", "original_name", "text", "record__organisation__path"
+    ):
+        found.extend((url, f"《{title}》附件 {name}", path) for url in extract_links(text))
+    return found
+
+
+def run_link_check(root: Organisation) -> LinkCheckRun:
+    """Check every link under ``root`` (bounded and polite, see links.py) and keep the result."""
+    found = _links(root)
+    results = check_links((url, where) for url, where, _ in found)
+    broken = {r.url: r for r in results if not r.ok}
+    rows = [
+        {"url": url, "source": where, "path": path, "reason": broken[url].reason}
+        for url, where, path in found
+        if url in broken
+    ]
+    return LinkCheckRun.objects.create(organisation=root, checked=len(results), broken=rows)
+
+
+def latest_broken_links(root: Organisation) -> tuple[LinkCheckRun | None, list[LinkResult]]:
+    """The newest run covering ``root`` (its own or an ancestor's), narrowed to its subtree."""
+    codes = root.path.strip("/").split("/")
+    run = LinkCheckRun.objects.filter(organisation__code__in=codes).first()
+    if run is None:
+        return None, []
+    return run, [
+        LinkResult(row["url"], False, None, row["reason"], row["source"])
+        for row in run.broken
+        if str(row.get("path", "")).startswith(root.path)
+    ]
 
 
 def _attachments(root: Organisation) -> Any:

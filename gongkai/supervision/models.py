@@ -230,3 +230,20 @@ class AnnualReport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.year}年政府信息公开工作年度报告"
+
+
+class LinkCheckRun(models.Model):
+    """One run of the link checker over a subtree: the broken links it found, with the
+    organisation path of the page each was on (a county reads its part of a city-wide run)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    checked_at = models.DateTimeField(auto_now_add=True)
+    checked = models.PositiveIntegerField(default=0)
+    broken = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = "链接检测"
+        ordering = ["-checked_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.checked_at:%Y-%m-%d}"

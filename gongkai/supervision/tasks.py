@@ -28,3 +28,13 @@ def send_reminder_digests() -> int:
     from gongkai.supervision.reminders import send_digests
 
     return len(send_digests())
+
+
+@db_periodic_task(crontab(minute="0", hour="3", day_of_week="0"))
+@lock_task("supervision-links")
+def check_links_weekly() -> int:
+    # Weekly, one request at a time with a per-host delay: polite to the sites we link to.
+    from gongkai.supervision.inspection import run_link_check
+
+    runs = [run_link_check(root) for root in Organisation.objects.filter(parent__isnull=True)]
+    return sum(len(run.broken) for run in runs)

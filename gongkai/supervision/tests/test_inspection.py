@@ -101,3 +101,18 @@ def test_published_records_without_a_date_are_listed(county):
     report = inspection.inspect(county, today=date(2026, 1, 15))
     assert [r.pk for r in report.undated] == [record.pk]
     assert any("没有发布日期" in v for v in report.vetoes)
+
+
+def test_a_link_check_run_is_stored_and_each_county_reads_its_own_part(
+    server, city, county, other_county, settings
+):
+    settings.GONGKAI_SUPERVISION_LINK_CHECK = {"per_host_delay": 0, "timeout": 2}
+    ok, gone = f"{server}/ok", f"{server}/gone"
+    Team(county).published(county, "05.04", date(2025, 6, 3), date(2025, 6, 10),
+                           body=f'<p><a href="{ok}">好</a><a href="{gone}">坏</a></p>')  # fmt: skip
+    Team(other_county).published(other_county, "05.04", date(2025, 6, 3), date(2025, 6, 10),
+                                 body=f'<p><a href="{gone}">坏</a></p>')  # fmt: skip
+    run = inspection.run_link_check(city)
+    assert run.checked == 2 and len(run.broken) == 2
+    report = inspection.inspect(county, today=date(2026, 1, 15))
+    assert [(r.url, r.reason) for r in report.broken_links] == [(gone, "HTTP 404")]

@@ -61,6 +61,7 @@ def test_the_city_sees_its_counties_with_a_chart_a_table_and_a_summary(
     # Formed 3 June, due 1 July (端午节 skipped); formed 3 September, due 30 September.
     assert (trend[7]["due"], trend[7]["on_time"], trend[7]["rate"]) == (1, 1, 100.0)
     assert (trend[9]["due"], trend[9]["late"], trend[9]["rate"]) == (1, 1, 0.0)
+    assert "已到期信息2条，按时公开1条，按时率50.0%；按时率最低的是9月（0.0%）" in page
 
 
 def test_a_county_supervisor_sees_its_townships_and_schools(

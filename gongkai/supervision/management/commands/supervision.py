@@ -13,7 +13,6 @@ from gongkai.catalogue.models import Item
 from gongkai.core.calendar import CalendarNotLoaded
 from gongkai.organisations.models import Organisation
 from gongkai.supervision import compliance, indicators, inspection
-from gongkai.supervision.links import check_links
 from gongkai.supervision.models import State
 from gongkai.supervision.reminders import send_digests
 
@@ -94,16 +93,13 @@ class Command(BaseCommand):
         self.stdout.write(f"已发送 {len(sent)} 份提醒摘要。")
 
     def _links(self, org: Organisation, year: int, today: date, fmt: str) -> None:
-        results = check_links(inspection._links(org))
-        broken = [r for r in results if not r.ok]
+        run = inspection.run_link_check(org)
         if fmt == "json":
-            self.stdout.write(
-                json.dumps([r.__dict__ for r in broken], ensure_ascii=False, indent=1)
-            )
+            self.stdout.write(json.dumps(run.broken, ensure_ascii=False, indent=1))
             return
-        self.stdout.write(f"检测 {len(results)} 个链接，失效 {len(broken)} 个。")
-        for r in broken:
-            self.stdout.write(f"{r.source}\t{r.url}\t{r.reason}")
+        self.stdout.write(f"检测 {run.checked} 个链接，失效 {len(run.broken)} 处。")
+        for row in run.broken:
+            self.stdout.write(f"{row['source']}\t{row['url']}\t{row['reason']}")
 
     def _inspect(self, org: Organisation, year: int, today: date, fmt: str) -> None:
         report = inspection.inspect(org, today=today)
