@@ -23,7 +23,22 @@ SCHEME_FORM_FIELDS = [
 class SchemeForm(forms.ModelForm):
     class Meta:
         model = ScoringScheme
-        fields = SCHEME_FORM_FIELDS
+        fields = [*SCHEME_FORM_FIELDS, "weights"]
+
+    def clean_weights(self) -> dict[str, int]:
+        from gongkai.supervision.indicators import BY_NAME
+
+        weights = self.cleaned_data.get("weights") or {}
+        if not isinstance(weights, dict):
+            raise forms.ValidationError('指标权重应写成 {"指标名称": 权重} 的形式。')
+        unknown = sorted(set(weights) - set(BY_NAME))
+        if unknown:
+            raise forms.ValidationError(
+                f"没有这些指标：{'、'.join(unknown)}。可用：{'、'.join(BY_NAME)}。"
+            )
+        if any(not isinstance(v, int) or v < 0 for v in weights.values()):
+            raise forms.ValidationError("指标权重须为非负整数。")
+        return weights
 
 
 class AnnualReportForm(forms.Form):

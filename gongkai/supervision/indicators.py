@@ -14,6 +14,8 @@ from datetime import date
 
 from django.db.models import Count, Q
 
+from gongkai.organisations.models import Kind as OrgKind
+from gongkai.organisations.models import Organisation
 from gongkai.records.models import Disclosure, Kind, Record, Status
 
 Ratio = dict[int, tuple[int, int]]
@@ -132,4 +134,49 @@ def evaluate(
                 total += weight * rate
                 weight_sum += weight
         out[org_id] = {"rates": rates, "score": total / weight_sum if weight_sum else None}
+    return out
+
+
+def for_rows(
+    root: Organisation, year: int, *, weights: dict[str, int] | None = None
+) -> list[dict[str, object]]:
+    """The indicators per dashboard row: the city's counties (each county's subtree summed),
+    or every evaluated organisation under a county."""
+    from gongkai.supervision.compliance import evaluated_organisations
+
+    orgs = evaluated_organisations(root)
+    by_county = root.kind == OrgKind.CITY_BUREAU
+    if by_county:
+        rows = list(root.children.filter(kind=OrgKind.COUNTY_BUREAU).order_by("path"))
+        owner = {o.pk: next((c.pk for c in rows if o.path.startswith(c.path)), None) for o in orgs}
+    else:
+        rows = orgs
+        owner = {o.pk: o.pk for o in orgs}
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    ids = [o.pk for o in orgs]
+    sums: dict[str, dict[int, list[int]]] = {}
+    for indicator in REGISTRY:
+        totals: dict[int, list[int]] = {}
+        for org_id, (num, den) in indicator.compute(ids, start, end).items():
+            row_id = owner.get(org_id)
+            if row_id is not None:
+                pair = totals.setdefault(row_id, [0, 0])
+                pair[0] += num
+                pair[1] += den
+        sums[indicator.name] = totals
+    weights = weights or {}
+    out: list[dict[str, object]] = []
+    for row in rows:
+        rates: list[float | None] = []
+        total = weight_sum = 0.0
+        for indicator in REGISTRY:
+            num, den = sums[indicator.name].get(row.pk, [0, 0])
+            rate = 100.0 * num / den if den else None
+            rates.append(rate)
+            if rate is not None:
+                weight = weights.get(indicator.name, indicator.weight)
+                total += weight * rate
+                weight_sum += weight
+        score = total / weight_sum if weight_sum else None
+        out.append({"organisation": row, "rates": rates, "score": score})
     return out

@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/supervision/scheme/", views.scheme_view, name="scheme"),
     path("staff/supervision/inspection/", views.inspection_view, name="inspection"),
     path("staff/supervision/digests/", views.digests_view, name="digests"),
+    path("staff/supervision/indicators/", views.indicators_view, name="indicators"),
     path("staff/supervision/applicability/", views.applicability_view, name="applicability"),
     # The year is a query parameter (?year=2025, default: last year).
     path("staff/supervision/annual/<str:code>/", views.annual_view, name="annual"),

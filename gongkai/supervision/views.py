@@ -17,7 +17,15 @@ from gongkai.accounts.models import Role
 from gongkai.accounts.permissions import organisations_for, role_required
 from gongkai.catalogue.models import Item
 from gongkai.organisations.models import Organisation
-from gongkai.supervision import annual, compliance, dashboard, exports, inspection, services
+from gongkai.supervision import (
+    annual,
+    compliance,
+    dashboard,
+    exports,
+    indicators,
+    inspection,
+    services,
+)
 from gongkai.supervision import permissions as can
 from gongkai.supervision.forms import (
     SCHEME_FORM_FIELDS,
@@ -111,7 +119,7 @@ def scheme_view(request: HttpRequest) -> HttpResponse:
     scheme = compliance.current_scheme()
     form = SchemeForm(request.POST or None, instance=scheme)
     if request.method == "POST" and form.is_valid():
-        changes = {f: form.cleaned_data[f] for f in SCHEME_FORM_FIELDS}
+        changes = {f: form.cleaned_data[f] for f in [*SCHEME_FORM_FIELDS, "weights"]}
         try:
             services.update_scheme(compliance.current_scheme(), by=request.user, **changes)
         except ValidationError as exc:
@@ -119,7 +127,8 @@ def scheme_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "评分方案已保存；重新计算后生效。")
             return redirect("supervision:scheme")
-    return render(request, "supervision/scheme.html", {"form": form})
+    context = {"form": form, "indicators": indicators.REGISTRY}
+    return render(request, "supervision/scheme.html", context)
 
 
 @role_required(SUPERVISOR)
@@ -252,3 +261,12 @@ def applicability_view(request: HttpRequest) -> HttpResponse:
     overrides = ApplicabilityOverride.objects.filter(organisation=org).order_by("item_key")
     context = {"org": org, "form": form, "overrides": overrides}
     return render(request, "supervision/applicability.html", context)
+
+
+@role_required(SUPERVISOR)
+def indicators_view(request: HttpRequest) -> HttpResponse:
+    root = can.get_supervised(request.user, request.GET.get("org"))
+    year = _year(request)
+    rows = indicators.for_rows(root, year, weights=compliance.current_scheme().weights)
+    context = {"root": root, "year": year, "rows": rows, "indicators": indicators.REGISTRY}
+    return render(request, "supervision/indicators.html", context)

@@ -102,3 +102,36 @@ def test_interpretation_coverage_counts_policies_with_a_published_interpretation
     interpretation.policies.add(covered)
     rates = indicators.interpretation_coverage([county.pk], date(2025, 1, 1), date(2025, 12, 31))
     assert rates == {county.pk: (1, 2)}
+
+
+def test_the_indicator_page_sums_each_county_subtree(client, supervisor, county, school):
+    team = Team(county)
+    team.published(county, "05.04", date(2025, 6, 3), date(2025, 6, 10))
+    team.published(school, "05.03", date(2025, 9, 3), date(2025, 10, 10))
+    client.force_login(supervisor)
+    response = client.get(reverse("supervision:indicators") + "?year=2025")
+    assert response.status_code == 200
+    [row] = response.context["rows"]
+    assert row["organisation"] == county
+    assert row["rates"][0] == 50.0  # one of the subtree's two records was on time
+    county_supervisor = make_user(roles=[Role.SUPERVISOR], organisation=school)
+    client.force_login(county_supervisor)
+    url = reverse("supervision:indicators") + f"?org={county.code}"
+    assert client.get(url).status_code == 403
+
+
+def test_scheme_weights_must_name_registered_indicators(client, supervisor):
+    client.force_login(supervisor)
+    form = {
+        "on_time_points": 100, "late_points": 90, "late_deduction_per_day": 2, "late_floor": 40,
+        "overdue_points": 0, "missing_points": 0, "blank_column_veto": 5, "stale_column_veto": 5,
+    }  # fmt: skip
+    page = client.post(reverse("supervision:scheme"), {**form, "weights": '{"nonsense": 3}'})
+    assert "没有这些指标" in page.content.decode()
+    ok = client.post(
+        reverse("supervision:scheme"), {**form, "weights": '{"application_on_time": 30}'}
+    )
+    assert ok.status_code == 302
+    from gongkai.supervision.models import ScoringScheme
+
+    assert ScoringScheme.objects.get().weights == {"application_on_time": 30}
