@@ -6,3 +6,4 @@ class SupervisionConfig(AppConfig):
 
     name = "gongkai.supervision"
     verbose_name = "监督评估"
+    staff_links = [("监督评估", "supervision:dashboard")]

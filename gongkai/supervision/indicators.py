@@ -1,0 +1,182 @@
+"""The indicator registry: every indicator the scores can weigh, in one explicit list.
+
+An indicator is a function ``(org_ids, start, end) -> {org_id: (numerator, denominator)}``.
+An organisation missing from the result has no data for it (not a zero). Indicators whose
+data lives in apps still being built return ``{}`` until the integrator wires them; they are
+registered already so the scoring scheme and the reports name them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q
+
+from gongkai.organisations.models import Kind as OrgKind
+from gongkai.organisations.models import Organisation
+from gongkai.records.models import Disclosure, Kind, Record, Status
+
+Ratio = dict[int, tuple[int, int]]
+IndicatorFn = Callable[[list[int], date, date], Ratio]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    label: str
+    weight: int
+    compute: IndicatorFn
+    is_wired: bool = True
+
+
+def publication_on_time(org_ids: list[int], start: date, end: date) -> Ratio:
+    """Records due in the window that were published by their deadline."""
+    published = Q(current_version__isnull=False, published_at__isnull=False)
+    from django.db.models import F
+
+    rows = (
+        Record.objects.filter(
+            organisation_id__in=org_ids,
+            disclosure=Disclosure.PROACTIVE,
+            due_on__gte=start,
+            due_on__lte=end,
+        )
+        .exclude(status=Status.WITHDRAWN)
+        .values("organisation_id")
+        .annotate(
+            due=Count("id"),
+            on_time=Count("id", filter=published & Q(published_at__date__lte=F("due_on"))),
+        )
+    )
+    return {r["organisation_id"]: (r["on_time"], r["due"]) for r in rows}
+
+
+def interpretation_coverage(org_ids: list[int], start: date, end: date) -> Ratio:
+    """Published records of items that need an interpretation (谁起草、谁解读) which have a
+    published interpretation."""
+    rows = (
+        Record.objects.filter(
+            organisation_id__in=org_ids,
+            item__needs_interpretation=True,
+            current_version__isnull=False,
+            published_at__date__gte=start,
+            published_at__date__lte=end,
+        )
+        .exclude(kind=Kind.INTERPRETATION)
+        .exclude(status=Status.WITHDRAWN)
+        .values("organisation_id")
+        .annotate(
+            total=Count("id", distinct=True),
+            covered=Count(
+                "id",
+                distinct=True,
+                filter=Q(interpretations__record__current_version__isnull=False),
+            ),
+        )
+    )
+    return {r["organisation_id"]: (r["covered"], r["total"]) for r in rows}
+
+
+def application_on_time(org_ids: list[int], start: date, end: date) -> Ratio:
+    """Applications answered in the window within the statutory limit (late_by == 0)."""
+    from gongkai.applications.models import Application
+
+    rows = (
+        Application.objects.counted()
+        .filter(organisation_id__in=org_ids, replied_on__gte=start, replied_on__lte=end)
+        .values("organisation_id")
+        .annotate(total=Count("id"), on_time=Count("id", filter=Q(late_by=0)))
+    )
+    return {r["organisation_id"]: (r["on_time"], r["total"]) for r in rows}
+
+
+def no_data_yet(org_ids: list[int], start: date, end: date) -> Ratio:
+    return {}
+
+
+REGISTRY: tuple[Indicator, ...] = (
+    Indicator("publication_on_time", "主动公开按时率", 60, publication_on_time),
+    Indicator("interpretation_coverage", "政策解读同步率", 10, interpretation_coverage),
+    Indicator("application_on_time", "依申请公开按时答复率", 10, application_on_time),
+    # Wired by the integrator once concerns (issue 7) and consultations expose their rates.
+    Indicator("concern_on_time", "舆情按时回应率", 10, no_data_yet, is_wired=False),
+    Indicator("consultation_feedback", "意见征集反馈率", 5, no_data_yet, is_wired=False),
+    Indicator("mailbox_on_time", "留言按时答复率", 5, no_data_yet, is_wired=False),
+)
+BY_NAME = {i.name: i for i in REGISTRY}
+
+
+def evaluate(
+    org_ids: list[int],
+    start: date,
+    end: date,
+    *,
+    weights: dict[str, int] | None = None,
+    indicators: Iterable[Indicator] = REGISTRY,
+) -> dict[int, dict[str, object]]:
+    """Per organisation: each indicator's rate (None = no data) and a weighted score over the
+    indicators that have data (weights of indicators without data are left out, not zeroed)."""
+    weights = weights or {}
+    chosen = list(indicators)
+    results = {i.name: i.compute(org_ids, start, end) for i in chosen}
+    out: dict[int, dict[str, object]] = {}
+    for org_id in org_ids:
+        rates: dict[str, float | None] = {}
+        total = weight_sum = 0.0
+        for indicator in chosen:
+            num, den = results[indicator.name].get(org_id, (0, 0))
+            rate = 100.0 * num / den if den else None
+            rates[indicator.name] = rate
+            if rate is not None:
+                weight = weights.get(indicator.name, indicator.weight)
+                total += weight * rate
+                weight_sum += weight
+        out[org_id] = {"rates": rates, "score": total / weight_sum if weight_sum else None}
+    return out
+
+
+def for_rows(
+    root: Organisation, year: int, *, weights: dict[str, int] | None = None
+) -> list[dict[str, object]]:
+    """The indicators per dashboard row: the city's counties (each county's subtree summed),
+    or every evaluated organisation under a county."""
+    from gongkai.supervision.compliance import evaluated_organisations
+
+    orgs = evaluated_organisations(root)
+    by_county = root.kind == OrgKind.CITY_BUREAU
+    if by_county:
+        rows = list(root.children.filter(kind=OrgKind.COUNTY_BUREAU).order_by("path"))
+        owner = {o.pk: next((c.pk for c in rows if o.path.startswith(c.path)), None) for o in orgs}
+    else:
+        rows = orgs
+        owner = {o.pk: o.pk for o in orgs}
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    ids = [o.pk for o in orgs]
+    sums: dict[str, dict[int, list[int]]] = {}
+    for indicator in REGISTRY:
+        totals: dict[int, list[int]] = {}
+        for org_id, (num, den) in indicator.compute(ids, start, end).items():
+            row_id = owner.get(org_id)
+            if row_id is not None:
+                pair = totals.setdefault(row_id, [0, 0])
+                pair[0] += num
+                pair[1] += den
+        sums[indicator.name] = totals
+    weights = weights or {}
+    out: list[dict[str, object]] = []
+    for row in rows:
+        rates: list[float | None] = []
+        total = weight_sum = 0.0
+        for indicator in REGISTRY:
+            num, den = sums[indicator.name].get(row.pk, [0, 0])
+            rate = 100.0 * num / den if den else None
+            rates.append(rate)
+            if rate is not None:
+                weight = weights.get(indicator.name, indicator.weight)
+                total += weight * rate
+                weight_sum += weight
+        score = total / weight_sum if weight_sum else None
+        out.append({"organisation": row, "rates": rates, "score": score})
+    return out
