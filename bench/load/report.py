@@ -48,7 +48,7 @@ def render(result: dict, command: str) -> str:
 
 
 def replace(path: Path, block: str, heading: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = path.read_text(encoding="utf-8") if path.exists() else f"# {path.stem.title()}\n"
     if BEGIN in text and END in text:
         head, rest = text.split(BEGIN, 1)
         text = head + block + rest.split(END, 1)[1]
