@@ -16,7 +16,6 @@ import csv
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,7 +25,6 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gongkai.catalogue import importing
@@ -186,7 +184,7 @@ def _xlsx_sheets(path: Path) -> list[tuple[list[list[Any]], list[Merged]]]:
     try:
         # Not read_only: read-only worksheets do not expose merged ranges.
         workbook = load_workbook(path, data_only=True)
-    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+    except Exception as exc:  # openpyxl raises many types (lxml's too) for a damaged file
         raise CatalogueInvalid([RowError(path.name, f"无法读取 Excel 文件（{exc}）")]) from exc
     active = workbook.active
     ordered = [active] if isinstance(active, Worksheet) else []

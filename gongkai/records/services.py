@@ -364,6 +364,8 @@ def add_attachment(record: Record, fileobj: IO[bytes], name: str, *, by: Any) ->
         raise ValidationError("您不能修改该信息。")
     info = inspect_upload(fileobj, name)
     order = record.attachments.count() + 1
+    storage = Attachment._meta.get_field("file").storage
+    target = stored = ""
     try:
         with transaction.atomic():
             attachment = Attachment(
@@ -375,7 +377,9 @@ def add_attachment(record: Record, fileobj: IO[bytes], name: str, *, by: Any) ->
                 uploaded_by=by,
                 order=order,
             )
-            attachment.file.save(info.name, File(fileobj), save=False)
+            target = attachment.file.field.generate_filename(attachment, info.name)
+            stored = storage.save(target, File(fileobj), max_length=200)
+            attachment.file.name = stored
             attachment.save()
             record_event(
                 "record.attach",
@@ -383,11 +387,17 @@ def add_attachment(record: Record, fileobj: IO[bytes], name: str, *, by: Any) ->
                 target=record,
                 data={"attachment": attachment.pk, "name": info.name, "sha256": info.sha256},
             )
-    except OSError as exc:
-        # Disk full or unwritable storage: nothing half-saved, a clear message.
-        if "attachment" in locals() and attachment.file.name:
-            attachment.file.storage.delete(attachment.file.name)
-        raise ValidationError("附件保存失败：服务器存储空间不足或不可写，请联系管理员。") from exc
+    except Exception as exc:
+        # Nothing half-saved: the row rolled back, so the file goes too, including the part a
+        # full disk let the storage write before it failed (the name is a fresh random one).
+        leftover = stored or target
+        if leftover and storage.exists(leftover):
+            storage.delete(leftover)
+        if isinstance(exc, OSError):
+            raise ValidationError(
+                "附件保存失败：服务器存储空间不足或不可写，请联系管理员。"
+            ) from exc
+        raise
     return attachment
 
 
