@@ -35,7 +35,7 @@ from gongkai.catalogue.models import Item
 from gongkai.core.audit import record_event
 from gongkai.core.calendar import CalendarNotLoaded
 from gongkai.organisations.models import Organisation
-from gongkai.records.models import Disclosure, Record, Status, Validity
+from gongkai.records.models import Disclosure, Kind, Record, Status, Validity
 from gongkai.supervision import conf
 from gongkai.supervision.models import AnnualReport
 
@@ -111,7 +111,14 @@ def _document_counts(org: Organisation, codes: tuple[str, ...], year: int) -> di
         return {"issued": 0, "abolished": 0, "in_force": 0}
     keys = list(Item.objects.filter(code__in=codes).values_list("key", flat=True).distinct())
     qs = (
-        Record.objects.filter(organisation=org, item__key__in=keys, current_version__isnull=False)
+        # Documents only: interpretations and responses filed under the same item are not
+        # documents the body issued.
+        Record.objects.filter(
+            organisation=org,
+            kind=Kind.DOCUMENT,
+            item__key__in=keys,
+            current_version__isnull=False,
+        )
         .exclude(status=Status.WITHDRAWN)
         .annotate(issued_on=Coalesce("written_on", "formed_on"))
     )
@@ -136,6 +143,7 @@ def table_two(org: Organisation, year: int) -> dict[str, dict[str, Any]]:
     licensing = (
         Record.objects.filter(
             organisation=org,
+            kind=Kind.DOCUMENT,
             item__key__in=licensing_keys,
             current_version__isnull=False,
             formed_on__gte=start,

@@ -97,10 +97,12 @@ class WorkdayIndex:
             day += timedelta(days=1)
 
     def between(self, start: date, end: date) -> int:
+        """Working days in (start, end], counted only inside the index's range: dates
+        before or after it (a record formed years ago) are clamped to its ends."""
         if end <= start:
             return 0
-        start = max(start, self.start)
-        end = min(end, self.end)
+        start = min(max(start, self.start), self.end)
+        end = min(max(end, self.start), self.end)
         return max(0, self.ordinal[end] - self.ordinal[start])
 
 

@@ -245,6 +245,21 @@ def test_payloads_in_every_record_field_never_reach_the_public_pages_executable(
 #: payload in turn. Add a line here for each new public form.
 PUBLIC_FORMS: list[tuple[str, dict[str, Any], tuple[str, ...]]] = [
     ("/accounts/login/", {"username": PAYLOAD, "password": PAYLOAD}, ()),
+    (
+        "/applications/",
+        {
+            "applicant_kind": "natural",
+            "name": PAYLOAD,
+            "description": PAYLOAD,
+            "address": PAYLOAD,
+            "contact_person": PAYLOAD,
+            "document_number": PAYLOAD,
+            "phone": "0635-0000000",
+        },
+        (),
+    ),
+    ("/applications/track/", {"tracking_code": PAYLOAD, "secret": PAYLOAD}, ()),
+    ("/mailbox/track/", {"code": PAYLOAD}, ()),
 ]
 
 #: Public URLs that are not pages with forms (machine formats, redirects, downloads).
@@ -364,3 +379,36 @@ def test_public_forms_refuse_oversized_bodies_without_crashing(client, url, fiel
     many = {f"f{i}": "x" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 10)}
     response = client.post(url, {**_filled(fields, "测试"), **many})
     assert response.status_code in (400, 413)
+
+
+# --- Public comments, shown on the consultation page -------------------------------------------
+
+
+@pytest.mark.django_db
+def test_public_comments_carrying_payloads_are_shown_inert(client, settings, clerk, county):
+    """Comments are the public input the public reads back: post-moderation shows them at
+    once, so every payload goes through the form, the screening and the public page."""
+    from gongkai.consultations.forms import CommentForm
+    from gongkai.consultations.models import Comment, Moderation
+    from gongkai.consultations.testing import make_consultation, public_form_data
+
+    settings.GONGKAI_PARTICIPATION_RATE_LIMIT = (10_000, 600)
+    consultation = make_consultation(
+        by=clerk, organisation=county, is_open=True, moderation=Moderation.POST
+    )
+    url = f"/consultations/{consultation.pk}/"
+    accepted = 0
+    for payload in XSS:
+        form = CommentForm(consultation=consultation)
+        data = public_form_data(form, body=f"意见：{payload}", author_name=payload[:30])
+        response = client.post(f"{url}comment/", data, follow=True)
+        assert response.status_code < 500, payload
+        assert executable_markup(response.content.decode()) == [], payload
+        accepted += bool(response.redirect_chain)  # refused ones re-render the form (400)
+
+    # Nearly all are taken as ordinary comments (control characters are refused).
+    assert accepted >= len(XSS) - 2
+    assert Comment.objects.filter(consultation=consultation).count() == accepted
+    page = client.get(url)
+    assert page.status_code == 200
+    assert executable_markup(page.content.decode()) == []

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from gongkai.records import services
 from gongkai.records.models import Attachment
 from gongkai.records.uploads import ALLOWED, EICAR, inspect_upload
+from gongkai.screening.testing import dismiss_open_findings
 from gongkai.testing import make_record
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -195,6 +196,8 @@ def test_public_downloads_are_attachments_that_are_not_sniffed_or_run(
     record = services.submit(record, by=clerk)
     record = services.approve_document(record, by=document_reviewer)
     record = services.approve_disclosure(record, by=disclosure_reviewer)
+    # A one-pixel image or a skeleton PDF has no text to screen: a person looked at it.
+    dismiss_open_findings(record, by=disclosure_reviewer, reason="人工查看：内容无个人信息")
     services.publish(record, by=clerk)
 
     response = client.get(url)

@@ -139,3 +139,20 @@ def test_refresh_stores_the_summary_with_the_county_for_grouping(city, county, s
     assert stored.score == 100
     compliance.refresh(city, 2025, today=TODAY)
     assert ComplianceCell.objects.filter(organisation=school, item__code="05.04").count() == 1
+
+
+def test_the_workday_index_clamps_dates_outside_its_range():
+    from gongkai.supervision.compliance import WorkdayIndex
+
+    d = date
+
+    index = WorkdayIndex(d(2025, 9, 1), d(2025, 10, 31))
+
+    # 2025-09-30 to 2025-10-10: 国庆/中秋 1-8 Oct are holidays, 9 and 10 Oct are working days.
+    assert index.between(d(2025, 9, 30), d(2025, 10, 10)) == 2
+    # Wholly before the range: nothing to count, no error.
+    assert index.between(d(2024, 10, 4), d(2024, 10, 20)) == 0
+    # Starting before the range counts from its first day.
+    assert index.between(d(2024, 10, 4), d(2025, 9, 2)) == 1
+    # Ending after it counts to its last day.
+    assert index.between(d(2025, 10, 30), d(2026, 1, 5)) == 1

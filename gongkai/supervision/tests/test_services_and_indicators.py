@@ -91,16 +91,18 @@ def test_the_demo_seed_runs_twice(city, county):
 
 
 def test_interpretation_coverage_counts_policies_with_a_published_interpretation(county):
-    from gongkai.interpretations.models import Interpretation
+    from gongkai.catalogue.models import Item
 
     team = Team(county)
-    covered = team.published(county, "01.02", date(2025, 3, 3), date(2025, 3, 5))
+    # Published with its interpretation, as the process requires.
+    team.published(county, "01.02", date(2025, 3, 3), date(2025, 3, 5))
+    # Published while the item did not yet require interpretation (configurable per item).
+    Item.objects.current().filter(code="01.02").update(needs_interpretation=False)
     team.published(county, "01.02", date(2025, 4, 1), date(2025, 4, 2))
-    text = team.published(county, "01.02", date(2025, 3, 3), date(2025, 3, 5),
-                          title="关于某文件的政策解读", kind="interpretation")  # fmt: skip
-    interpretation = Interpretation.objects.create(record=text, form="article")
-    interpretation.policies.add(covered)
+    Item.objects.current().filter(code="01.02").update(needs_interpretation=True)
+
     rates = indicators.interpretation_coverage([county.pk], date(2025, 1, 1), date(2025, 12, 31))
+
     assert rates == {county.pk: (1, 2)}
 
 
