@@ -1,9 +1,8 @@
 """The indicator registry: every indicator the scores can weigh, in one explicit list.
 
 An indicator is a function ``(org_ids, start, end) -> {org_id: (numerator, denominator)}``.
-An organisation missing from the result has no data for it (not a zero). Indicators whose
-data lives in apps still being built return ``{}`` until the integrator wires them; they are
-registered already so the scoring scheme and the reports name them.
+An organisation missing from the result has no data for it (not a zero). The data comes
+from each app's own QuerySet methods (supervision only reads).
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ class Indicator:
     label: str
     weight: int
     compute: IndicatorFn
-    is_wired: bool = True
 
 
 def publication_on_time(org_ids: list[int], start: date, end: date) -> Ratio:
@@ -92,18 +90,51 @@ def application_on_time(org_ids: list[int], start: date, end: date) -> Ratio:
     return {r["organisation_id"]: (r["on_time"], r["total"]) for r in rows}
 
 
-def no_data_yet(org_ids: list[int], start: date, end: date) -> Ratio:
-    return {}
+def concern_on_time(org_ids: list[int], start: date, end: date) -> Ratio:
+    """Clocks of concerns discovered in the window (5 h / 24 h / 48 h, by level) met on time,
+    out of those met, met late or open past their deadline (running clocks are not judged)."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from gongkai.concerns.models import Concern
+
+    tz = timezone.get_current_timezone()
+    stats = Concern.objects.on_time_stats(
+        Organisation.objects.filter(pk__in=org_ids),
+        datetime.combine(start, time.min, tz),
+        datetime.combine(end + timedelta(days=1), time.min, tz),
+    )
+    ratio: dict[int, tuple[int, int]] = {}
+    for row in stats:
+        met, judged = ratio.get(row.organisation.pk, (0, 0))
+        ratio[row.organisation.pk] = (met + row.met, judged + row.met + row.late + row.open_overdue)
+    return {org: pair for org, pair in ratio.items() if pair[1]}
+
+
+def consultation_feedback(org_ids: list[int], start: date, end: date) -> Ratio:
+    """Consultations closed in the window whose adoption feedback (采纳情况反馈) is out."""
+    from gongkai.consultations.models import Consultation
+
+    rows = Consultation.objects.filter(organisation_id__in=org_ids).feedback_rates(start, end)
+    return {r["organisation"]: (r["with_feedback"], r["ended"]) for r in rows}
+
+
+def mailbox_on_time(org_ids: list[int], start: date, end: date) -> Ratio:
+    """Mailbox messages received in the window answered by their working-day deadline."""
+    from gongkai.consultations.models import Message
+
+    rows = Message.objects.filter(organisation_id__in=org_ids).reply_rates(start, end)
+    return {r["organisation"]: (r["on_time"], r["received"]) for r in rows}
 
 
 REGISTRY: tuple[Indicator, ...] = (
     Indicator("publication_on_time", "主动公开按时率", 60, publication_on_time),
     Indicator("interpretation_coverage", "政策解读同步率", 10, interpretation_coverage),
     Indicator("application_on_time", "依申请公开按时答复率", 10, application_on_time),
-    # Wired by the integrator once concerns (issue 7) and consultations expose their rates.
-    Indicator("concern_on_time", "舆情按时回应率", 10, no_data_yet, is_wired=False),
-    Indicator("consultation_feedback", "意见征集反馈率", 5, no_data_yet, is_wired=False),
-    Indicator("mailbox_on_time", "留言按时答复率", 5, no_data_yet, is_wired=False),
+    Indicator("concern_on_time", "舆情按时回应率", 10, concern_on_time),
+    Indicator("consultation_feedback", "意见征集反馈率", 5, consultation_feedback),
+    Indicator("mailbox_on_time", "留言按时答复率", 5, mailbox_on_time),
 )
 BY_NAME = {i.name: i for i in REGISTRY}
 

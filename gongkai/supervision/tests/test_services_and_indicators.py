@@ -77,9 +77,41 @@ def test_indicators_compute_rates_and_leave_unwired_ones_without_data(county):
     assert result["rates"]["concern_on_time"] is None
     # Weighted over the indicators with data only: (60×50 + 10×100) / 70.
     assert result["score"] == pytest.approx((60 * 50 + 10 * 100) / 70)
-    assert {i.name for i in indicators.REGISTRY if not i.is_wired} == {
-        "concern_on_time", "consultation_feedback", "mailbox_on_time",
-    }  # fmt: skip
+
+
+def test_concern_consultation_and_mailbox_indicators_read_their_apps(county):
+    from datetime import datetime, timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from gongkai.concerns.models import Level
+    from gongkai.concerns.testing import make_concern
+    from gongkai.consultations.services import mailbox as mailboxes
+    from gongkai.consultations.testing import make_consultation, make_mailbox
+
+    officer = make_user(roles=[Role.CONCERN_OFFICER], organisation=county)
+    clerk = make_user(roles=[Role.CLERK], organisation=county)
+    tz = timezone.get_current_timezone()
+    # A general concern discovered 2025-03-02 whose 48-hour clock ran out unanswered.
+    with time_machine.travel(datetime(2025, 3, 2, 10, 5, tzinfo=tz), tick=False):
+        make_concern(by=officer, discovered_at=datetime(2025, 3, 2, 10, tzinfo=tz),
+                     level=Level.GENERAL)  # fmt: skip
+    # A consultation that closed in 2025 without its adoption feedback.
+    opens = datetime(2025, 4, 1, 9, tzinfo=tz)
+    with time_machine.travel(opens, tick=False):
+        make_consultation(by=clerk, organisation=county, opens_at=opens, is_open=True)
+    # A mailbox message received in 2025 and not answered.
+    mailbox = make_mailbox(organisation=county)
+    with time_machine.travel(datetime(2025, 6, 2, 9, tzinfo=tz), tick=False):
+        mailboxes.submit_message(mailbox, kind="consult", subject="咨询", body="请问何时报名？")
+
+    with time_machine.travel(opens + timedelta(days=300), tick=False):
+        rates = indicators.evaluate([county.pk], date(2025, 1, 1), date(2025, 12, 31))[county.pk]
+
+    assert rates["rates"]["concern_on_time"] == 0.0
+    assert rates["rates"]["consultation_feedback"] == 0.0
+    assert rates["rates"]["mailbox_on_time"] == 0.0
 
 
 def test_the_demo_seed_runs_twice(city, county):
