@@ -46,7 +46,9 @@ class Command(BaseCommand):
                 "20",
             ]
         )
-        jobs = subprocess.Popen([sys.executable, "manage.py", "run_huey"])
+        # --flush-locks: a consumer killed while holding a task lock (huey's SQLite storage has
+        # no expiry) would otherwise stop that job for good (docs/decisions/0002).
+        jobs = subprocess.Popen([sys.executable, "manage.py", "run_huey", "--flush-locks"])
         children = [web, jobs]
 
         def stop(signum: int, frame: Any) -> None:
