@@ -6,7 +6,8 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import resolve, reverse
+from django.utils.module_loading import import_string
 
 
 @cache
@@ -21,24 +22,35 @@ def public_links() -> list[tuple[str, str]]:
     ]
 
 
+Visible = tuple[str, ...] | str
+
+
 @cache
-def staff_links() -> list[tuple[str, str, tuple[str, ...]]]:
-    """(label, url, roles) of staff work areas, declared as ``staff_links`` on each AppConfig:
-    ``("舆情", "concerns:workbench")``, or with a third element, the roles that see the link
-    (``("审计日志", "staff_accounts:audit_log", ("audit_admin",))``)."""
-    links = []
+def staff_links() -> list[tuple[str, str, Visible]]:
+    """(label, url, who sees it) of staff work areas, declared as ``staff_links`` on each
+    AppConfig: ``("舆情", "concerns:workbench")`` shows to whoever the view admits (the roles
+    ``accounts.permissions.role_required`` records on it); a third element narrows it to
+    roles (``("audit_admin",)``) or names a predicate ``user -> bool`` by dotted path."""
+    links: list[tuple[str, str, Visible]] = []
     for config in apps.get_app_configs():
-        for label, name, *roles in getattr(config, "staff_links", ()):
-            links.append((label, reverse(name), tuple(roles[0]) if roles else ()))
+        for label, name, *who in getattr(config, "staff_links", ()):
+            url = reverse(name)
+            if who:
+                links.append((label, url, who[0] if isinstance(who[0], str) else tuple(who[0])))
+            else:
+                links.append((label, url, tuple(getattr(resolve(url).func, "required_roles", ()))))
     return links
 
 
 def staff_links_for(user: Any) -> list[tuple[str, str]]:
     from gongkai.accounts.permissions import has_role
 
-    return [
-        (label, url) for label, url, roles in staff_links() if not roles or has_role(user, roles)
-    ]
+    def sees(who: Visible) -> bool:
+        if isinstance(who, str):
+            return bool(import_string(who)(user))
+        return not who or has_role(user, who)
+
+    return [(label, url) for label, url, who in staff_links() if sees(who)]
 
 
 def site(request: HttpRequest) -> dict[str, Any]:

@@ -4,8 +4,10 @@ from django.apps import AppConfig
 class ScreeningConfig(AppConfig):
     name = "gongkai.screening"
     verbose_name = "保密审查"
-    # Only the city bureau's holders of these roles may open it (permissions.can_manage_terms).
-    staff_links = [("敏感词表", "screening:terms", ("system_admin", "disclosure_reviewer"))]
+    # Only the city bureau's holders of these roles may open it.
+    staff_links = [
+        ("敏感词表", "screening:terms", "gongkai.screening.permissions.can_manage_terms")
+    ]
 
     def ready(self) -> None:
         from gongkai.records import hooks

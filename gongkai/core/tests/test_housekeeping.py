@@ -80,3 +80,33 @@ def test_the_production_settings_pass_the_deployment_checklist(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "role,where",
+    [
+        ("clerk", "county"),
+        ("document_reviewer", "county"),
+        ("disclosure_reviewer", "county"),
+        ("disclosure_reviewer", "city"),
+        ("concern_officer", "county"),
+        ("supervisor", "city"),
+        ("supervisor", "county"),
+        ("system_admin", "city"),
+        ("security_admin", "city"),
+        ("audit_admin", "city"),
+    ],
+)
+def test_every_staff_link_a_person_is_shown_opens_for_them(client, city, county, role, where):
+    from gongkai.core.context_processors import staff_links, staff_links_for
+    from gongkai.testing import make_user
+
+    person = make_user(roles=[role], organisation=city if where == "city" else county)
+    client.force_login(person)
+    shown = staff_links_for(person)
+
+    for label, url in shown:
+        assert client.get(url).status_code == 200, f"{role}@{where} is shown {label} ({url})"
+    hidden = {url for _, url, _ in staff_links()} - {url for _, url in shown}
+    for url in hidden:
+        assert client.get(url).status_code in (302, 403), f"{role}@{where} could open {url}"
