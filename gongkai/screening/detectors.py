@@ -394,14 +394,28 @@ _RUN_FOLD = str.maketrans(
 _JOINT_RE = re.compile("([ -])")
 
 
-def _split_run(text: str, start: int, end: int) -> _Run:
+def _fold_run(text: str, start: int, end: int) -> list[str]:
+    """The run folded and cut at its separators: group, separator, group, … (a group may
+    still hold invisibles as "_")."""
     folded = text[start:end].translate(_RUN_FOLD)
-    if " " not in folded and "-" not in folded and "_" not in folded:
-        return _Run([folded], [(start, end)], [])  # the common case: one plain group
+    if " " not in folded and "-" not in folded:
+        return [folded]  # the common case: one group
+    return _JOINT_RE.split(folded)
+
+
+def _group_lengths(pieces: list[str]) -> tuple[int, ...]:
+    groups = pieces[::2]
+    if any("_" in g for g in groups):
+        return tuple(len(g) - g.count("_") for g in groups)
+    return tuple(map(len, groups))
+
+
+def _split_run(start: int, pieces: list[str]) -> _Run:
+    """Groups (ASCII digits, invisibles dropped), their spans in the text, and the joints,
+    from ``_fold_run``'s pieces of the run that starts at ``start``."""
     groups: list[str] = []
     spans: list[tuple[int, int]] = []
     joints: list[str] = []
-    pieces = _JOINT_RE.split(folded)  # group, separator, group, …
     position = start
     for index in range(0, len(pieces), 2):
         piece = pieces[index]
@@ -418,6 +432,13 @@ def _split_run(text: str, start: int, end: int) -> _Run:
     return _Run(groups, spans, joints)
 
 
+@lru_cache(maxsize=32)
+def _words_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled alternation for a tuple of context words: one C-level search instead of
+    a substring test per word."""
+    return re.compile("|".join(map(re.escape, words)))
+
+
 class _Scan:
     """One ``find_numbers`` call: the text, the caller's hint, and lazily found context."""
 
@@ -429,17 +450,30 @@ class _Scan:
         self._first_mention: dict[tuple[str, ...], int] = {}
 
     def near(self, position: int, words: tuple[str, ...], lookback: int) -> bool:
-        before = self.text[max(0, position - lookback) : position]
-        return any(w in before for w in words)
+        """Whether any of ``words`` lies wholly within the ``lookback`` characters before
+        ``position``."""
+        pattern = _words_re(words)
+        return pattern.search(self.text, max(0, position - lookback), position) is not None
 
     def mentioned_before(self, position: int, words: tuple[str, ...]) -> bool:
         """Whether any of ``words`` occurs anywhere before ``position`` (found once per text:
         linear however many candidates ask)."""
         first = self._first_mention.get(words)
         if first is None:
-            hits = [i + len(w) for w in words if (i := self.text.find(w)) >= 0]
-            first = self._first_mention[words] = min(hits, default=len(self.text) + 1)
+            first = self._first_mention[words] = self._first_end(words)
         return first <= position
+
+    def _first_end(self, words: tuple[str, ...]) -> int:
+        """Where the earliest-ending occurrence of any of ``words`` ends (past the text's
+        end when there is none). One regex pass finds the leftmost occurrence; a word that
+        ends sooner can only lie inside that one (say 身份证 inside 身份证明), so only that
+        span is searched again. A ``str.find`` per word would scan the whole text for each
+        word that is absent."""
+        leftmost = _words_re(words).search(self.text)
+        if leftmost is None:
+            return len(self.text) + 1
+        inside = self.text[leftmost.start() : leftmost.end()]
+        return leftmost.start() + min(i + len(w) for w in words if (i := inside.find(w)) >= 0)
 
 
 def find_numbers(text: str, *, identity_context: IdentityContext | None = None) -> list[Finding]:
@@ -462,10 +496,11 @@ def _scan_run(
     scan: _Scan, start: int, end: int, found: list[Finding], legacy: list[Finding]
 ) -> None:
     text = scan.text
-    run = _split_run(text, start, end)
-    windows = _windows(tuple(map(len, run.groups)))
+    pieces = _fold_run(text, start, end)
+    windows = _windows(_group_lengths(pieces))
     if windows is None:
         return  # no window of a shape that could be anything: most runs end here
+    run = _split_run(start, pieces)
     n = len(run.groups)
     glue = _glue_before(text, start)
     low = 1 if glue == "code" else 0
