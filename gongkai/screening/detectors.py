@@ -394,20 +394,15 @@ _RUN_FOLD = str.maketrans(
 _JOINT_RE = re.compile("([ -])")
 
 
-def _fold_run(text: str, start: int, end: int) -> list[str]:
-    """The run folded and cut at its separators: group, separator, group, … (a group may
-    still hold invisibles as "_")."""
+def _fold_run(text: str, start: int, end: int) -> tuple[list[str], tuple[int, ...]]:
+    """The run folded and cut at its separators (group, separator, group, …; a group may
+    still hold invisibles as "_"), and the number of digits in each group."""
     folded = text[start:end].translate(_RUN_FOLD)
-    if " " not in folded and "-" not in folded:
-        return [folded]  # the common case: one group
-    return _JOINT_RE.split(folded)
-
-
-def _group_lengths(pieces: list[str]) -> tuple[int, ...]:
-    groups = pieces[::2]
-    if any("_" in g for g in groups):
-        return tuple(len(g) - g.count("_") for g in groups)
-    return tuple(map(len, groups))
+    # Most runs are one group: no need for the regex then.
+    pieces = _JOINT_RE.split(folded) if " " in folded or "-" in folded else [folded]
+    if "_" in folded:  # invisibles are not digits
+        return pieces, tuple(len(g) - g.count("_") for g in pieces[::2])
+    return pieces, tuple(map(len, pieces[::2]))
 
 
 def _split_run(start: int, pieces: list[str]) -> _Run:
@@ -482,7 +477,7 @@ def find_numbers(text: str, *, identity_context: IdentityContext | None = None) 
     found: list[Finding] = []
     legacy: list[Finding] = []
     for match in _RUN_RE.finditer(text):
-        _scan_run(scan, match.start(), match.end(), found, legacy)
+        _scan_run(scan, *match.span(), found, legacy)
     if legacy:
         has_id18 = any(f.kind == ID_CARD for f in found)
         for candidate in legacy:
@@ -496,8 +491,8 @@ def _scan_run(
     scan: _Scan, start: int, end: int, found: list[Finding], legacy: list[Finding]
 ) -> None:
     text = scan.text
-    pieces = _fold_run(text, start, end)
-    windows = _windows(_group_lengths(pieces))
+    pieces, lengths = _fold_run(text, start, end)
+    windows = _windows(lengths)
     if windows is None:
         return  # no window of a shape that could be anything: most runs end here
     run = _split_run(start, pieces)
