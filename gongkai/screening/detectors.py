@@ -320,6 +320,11 @@ def _glued_after(text: str, j: int) -> bool:
     return c == "." and j + 1 < len(text) and text[j + 1].isdigit()
 
 
+# A year before the one this process started in is in the past for good: only birth dates
+# from that year on need asking for today's date.
+_STARTED_YEAR = date.today().year
+
+
 def _plausible_birth(year: int, month: int, day: int) -> bool:
     if year < 1900:
         return False
@@ -327,7 +332,7 @@ def _plausible_birth(year: int, month: int, day: int) -> bool:
         born = date(year, month, day)
     except ValueError:
         return False
-    return born <= date.today()
+    return year < _STARTED_YEAR or born <= date.today()
 
 
 def _id18_structure(digits: str) -> bool:
@@ -517,6 +522,10 @@ def _scan_run(
         else:
             i += 1
     if not accepted:
+        return
+    if len(accepted) == 1 and accepted[0][1] == 1:  # one ungrouped number: no series test
+        _, _, finding, is_legacy = accepted[0]
+        (legacy if is_legacy else found).append(finding)
         return
     covered = {g for first, count, _, _ in accepted for g in range(first, first + count)}
     for first, count, finding, is_legacy in accepted:
