@@ -15,7 +15,11 @@ compiled regex finds *digit runs*: at least 11 digits, optionally split into gro
 visible separator (space, hyphen, their full-width and no-break forms) and ending in an
 optional X. Everything shorter (dates, amounts, document numbers 〔2025〕12号, landlines
 0635-8241234, hotlines 12345, 400-xxx-xxxx) is rejected inside the regex engine, which is
-where the speed comes from. Only the rare long runs reach Python.
+where the speed comes from. Only the rare long runs reach Python, and there most are
+rejected by the lengths of their groups alone: a window is only looked at when its group
+lengths are one of the shapes below (``_CANDIDATE_SHAPES``), and which windows those are is
+worked out once per tuple of lengths (``_windows``), since the same few dozen shapes
+(dates, landlines, list columns) come back all the time. Checksums are plain arithmetic.
 
 Inside a run each *group* is a maximal stretch of digits, so a number is never taken out of
 the middle of a longer digit run. Groups are combined left to right, longest first, into
@@ -413,6 +417,8 @@ def _fold_run(text: str, start: int, end: int) -> tuple[list[str], tuple[int, ..
 def _split_run(start: int, pieces: list[str]) -> _Run:
     """Groups (ASCII digits, invisibles dropped), their spans in the text, and the joints,
     from ``_fold_run``'s pieces of the run that starts at ``start``."""
+    if len(pieces) == 1 and "_" not in pieces[0]:  # one plain group: the whole run
+        return _Run(pieces, [(start, start + len(pieces[0]))], [])
     groups: list[str] = []
     spans: list[tuple[int, int]] = []
     joints: list[str] = []
