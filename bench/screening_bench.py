@@ -14,6 +14,11 @@ PDF: ``--pages`` pages of such text, each about 1,500 characters, written by rep
 (STSong-Light, a CID font with a Unicode mapping) when it is installed, and by the test
 suite's own minimal PDF writer as well; then ``scan_file`` on each, end to end (parse, text
 layer, detectors). Targets: ≥ 20 MB/s, < 3 s.
+
+Every result is given twice: wall-clock time and the process's CPU time. The work is
+single-threaded, so on an idle core the two agree; on a shared, busy machine the wall time
+also counts time spent waiting for a core. The verdict uses CPU time (the targets are for
+one core); compare the wall time when the machine is idle (``uptime``).
 """
 
 from __future__ import annotations
@@ -54,17 +59,19 @@ def text_of(megabytes: float, mix: str) -> str:
     return "\n\n".join(pieces)
 
 
-def bench_text(megabytes: float, mix: str) -> tuple[float, float, int]:
+def bench_text(megabytes: float, mix: str) -> tuple[float, float, float, int]:
+    """Size in MB, best-of-3 throughput in MB/s by wall clock and by CPU time, findings."""
     text = text_of(megabytes, mix)
     blocks = [text[i : i + BLOCK] for i in range(0, len(text), BLOCK)]
     size = len(text.encode()) / 1_000_000
-    best = float("inf")
+    best_wall = best_cpu = float("inf")
     found = 0
     for _ in range(3):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         found = sum(len(detect(block)) for block in blocks)
-        best = min(best, time.perf_counter() - start)
-    return size, size / best, found
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+        best_wall = min(best_wall, time.perf_counter() - wall)
+    return size, size / best_wall, size / best_cpu, found
 
 
 def pages_of(count: int) -> list[str]:
@@ -102,10 +109,11 @@ def reportlab_pdf(pages: list[str]) -> bytes | None:
     return out.getvalue()
 
 
-def bench_pdf(name: str, data: bytes) -> tuple[float, int]:
-    start = time.perf_counter()
+def bench_pdf(name: str, data: bytes) -> tuple[float, float, int]:
+    """Wall-clock and CPU seconds for ``scan_file``, and the number of findings."""
+    wall, cpu = time.perf_counter(), time.process_time()
     findings = scan_file(io.BytesIO(data), name)
-    return time.perf_counter() - start, len(findings)
+    return time.perf_counter() - wall, time.process_time() - cpu, len(findings)
 
 
 def main() -> None:
@@ -115,11 +123,11 @@ def main() -> None:
     args = parser.parse_args()
 
     for mix in ("mixed", "lists"):
-        size, rate, found = bench_text(args.mb, mix)
-        verdict = "ok" if rate >= 20 else "BELOW TARGET"
+        size, wall_rate, cpu_rate, found = bench_text(args.mb, mix)
+        verdict = "ok" if cpu_rate >= 20 else "BELOW TARGET"
         print(
-            f"text ({mix}): {size:.1f} MB, {rate:.1f} MB/s (best of 3), {found} findings"
-            f"  [{verdict}]"
+            f"text ({mix}): {size:.1f} MB, {cpu_rate:.1f} MB/s CPU, {wall_rate:.1f} MB/s wall"
+            f" (best of 3), {found} findings  [{verdict}]"
         )
 
     pages = pages_of(args.pages)
@@ -127,11 +135,11 @@ def main() -> None:
         if data is None:
             print(f"pdf ({writer}): reportlab not installed, skipped")
             continue
-        seconds, count = bench_pdf(f"{writer}.pdf", data)
-        verdict = "ok" if seconds < 3 else "BELOW TARGET"
+        wall, cpu, count = bench_pdf(f"{writer}.pdf", data)
+        verdict = "ok" if cpu < 3 else "BELOW TARGET"
         print(
             f"pdf ({writer}): {args.pages} pages, {len(data) / 1e6:.1f} MB, "
-            f"{seconds:.2f} s, {count} findings  [{verdict}]"
+            f"{cpu:.2f} s CPU, {wall:.2f} s wall, {count} findings  [{verdict}]"
         )
 
 

@@ -15,7 +15,11 @@ compiled regex finds *digit runs*: at least 11 digits, optionally split into gro
 visible separator (space, hyphen, their full-width and no-break forms) and ending in an
 optional X. Everything shorter (dates, amounts, document numbers 〔2025〕12号, landlines
 0635-8241234, hotlines 12345, 400-xxx-xxxx) is rejected inside the regex engine, which is
-where the speed comes from. Only the rare long runs reach Python.
+where the speed comes from. Only the rare long runs reach Python, and there most are
+rejected by the lengths of their groups alone: a window is only looked at when its group
+lengths are one of the shapes below (``_CANDIDATE_SHAPES``), and which windows those are is
+worked out once per tuple of lengths (``_windows``), since the same few dozen shapes
+(dates, landlines, list columns) come back all the time. Checksums are plain arithmetic.
 
 Inside a run each *group* is a maximal stretch of digits, so a number is never taken out of
 the middle of a longer digit run. Groups are combined left to right, longest first, into
@@ -62,6 +66,7 @@ inside brackets of their own (【内部资料】, （不宜公开）); or after 
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -70,8 +75,7 @@ from datetime import date
 from functools import lru_cache
 
 import ahocorasick
-from stdnum import luhn
-from stdnum.cn import ric, uscc
+from stdnum.cn import uscc
 
 ID_CARD = "id_card"
 MOBILE_PHONE = "mobile_phone"
@@ -158,7 +162,37 @@ _CARD_SHAPES = frozenset(
         (6, 13),
     }
 )
-_MAX_WINDOW_GROUPS = 6  # 86 + 3-3-4-4-4 is the widest shape
+# Every shape ``_classify`` can say anything about (a mobile may carry 86/0086 as its own
+# group, or glued: 13 or 15 digits). Any other window is nothing, so it is never built:
+# most runs (landlines 0635-8241234, dates 2025-03-12 3715…, rows of figures) are rejected
+# by a dictionary lookup on their group lengths, before any digits are joined or checked.
+_CANDIDATE_SHAPES = (
+    _ID18_SHAPES
+    | _ID15_SHAPES
+    | _MOBILE_SHAPES
+    | {(prefix, *shape) for prefix in (2, 4) for shape in _MOBILE_SHAPES}
+    | {(13,), (15,)}
+    | _CARD_SHAPES
+)
+_MAX_WINDOW_GROUPS = max(map(len, _CANDIDATE_SHAPES))
+
+
+@lru_cache(maxsize=4096)
+def _windows(lengths: tuple[int, ...]) -> tuple[tuple[tuple[int, ...], ...], ...] | None:
+    """For a run with these group lengths: per group, the candidate shapes of the windows
+    starting there, widest first (the widest window that is something wins); ``None`` when
+    there is none anywhere. Depends on the lengths only, and the same few dozen come back
+    over and over (dates, landlines, list columns), so it is worked out once per shape."""
+    windows = tuple(
+        tuple(
+            lengths[i : i + k]
+            for k in range(min(len(lengths) - i, _MAX_WINDOW_GROUPS), 0, -1)
+            if lengths[i : i + k] in _CANDIDATE_SHAPES
+        )
+        for i in range(len(lengths))
+    )
+    return windows if any(windows) else None
+
 
 # GB/T 2260 province-level codes (and 71/81/82/83 for Taiwan, Hong Kong, Macao residents).
 _PROVINCES = frozenset(
@@ -290,6 +324,11 @@ def _glued_after(text: str, j: int) -> bool:
     return c == "." and j + 1 < len(text) and text[j + 1].isdigit()
 
 
+# A year before the one this process started in is in the past for good: only birth dates
+# from that year on need asking for today's date.
+_STARTED_YEAR = date.today().year
+
+
 def _plausible_birth(year: int, month: int, day: int) -> bool:
     if year < 1900:
         return False
@@ -297,7 +336,7 @@ def _plausible_birth(year: int, month: int, day: int) -> bool:
         born = date(year, month, day)
     except ValueError:
         return False
-    return born <= date.today()
+    return year < _STARTED_YEAR or born <= date.today()
 
 
 def _id18_structure(digits: str) -> bool:
@@ -309,11 +348,30 @@ def _id18_structure(digits: str) -> bool:
     )
 
 
+# ISO 7064 MOD 11-2 as GB 11643 uses it: weight 2^(17-i) mod 11 for the i-th digit, and the
+# check character for each remainder of the weighted sum (X stands for 10). Same answer as
+# stdnum.cn.ric.calc_check_digit, without its per-call generic machinery.
+_ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
+_ID_CHECK = "10X98765432"
+
+
+def _id18_check(digits: str) -> str:
+    return _ID_CHECK[sum(map(operator.mul, map(int, digits[:17]), _ID_WEIGHTS)) % 11]
+
+
 def is_valid_id18(digits: str) -> bool:
     """GB 11643: structure plus the ISO 7064 MOD 11-2 check character (X for 10)."""
-    return (
-        len(digits) == 18 and _id18_structure(digits) and ric.calc_check_digit(digits) == digits[17]
-    )
+    return len(digits) == 18 and _id18_structure(digits) and _id18_check(digits) == digits[17]
+
+
+# Luhn (ISO/IEC 7812): from the right, every second digit is doubled, and a doubled digit
+# counts as the sum of its two digits. Same answer as stdnum.luhn.is_valid for digit strings.
+_LUHN_DOUBLED = {str(d): 2 * d - 9 if d > 4 else 2 * d for d in range(10)}
+
+
+def _luhn_valid(digits: str) -> bool:
+    total = sum(map(int, digits[-1::-2])) + sum(map(_LUHN_DOUBLED.__getitem__, digits[-2::-2]))
+    return total % 10 == 0
 
 
 def _id15_structure(digits: str) -> bool:
@@ -331,30 +389,60 @@ class _Run:
     joints: list[str]  # "space" or "hyphen" between group k and k+1
 
 
-def _split_run(text: str, start: int, end: int) -> _Run:
+# A run folded character for character (so offsets still hold): digits and X to ASCII,
+# every space separator to " ", every hyphen to "-", and invisibles to "_" (a character a
+# run never holds). Then a run splits into groups at " " and "-" with plain string methods.
+_RUN_FOLD = str.maketrans(
+    {
+        **_FOLD,
+        **dict.fromkeys(_SPACE_SEPARATORS, " "),
+        **dict.fromkeys(_HYPHEN_SEPARATORS, "-"),
+        **dict.fromkeys(_INVISIBLE, "_"),
+    }
+)
+_JOINT_RE = re.compile("([ -])")
+
+
+def _fold_run(text: str, start: int, end: int) -> tuple[list[str], tuple[int, ...]]:
+    """The run folded and cut at its separators (group, separator, group, …; a group may
+    still hold invisibles as "_"), and the number of digits in each group."""
+    folded = text[start:end].translate(_RUN_FOLD)
+    # Most runs are one group: no need for the regex then.
+    pieces = _JOINT_RE.split(folded) if " " in folded or "-" in folded else [folded]
+    if "_" in folded:  # invisibles are not digits
+        return pieces, tuple(len(g) - g.count("_") for g in pieces[::2])
+    return pieces, tuple(map(len, pieces[::2]))
+
+
+def _split_run(start: int, pieces: list[str]) -> _Run:
+    """Groups (ASCII digits, invisibles dropped), their spans in the text, and the joints,
+    from ``_fold_run``'s pieces of the run that starts at ``start``."""
+    if len(pieces) == 1 and "_" not in pieces[0]:  # one plain group: the whole run
+        return _Run(pieces, [(start, start + len(pieces[0]))], [])
     groups: list[str] = []
     spans: list[tuple[int, int]] = []
     joints: list[str] = []
-    current: list[str] = []
-    first = last = -1
-    for i in range(start, end):
-        c = text[i]
-        folded = _FOLD.get(c)
-        if folded is not None:
-            if first < 0:
-                first = i
-            current.append(folded)
-            last = i
-        elif c in _INVISIBLE:
-            continue
-        else:
-            groups.append("".join(current))
-            spans.append((first, last + 1))
-            joints.append("hyphen" if c in _HYPHEN_SEPARATORS else "space")
-            current, first = [], -1
-    groups.append("".join(current))
-    spans.append((first, last + 1))
+    position = start
+    for index in range(0, len(pieces), 2):
+        piece = pieces[index]
+        if index:
+            joints.append("hyphen" if pieces[index - 1] == "-" else "space")
+        first, last = position, position + len(piece)
+        if "_" in piece:  # invisibles: not part of the digits, nor of the span at its edges
+            first += len(piece) - len(piece.lstrip("_"))
+            last -= len(piece) - len(piece.rstrip("_"))
+            piece = piece.replace("_", "")
+        groups.append(piece)
+        spans.append((first, last))
+        position += len(pieces[index]) + 1
     return _Run(groups, spans, joints)
+
+
+@lru_cache(maxsize=32)
+def _words_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled alternation for a tuple of context words: one C-level search instead of
+    a substring test per word."""
+    return re.compile("|".join(map(re.escape, words)))
 
 
 class _Scan:
@@ -368,17 +456,30 @@ class _Scan:
         self._first_mention: dict[tuple[str, ...], int] = {}
 
     def near(self, position: int, words: tuple[str, ...], lookback: int) -> bool:
-        before = self.text[max(0, position - lookback) : position]
-        return any(w in before for w in words)
+        """Whether any of ``words`` lies wholly within the ``lookback`` characters before
+        ``position``."""
+        pattern = _words_re(words)
+        return pattern.search(self.text, max(0, position - lookback), position) is not None
 
     def mentioned_before(self, position: int, words: tuple[str, ...]) -> bool:
         """Whether any of ``words`` occurs anywhere before ``position`` (found once per text:
         linear however many candidates ask)."""
         first = self._first_mention.get(words)
         if first is None:
-            hits = [i + len(w) for w in words if (i := self.text.find(w)) >= 0]
-            first = self._first_mention[words] = min(hits, default=len(self.text) + 1)
+            first = self._first_mention[words] = self._first_end(words)
         return first <= position
+
+    def _first_end(self, words: tuple[str, ...]) -> int:
+        """Where the earliest-ending occurrence of any of ``words`` ends (past the text's
+        end when there is none). One regex pass finds the leftmost occurrence; a word that
+        ends sooner can only lie inside that one (say 身份证 inside 身份证明), so only that
+        span is searched again. A ``str.find`` per word would scan the whole text for each
+        word that is absent."""
+        leftmost = _words_re(words).search(self.text)
+        if leftmost is None:
+            return len(self.text) + 1
+        inside = self.text[leftmost.start() : leftmost.end()]
+        return leftmost.start() + min(i + len(w) for w in words if (i := inside.find(w)) >= 0)
 
 
 def find_numbers(text: str, *, identity_context: IdentityContext | None = None) -> list[Finding]:
@@ -387,7 +488,7 @@ def find_numbers(text: str, *, identity_context: IdentityContext | None = None) 
     found: list[Finding] = []
     legacy: list[Finding] = []
     for match in _RUN_RE.finditer(text):
-        _scan_run(scan, match.start(), match.end(), found, legacy)
+        _scan_run(scan, *match.span(), found, legacy)
     if legacy:
         has_id18 = any(f.kind == ID_CARD for f in found)
         for candidate in legacy:
@@ -401,7 +502,11 @@ def _scan_run(
     scan: _Scan, start: int, end: int, found: list[Finding], legacy: list[Finding]
 ) -> None:
     text = scan.text
-    run = _split_run(text, start, end)
+    pieces, lengths = _fold_run(text, start, end)
+    windows = _windows(lengths)
+    if windows is None:
+        return  # no window of a shape that could be anything: most runs end here
+    run = _split_run(start, pieces)
     n = len(run.groups)
     glue = _glue_before(text, start)
     low = 1 if glue == "code" else 0
@@ -409,8 +514,11 @@ def _scan_run(
     accepted: list[tuple[int, int, Finding, bool]] = []  # (first group, count, finding, legacy)
     i = low
     while i < high:
-        for k in range(min(high - i, _MAX_WINDOW_GROUPS), 0, -1):
-            result = _classify(scan, run, i, k, letter_glued=(glue == "letter" and i == 0))
+        for shape in windows[i]:
+            k = len(shape)
+            if i + k > high:
+                continue  # the last group is glued to what follows: not part of a window
+            result = _classify(scan, run, i, shape, letter_glued=(glue == "letter" and i == 0))
             if result is not None:
                 finding, is_legacy = result
                 if finding is not None:
@@ -420,6 +528,10 @@ def _scan_run(
         else:
             i += 1
     if not accepted:
+        return
+    if len(accepted) == 1 and accepted[0][1] == 1:  # one ungrouped number: no series test
+        _, _, finding, is_legacy = accepted[0]
+        (legacy if is_legacy else found).append(finding)
         return
     covered = {g for first, count, _, _ in accepted for g in range(first, first + count)}
     for first, count, finding, is_legacy in accepted:
@@ -490,23 +602,24 @@ _SOMETHING_ELSE: tuple[None, bool] = (None, False)
 
 
 def _classify(
-    scan: _Scan, run: _Run, i: int, k: int, *, letter_glued: bool
+    scan: _Scan, run: _Run, i: int, shape: tuple[int, ...], *, letter_glued: bool
 ) -> tuple[Finding | None, bool] | None:
-    """What the window of ``k`` groups from group ``i`` is: ``None`` for nothing (try a
-    shorter window), else a finding (or ``_SOMETHING_ELSE``) and whether it is a legacy ID
-    candidate that still needs evidence."""
-    groups = run.groups[i : i + k]
-    digits = "".join(groups)
-    size = len(digits)
-    if size < 11 or size > 23:
-        return None
+    """What the window of groups from group ``i`` with group lengths ``shape`` (one of
+    ``_CANDIDATE_SHAPES``) is: ``None`` for nothing (try a shorter window), else a finding
+    (or ``_SOMETHING_ELSE``) and whether it is a legacy ID candidate that still needs
+    evidence."""
+    k = len(shape)
     text = scan.text
     start, end = run.spans[i][0], run.spans[i + k - 1][1]
     if _amount_follows(text, end):
         return None  # the window's last group is the integer part of 1,000.00 or 12.5
-    joints = run.joints[i : i + k - 1]
-    shape = tuple(len(g) for g in groups)
-    uniform = len(set(joints)) <= 1
+    if k == 1:
+        digits, joints, uniform = run.groups[i], [], True
+    else:
+        digits = "".join(run.groups[i : i + k])
+        joints = run.joints[i : i + k - 1]
+        uniform = len(set(joints)) <= 1
+    size = len(digits)
 
     def make(kind: str) -> tuple[Finding, bool]:
         return Finding(kind, text[start:end], start, end), False
@@ -519,7 +632,8 @@ def _classify(
 
     if size == 18 and uniform and shape in _ID18_SHAPES:
         if is_valid_id18(digits):
-            if uscc.is_valid(digits) and _reads_as_credit_code(scan, start, end):
+            # The context test first: it is cheap, and most ID numbers have no such words.
+            if _reads_as_credit_code(scan, start, end) and uscc.is_valid(digits):
                 return _SOMETHING_ELSE
             return make(ID_CARD)
         if _id18_structure(digits):
@@ -593,11 +707,11 @@ def _mobile(
 
 
 def _is_card(scan: _Scan, digits: str, start: int, *, spaced: bool) -> bool:
-    if digits[0] not in _CARD_FIRST_DIGITS or not luhn.is_valid(digits):
+    if digits[0] not in _CARD_FIRST_DIGITS or not _luhn_valid(digits):
         return False
     if len(digits) == 18 and _id18_structure(digits):
         return False
-    if len(digits) == 18 and uscc.is_valid(digits) and _reads_as_credit_code(scan, start, start):
+    if len(digits) == 18 and _reads_as_credit_code(scan, start, start) and uscc.is_valid(digits):
         return False
     if scan.near(start, _OTHER_LONG_NUMBER_WORDS, _WORD_LOOKBACK):
         return False

@@ -366,7 +366,7 @@ def _pdf(data: bytes, budget: _Budget) -> Iterator[Item]:
                     f"第{number}页",
                 )
                 continue
-            visible = sum(1 for c in text if not c.isspace())
+            visible = len("".join(text.split()))  # non-whitespace characters, counted in C
             if visible < _MIN_PAGE_TEXT and _looks_drawn(page, visible):
                 scanned.append(number)
             if visible:
