@@ -109,3 +109,47 @@ def test_the_periodic_task_sends_due_reminders(serious):
     with time_machine.travel(at("2026-03-02 15:00"), tick=False):
         assert send_concern_reminders.call_local() == 3  # half, last hour, overdue
     assert Reminder.objects.filter(escalated=True).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_running_at_the_same_minute_send_each_reminder_once(officer, county_supervisor):
+    """Two job workers, each with its own database connection, run the reminder job for the
+    same minute. On PostgreSQL they run truly at once (a barrier releases both); SQLite's
+    in-memory test database takes one writer at a time, so there they run one after the
+    other — the claim must hold either way."""
+    import threading
+
+    from django.db import connection
+
+    with time_machine.travel(at("2026-03-02 10:05"), tick=False):
+        make_concern(by=officer, discovered_at=at("2026-03-02 10:00"), level=Level.SERIOUS)
+    concurrent = connection.vendor == "postgresql"
+    barrier = threading.Barrier(2)
+    turn = threading.Lock()
+    results: list[object] = []
+
+    def worker() -> None:
+        from django.db import connection as own
+
+        try:
+            if concurrent:
+                barrier.wait(timeout=10)
+                results.append(services.send_due_reminders(now=at("2026-03-02 12:30")))
+            else:
+                with turn:
+                    results.append(services.send_due_reminders(now=at("2026-03-02 12:30")))
+        except Exception as exc:
+            results.append(exc)
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(len(r) for r in results) == [0, 1]  # type: ignore[arg-type]
+    assert len(mail.outbox) == 1
+    assert Reminder.objects.count() == 1
