@@ -17,7 +17,6 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -588,7 +587,7 @@ def add_released_document(
     reply: Reply, fileobj: IO[bytes], name: str, *, by: Any
 ) -> ReleasedDocument:
     """A document to release; screened (gongkai.screening) before the reply can go out."""
-    from gongkai.records.uploads import inspect_upload
+    from gongkai.records.uploads import inspect_upload, save_with_file
     from gongkai.screening.scan import active_terms, scan_file
 
     application = reply.application
@@ -598,23 +597,27 @@ def add_released_document(
     fileobj.seek(0)
     findings = scan_file(fileobj, info.name, terms=active_terms())
     fileobj.seek(0)
-    with transaction.atomic():
-        document = ReleasedDocument(
-            reply=reply,
-            original_name=info.name,
-            content_type=info.content_type,
-            size=info.size,
-            sha256=info.sha256,
-            findings=[f.as_dict() for f in findings],
-            screened_with="gongkai.screening",
-            uploaded_by=by,
-        )
-        document.file.save(info.name, File(fileobj), save=False)
-        document.save()
-        record_event(
-            "application.add_document", actor=by, target=application,
+    document = ReleasedDocument(
+        reply=reply,
+        original_name=info.name,
+        content_type=info.content_type,
+        size=info.size,
+        sha256=info.sha256,
+        findings=[f.as_dict() for f in findings],
+        screened_with="gongkai.screening",
+        uploaded_by=by,
+    )
+    save_with_file(
+        document,
+        fileobj,
+        info.name,
+        then=lambda: record_event(
+            "application.add_document",
+            actor=by,
+            target=application,
             data={"document": document.pk, "sha256": info.sha256, "findings": len(findings)},
-        )  # fmt: skip
+        ),
+    )
     return document
 
 

@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import File
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -41,7 +40,7 @@ from gongkai.core.workflow import Transition, Workflow
 from gongkai.organisations.models import Organisation
 from gongkai.records import services as records
 from gongkai.records.models import Kind, Record
-from gongkai.records.uploads import inspect_upload
+from gongkai.records.uploads import inspect_upload, save_with_file
 
 log = logging.getLogger(__name__)
 S = Status
@@ -292,23 +291,25 @@ def add_screenshot(concern: Concern, fileobj: IO[bytes], name: str, *, by: Any) 
     if info.size > cap:
         raise ValidationError(f"截图不能超过 {cap // (1024 * 1024)} MB。")
     fileobj.seek(0)
-    with transaction.atomic():
-        shot = Screenshot(
-            concern=concern,
-            original_name=info.name,
-            content_type=info.content_type,
-            size=info.size,
-            sha256=info.sha256,
-            uploaded_by=by,
-        )
-        shot.file.save(info.name, File(fileobj), save=False)
-        shot.save()
-        record_event(
+    shot = Screenshot(
+        concern=concern,
+        original_name=info.name,
+        content_type=info.content_type,
+        size=info.size,
+        sha256=info.sha256,
+        uploaded_by=by,
+    )
+    save_with_file(
+        shot,
+        fileobj,
+        info.name,
+        then=lambda: record_event(
             "concern.screenshot",
             actor=by,
             target=concern,
             data={"screenshot": shot.pk, "name": info.name, "sha256": info.sha256},
-        )
+        ),
+    )
     return shot
 
 

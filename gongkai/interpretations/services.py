@@ -38,6 +38,7 @@ from gongkai.interpretations.models import (
 from gongkai.interpretations.uploads import inspect_captions, inspect_image, inspect_video
 from gongkai.records import services as records
 from gongkai.records.models import Kind, Record, Status
+from gongkai.records.uploads import save_with_file
 
 #: Detail fields a clerk edits on the interpretation (the record's own fields — title, body,
 #: organisation — are edited on the record form).
@@ -218,11 +219,7 @@ def _store(
         text=text,
         uploaded_by=by,
     )
-    try:
-        media.file.save(info.name, content, save=False)
-    except OSError as exc:
-        raise ValidationError("文件保存失败：服务器存储空间不足或不可写，请联系管理员。") from exc
-    media.save()
+    save_with_file(media, content, info.name)
     return media
 
 

@@ -14,7 +14,6 @@ from typing import IO, Any
 import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,7 +33,7 @@ from gongkai.records.models import (
     Validity,
     snapshot_metadata,
 )
-from gongkai.records.uploads import inspect_upload
+from gongkai.records.uploads import inspect_upload, save_with_file
 
 S = Status
 
@@ -363,41 +362,26 @@ def add_attachment(record: Record, fileobj: IO[bytes], name: str, *, by: Any) ->
     if not can.can_edit(by, record):
         raise ValidationError("您不能修改该信息。")
     info = inspect_upload(fileobj, name)
-    order = record.attachments.count() + 1
-    storage = Attachment._meta.get_field("file").storage
-    target = stored = ""
-    try:
-        with transaction.atomic():
-            attachment = Attachment(
-                record=record,
-                original_name=info.name,
-                content_type=info.content_type,
-                size=info.size,
-                sha256=info.sha256,
-                uploaded_by=by,
-                order=order,
-            )
-            target = attachment.file.field.generate_filename(attachment, info.name)
-            stored = storage.save(target, File(fileobj), max_length=200)
-            attachment.file.name = stored
-            attachment.save()
-            record_event(
-                "record.attach",
-                actor=by,
-                target=record,
-                data={"attachment": attachment.pk, "name": info.name, "sha256": info.sha256},
-            )
-    except Exception as exc:
-        # Nothing half-saved: the row rolled back, so the file goes too, including the part a
-        # full disk let the storage write before it failed (the name is a fresh random one).
-        leftover = stored or target
-        if leftover and storage.exists(leftover):
-            storage.delete(leftover)
-        if isinstance(exc, OSError):
-            raise ValidationError(
-                "附件保存失败：服务器存储空间不足或不可写，请联系管理员。"
-            ) from exc
-        raise
+    attachment = Attachment(
+        record=record,
+        original_name=info.name,
+        content_type=info.content_type,
+        size=info.size,
+        sha256=info.sha256,
+        uploaded_by=by,
+        order=record.attachments.count() + 1,
+    )
+    save_with_file(
+        attachment,
+        fileobj,
+        info.name,
+        then=lambda: record_event(
+            "record.attach",
+            actor=by,
+            target=record,
+            data={"attachment": attachment.pk, "name": info.name, "sha256": info.sha256},
+        ),
+    )
     return attachment
 
 

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import IO
+from typing import IO, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import models, transaction
+
+T = TypeVar("T")
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -141,3 +146,38 @@ def _check_office(fileobj: IO[bytes], name: str) -> None:
     # Ordinary spreadsheets compress 10-50x; only a large *and* extreme expansion is a bomb.
     if total > MAX_UNPACKED_BYTES or (total > 20 * 1024 * 1024 and total / packed > MAX_RATIO):
         raise ValidationError(f"文件“{name}”解压后异常巨大（疑似压缩炸弹），已拒绝。")
+
+
+def save_with_file(
+    instance: models.Model,
+    content: IO[bytes],
+    name: str,
+    *,
+    field: str = "file",
+    then: Callable[[], T] | None = None,
+) -> T | None:
+    """Save ``instance`` together with its uploaded file, and run ``then`` (the audit row,
+    rows that point to it) in the same transaction. Nothing is half-saved: if any of it fails,
+    the row rolls back and the stored file is removed too — including the part a full disk let
+    the storage write before it failed — and a storage error becomes a clear message.
+    Returns what ``then`` returns. Every upload in Gongkai goes through here."""
+    file_field = instance._meta.get_field(field)
+    assert isinstance(file_field, models.FileField)
+    storage = file_field.storage
+    target = stored = ""
+    try:
+        with transaction.atomic():
+            target = file_field.generate_filename(instance, name)
+            stored = storage.save(target, File(content), max_length=file_field.max_length)
+            getattr(instance, field).name = stored
+            instance.save()
+            return then() if then is not None else None
+    except Exception as exc:
+        leftover = stored or target
+        if leftover and storage.exists(leftover):
+            storage.delete(leftover)
+        if isinstance(exc, OSError):
+            raise ValidationError(
+                "附件保存失败：服务器存储空间不足或不可写，请联系管理员。"
+            ) from exc
+        raise

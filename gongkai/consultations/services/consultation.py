@@ -13,7 +13,6 @@ from datetime import date, datetime
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import File
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -38,7 +37,7 @@ from gongkai.core.audit import record_event
 from gongkai.core.workflow import Transition, TransitionNotAllowed, Workflow
 from gongkai.organisations.models import Organisation
 from gongkai.records.services import sanitise_body
-from gongkai.records.uploads import inspect_upload
+from gongkai.records.uploads import inspect_upload, save_with_file
 
 S = Status
 EDITABLE_FIELDS = (
@@ -228,23 +227,25 @@ def add_attachment(
     if not can.can_manage_consultation(by, consultation):
         raise PermissionDenied("您不能修改该意见征集。")
     info = inspect_upload(fileobj, name)
-    with transaction.atomic():
-        attachment = Attachment(
-            consultation=consultation,
-            original_name=info.name,
-            content_type=info.content_type,
-            size=info.size,
-            sha256=info.sha256,
-            uploaded_by=by,
-        )
-        attachment.file.save(info.name, File(fileobj), save=False)
-        attachment.save()
-        record_event(
+    attachment = Attachment(
+        consultation=consultation,
+        original_name=info.name,
+        content_type=info.content_type,
+        size=info.size,
+        sha256=info.sha256,
+        uploaded_by=by,
+    )
+    save_with_file(
+        attachment,
+        fileobj,
+        info.name,
+        then=lambda: record_event(
             "consultation.attach",
             actor=by,
             target=consultation,
             data={"attachment": attachment.pk, "name": info.name, "sha256": info.sha256},
-        )
+        ),
+    )
     return attachment
 
 

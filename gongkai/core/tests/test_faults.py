@@ -9,6 +9,7 @@ PostgreSQL run) and kills it with SIGKILL while it is inside the publishing tran
 from __future__ import annotations
 
 import errno
+import io
 import os
 import signal
 import sqlite3
@@ -493,3 +494,37 @@ def test_two_reviewers_approving_at_the_same_instant_make_exactly_one_transition
     fresh = Record.objects.get(pk=record.pk)
     assert fresh.status == Status.DOCUMENT_REVIEWED
     assert fresh.document_reviewer in reviewers
+
+
+@pytest.mark.django_db
+def test_every_app_upload_leaves_nothing_behind_on_a_full_disk(county, media, monkeypatch):
+    """Uploads in other apps go through the same helper (records.uploads.save_with_file): a
+    concern screenshot on a full disk is refused clearly with no row, no audit and no file."""
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from gongkai.accounts.models import Role
+    from gongkai.concerns.models import Screenshot
+    from gongkai.concerns.services import add_screenshot
+    from gongkai.concerns.testing import make_concern
+    from gongkai.testing import make_user
+
+    officer = make_user(roles=[Role.CONCERN_OFFICER], organisation=county)
+    concern = make_concern(by=officer, discovered_at=timezone.now() - timedelta(hours=1))
+    events_before = AuditEvent.objects.count()
+
+    def disk_full(self: FileSystemStorage, name: str, content: Any) -> str:
+        path = Path(self.path(name))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.read(10))
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(FileSystemStorage, "_save", disk_full)
+    with pytest.raises(ValidationError, match="存储空间不足"):
+        add_screenshot(concern, io.BytesIO(PNG), "截图.png", by=officer)
+
+    assert not Screenshot.objects.exists()
+    assert AuditEvent.objects.count() == events_before
+    assert _files_under(media) == []
