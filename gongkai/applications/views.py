@@ -15,12 +15,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongkai.accounts.permissions import role_required
-from gongkai.applications import forms, services
+from gongkai.applications import forms, services, tracking
 from gongkai.applications import permissions as can
 from gongkai.applications.letters import letter_pdf, render_letter
 from gongkai.applications.models import Application, InformationCluster, ReleasedDocument, Reply
 from gongkai.applications.rules import current_rules
+from gongkai.consultations.antispam import RateLimited
 from gongkai.core.calendar import CalendarNotLoaded, add_working_days
+from gongkai.core.middleware import client_address
 from gongkai.core.models import AuditEvent
 from gongkai.core.workflow import TransitionNotAllowed
 
@@ -69,12 +71,19 @@ def filed(request: HttpRequest) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     form = forms.TrackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        application = services.find_by_keys(
-            form.cleaned_data["tracking_code"], form.cleaned_data["secret"]
-        )
+        code, address = form.cleaned_data["tracking_code"], client_address(request)
+        try:
+            tracking.check_allowed(address, code)
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            response = render(request, "applications/track.html", {"form": form}, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        application = services.find_by_keys(code, form.cleaned_data["secret"])
         if application is not None:
             _remember(request, application)
             return redirect("applications:status", pk=application.pk)
+        tracking.record_failure(address, code)
         form.add_error(None, "查询码或密码不正确。请核对提交申请时获得的查询码和密码。")
     return render(request, "applications/track.html", {"form": form})
 
