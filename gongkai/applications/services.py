@@ -3,7 +3,9 @@
 Status changes (登记 → 补正 → 办理 → 答复 → 归档, 第四十五条) go through the shared workflow
 engine. Clock events (extension, consultation, fee) do not change the status; each is an
 ``ApplicationEvent`` row plus an audit row, and every write ends with ``refresh_clock`` so the
-cached due date always equals ``compute_clock`` of the events.
+cached due date always equals ``compute_clock`` of the events. Events the applicant must hear
+about (correction, extension, fee notice, reply) queue an e-mail for after the commit
+(``notices``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
-from gongkai.applications import categories, fees
+from gongkai.applications import categories, fees, notices
 from gongkai.applications import permissions as can
 from gongkai.applications.clock import ClockError, ClockEvent, compute_clock, received_on
 from gongkai.applications.models import (
@@ -248,6 +250,7 @@ def _add_event(
     except CalendarNotLoaded:
         pass
     refresh_clock(application)
+    notices.queue(event)
     return event
 
 
@@ -669,10 +672,11 @@ def _close(
             letter_text=cat.text, drafted_by=by if getattr(by, "pk", None) else None,
             sent_on=on, sent_at=timezone.now(),
         )  # fmt: skip
-        ApplicationEvent.objects.create(
+        event = ApplicationEvent.objects.create(
             application=updated, kind=EventKind.REPLY_SENT, on=on, note=cat.label
         )
         refresh_clock(updated)
+        notices.queue(event)
     return _reload(application)
 
 
