@@ -732,12 +732,26 @@ def record_remedy(
     """Record a review or lawsuit, or update its outcome (the earlier values go to the audit)."""
     if not can.can_handle(by, application):
         raise PermissionDenied("您没有对该申请执行此操作的权限。")
+    today = timezone.localdate()
+    if filed_on > today or (decided_on is not None and decided_on > today):
+        raise ValidationError("申请复议或起诉日期、审结日期不能晚于今天。")
+    if decided_on is not None and decided_on < filed_on:
+        raise ValidationError("审结日期不能早于申请复议或起诉日期。")
     with transaction.atomic():
         before = None
         if remedy is None:
             remedy = Remedy(application=application, recorded_by=by)
         else:
-            before = {"outcome": remedy.outcome, "decided_on": str(remedy.decided_on)}
+            remedy = Remedy.objects.select_for_update().get(pk=remedy.pk)
+            if remedy.application_id != application.pk:
+                raise ValidationError("该复议、诉讼记录不属于本申请。")
+            before = {
+                "kind": remedy.kind,
+                "filed_on": str(remedy.filed_on),
+                "outcome": remedy.outcome,
+                "decided_on": str(remedy.decided_on),
+                "note": remedy.note,
+            }
         remedy.kind, remedy.filed_on, remedy.outcome = kind, filed_on, outcome
         remedy.decided_on, remedy.note = decided_on, note
         try:

@@ -18,7 +18,13 @@ from gongkai.accounts.permissions import role_required
 from gongkai.applications import forms, services, tracking
 from gongkai.applications import permissions as can
 from gongkai.applications.letters import letter_pdf, render_letter
-from gongkai.applications.models import Application, InformationCluster, ReleasedDocument, Reply
+from gongkai.applications.models import (
+    Application,
+    InformationCluster,
+    ReleasedDocument,
+    Remedy,
+    Reply,
+)
 from gongkai.applications.rules import current_rules
 from gongkai.consultations.antispam import RateLimited
 from gongkai.core.calendar import CalendarNotLoaded, add_working_days
@@ -207,7 +213,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "send_form": forms.SendForm(initial={"on": timezone.localdate()}),
         "document_form": forms.DocumentForm(),
-        "remedy_form": forms.RemedyForm(),
         "can_approve": can.can_approve(request.user, application),
     }
     return render(request, "applications/detail.html", context)
@@ -345,20 +350,47 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf(title + "（草稿）", text, application)
 
 
-@require_POST
 @handlers_only
 def remedy(request: HttpRequest, pk: int) -> HttpResponse:
+    """年报表四: the reviews and lawsuits about one application; POST records a new one."""
     application = can.get_application_for(request.user, pk)
-    form = forms.RemedyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请检查复议、诉讼情况的填写。")
-        return redirect("applications:detail", pk=pk)
-    return _act(
-        request,
-        application,
-        lambda a: services.record_remedy(a, by=request.user, **form.cleaned_data),
-        "已记录行政复议、行政诉讼情况。",
+    form = forms.RemedyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_remedy(application, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "已记录行政复议、行政诉讼情况。")
+            return redirect("applications:remedy", pk=pk)
+    context = {"application": application, "remedies": application.remedies.all(), "form": form}
+    return render(request, "applications/remedies.html", context, status=_status(request, form))
+
+
+@handlers_only
+def remedy_edit(request: HttpRequest, pk: int, remedy: int) -> HttpResponse:
+    """Update one review or lawsuit, typically its outcome once decided."""
+    application = can.get_application_for(request.user, pk)
+    current = get_object_or_404(Remedy, pk=remedy, application=application)
+    form = forms.RemedyForm(
+        request.POST or None, initial={f: getattr(current, f) for f in forms.RemedyForm.base_fields}
     )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_remedy(
+                application, by=request.user, remedy=current, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "已更新行政复议、行政诉讼情况。")
+            return redirect("applications:remedy", pk=pk)
+    context = {"application": application, "remedy": current, "form": form}
+    return render(request, "applications/remedy_edit.html", context, status=_status(request, form))
+
+
+def _status(request: HttpRequest, form: Any) -> int:
+    return 400 if request.method == "POST" and form.errors else 200
 
 
 @require_POST
