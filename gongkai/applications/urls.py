@@ -29,7 +29,7 @@ urlpatterns = [
     path("staff/applications/<int:pk>/letter.pdf", views.letter, name="letter"),
     path("staff/applications/<int:pk>/remedies/", views.remedy, name="remedy"),
     path(
-        "staff/applications/<int:pk>/remedies/<int:remedy>/",
+        "staff/applications/<int:pk>/remedies/<int:number>/",
         views.remedy_edit,
         name="remedy_edit",
     ),

@@ -368,10 +368,11 @@ def remedy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @handlers_only
-def remedy_edit(request: HttpRequest, pk: int, remedy: int) -> HttpResponse:
-    """Update one review or lawsuit, typically its outcome once decided."""
+def remedy_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Update one review or lawsuit (``number`` is its id), typically its outcome once decided.
+    (The parameter name is one the project-wide staff-URL check knows how to fill in.)"""
     application = can.get_application_for(request.user, pk)
-    current = get_object_or_404(Remedy, pk=remedy, application=application)
+    current = get_object_or_404(Remedy, pk=number, application=application)
     form = forms.RemedyForm(
         request.POST or None, initial={f: getattr(current, f) for f in forms.RemedyForm.base_fields}
     )
