@@ -18,7 +18,9 @@ from gongkai.applications.models import (
 )
 from gongkai.organisations.models import Organisation
 
-DATE = forms.DateInput(attrs={"type": "date"})
+#: ISO format: an <input type="date"> ignores any other value (the zh-hans locale would
+#: render 2025/11/03 and the browser would show an empty field).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ApplicationForm(forms.Form):
@@ -161,8 +163,13 @@ class RemedyForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=RemedyKind.choices)
     filed_on = forms.DateField(label="申请复议或起诉日期", widget=DATE)
     outcome = forms.ChoiceField(label="结果", choices=RemedyOutcome.choices)
-    decided_on = forms.DateField(label="审结日期", required=False, widget=DATE)
-    note = forms.CharField(label="说明", required=False)
+    decided_on = forms.DateField(
+        label="审结日期", required=False, widget=DATE, help_text="尚未审结的不填。"
+    )
+    note = forms.CharField(
+        label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="如复议机关、法院和案号。请勿填写申请人的个人信息。",
+    )  # fmt: skip
 
 
 class TemplateForm(forms.Form):

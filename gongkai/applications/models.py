@@ -539,3 +539,22 @@ class ApplicationSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id}/{self.year}: {self.last}"
+
+
+class ApplicantNotice(models.Model):
+    """An e-mail to the applicant about one event (补正告知, 延期告知, 收费通知, 答复). The
+    one-to-one event is the claim: inserted before the mail goes out, it makes each notice go
+    out once, however the sending is retried. The address itself is not copied here."""
+
+    event = models.OneToOneField(
+        ApplicationEvent, verbose_name="办理事项", on_delete=models.PROTECT, related_name="notice"
+    )
+    sent_at = models.DateTimeField("发送时间", default=timezone.now)
+    error = models.CharField("发送失败原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "申请人通知"
+        verbose_name_plural = "申请人通知"
+
+    def __str__(self) -> str:
+        return f"申请人通知（{self.event}）"

@@ -3,7 +3,9 @@
 Status changes (登记 → 补正 → 办理 → 答复 → 归档, 第四十五条) go through the shared workflow
 engine. Clock events (extension, consultation, fee) do not change the status; each is an
 ``ApplicationEvent`` row plus an audit row, and every write ends with ``refresh_clock`` so the
-cached due date always equals ``compute_clock`` of the events.
+cached due date always equals ``compute_clock`` of the events. Events the applicant must hear
+about (correction, extension, fee notice, reply) queue an e-mail for after the commit
+(``notices``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from gongkai.applications import categories, fees
+from gongkai.applications import categories, fees, notices
 from gongkai.applications import permissions as can
 from gongkai.applications.clock import ClockError, ClockEvent, compute_clock, received_on
 from gongkai.applications.models import (
@@ -247,6 +249,7 @@ def _add_event(
     except CalendarNotLoaded:
         pass
     refresh_clock(application)
+    notices.queue(event)
     return event
 
 
@@ -672,10 +675,11 @@ def _close(
             letter_text=cat.text, drafted_by=by if getattr(by, "pk", None) else None,
             sent_on=on, sent_at=timezone.now(),
         )  # fmt: skip
-        ApplicationEvent.objects.create(
+        event = ApplicationEvent.objects.create(
             application=updated, kind=EventKind.REPLY_SENT, on=on, note=cat.label
         )
         refresh_clock(updated)
+        notices.queue(event)
     return _reload(application)
 
 
@@ -731,12 +735,26 @@ def record_remedy(
     """Record a review or lawsuit, or update its outcome (the earlier values go to the audit)."""
     if not can.can_handle(by, application):
         raise PermissionDenied("您没有对该申请执行此操作的权限。")
+    today = timezone.localdate()
+    if filed_on > today or (decided_on is not None and decided_on > today):
+        raise ValidationError("申请复议或起诉日期、审结日期不能晚于今天。")
+    if decided_on is not None and decided_on < filed_on:
+        raise ValidationError("审结日期不能早于申请复议或起诉日期。")
     with transaction.atomic():
         before = None
         if remedy is None:
             remedy = Remedy(application=application, recorded_by=by)
         else:
-            before = {"outcome": remedy.outcome, "decided_on": str(remedy.decided_on)}
+            remedy = Remedy.objects.select_for_update().get(pk=remedy.pk)
+            if remedy.application_id != application.pk:
+                raise ValidationError("该复议、诉讼记录不属于本申请。")
+            before = {
+                "kind": remedy.kind,
+                "filed_on": str(remedy.filed_on),
+                "outcome": remedy.outcome,
+                "decided_on": str(remedy.decided_on),
+                "note": remedy.note,
+            }
         remedy.kind, remedy.filed_on, remedy.outcome = kind, filed_on, outcome
         remedy.decided_on, remedy.note = decided_on, note
         try:

@@ -28,4 +28,9 @@ urlpatterns = [
     path("staff/applications/<int:pk>/send/", views.send, name="send"),
     path("staff/applications/<int:pk>/letter.pdf", views.letter, name="letter"),
     path("staff/applications/<int:pk>/remedies/", views.remedy, name="remedy"),
+    path(
+        "staff/applications/<int:pk>/remedies/<int:number>/",
+        views.remedy_edit,
+        name="remedy_edit",
+    ),
 ]

@@ -15,12 +15,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongkai.accounts.permissions import role_required
-from gongkai.applications import forms, services
+from gongkai.applications import forms, services, tracking
 from gongkai.applications import permissions as can
 from gongkai.applications.letters import letter_pdf, render_letter
-from gongkai.applications.models import Application, InformationCluster, ReleasedDocument, Reply
+from gongkai.applications.models import (
+    Application,
+    InformationCluster,
+    ReleasedDocument,
+    Remedy,
+    Reply,
+)
 from gongkai.applications.rules import current_rules
+from gongkai.consultations.antispam import RateLimited
 from gongkai.core.calendar import CalendarNotLoaded, add_working_days
+from gongkai.core.middleware import client_address
 from gongkai.core.models import AuditEvent
 from gongkai.core.workflow import TransitionNotAllowed
 
@@ -69,12 +77,19 @@ def filed(request: HttpRequest) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     form = forms.TrackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        application = services.find_by_keys(
-            form.cleaned_data["tracking_code"], form.cleaned_data["secret"]
-        )
+        code, address = form.cleaned_data["tracking_code"], client_address(request)
+        try:
+            tracking.check_allowed(address, code)
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            response = render(request, "applications/track.html", {"form": form}, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        application = services.find_by_keys(code, form.cleaned_data["secret"])
         if application is not None:
             _remember(request, application)
             return redirect("applications:status", pk=application.pk)
+        tracking.record_failure(address, code)
         form.add_error(None, "查询码或密码不正确。请核对提交申请时获得的查询码和密码。")
     return render(request, "applications/track.html", {"form": form})
 
@@ -198,7 +213,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "send_form": forms.SendForm(initial={"on": timezone.localdate()}),
         "document_form": forms.DocumentForm(),
-        "remedy_form": forms.RemedyForm(),
         "can_approve": can.can_approve(request.user, application),
     }
     return render(request, "applications/detail.html", context)
@@ -336,20 +350,48 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf(title + "（草稿）", text, application)
 
 
-@require_POST
 @handlers_only
 def remedy(request: HttpRequest, pk: int) -> HttpResponse:
+    """年报表四: the reviews and lawsuits about one application; POST records a new one."""
     application = can.get_application_for(request.user, pk)
-    form = forms.RemedyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请检查复议、诉讼情况的填写。")
-        return redirect("applications:detail", pk=pk)
-    return _act(
-        request,
-        application,
-        lambda a: services.record_remedy(a, by=request.user, **form.cleaned_data),
-        "已记录行政复议、行政诉讼情况。",
+    form = forms.RemedyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_remedy(application, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "已记录行政复议、行政诉讼情况。")
+            return redirect("applications:remedy", pk=pk)
+    context = {"application": application, "remedies": application.remedies.all(), "form": form}
+    return render(request, "applications/remedies.html", context, status=_status(request, form))
+
+
+@handlers_only
+def remedy_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Update one review or lawsuit (``number`` is its id), typically its outcome once decided.
+    (The parameter name is one the project-wide staff-URL check knows how to fill in.)"""
+    application = can.get_application_for(request.user, pk)
+    current = get_object_or_404(Remedy, pk=number, application=application)
+    form = forms.RemedyForm(
+        request.POST or None, initial={f: getattr(current, f) for f in forms.RemedyForm.base_fields}
     )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_remedy(
+                application, by=request.user, remedy=current, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "已更新行政复议、行政诉讼情况。")
+            return redirect("applications:remedy", pk=pk)
+    context = {"application": application, "remedy": current, "form": form}
+    return render(request, "applications/remedy_edit.html", context, status=_status(request, form))
+
+
+def _status(request: HttpRequest, form: Any) -> int:
+    return 400 if request.method == "POST" and form.errors else 200
 
 
 @require_POST

@@ -18,6 +18,7 @@ Three measures, each usable with a screen reader and without JavaScript:
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
 
 from django.core import signing
@@ -105,12 +106,28 @@ def check_rate(scope: str, address: str | None, limit: tuple[int, int]) -> None:
 def count_hit(scope: str, address: str | None, limit: tuple[int, int]) -> int:
     """Count one use; the window starts with the first use and lasts ``limit[1]`` seconds."""
     key = _key(scope, address)
-    cache.add(key, 0, timeout=limit[1])
+    if cache.add(key, 0, timeout=limit[1]):
+        # Remember when this window ends, so a refusal can say when to try again.
+        cache.set(f"{key}:ends", time.time() + limit[1], timeout=limit[1])
     try:
         return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=limit[1])
+        cache.set(f"{key}:ends", time.time() + limit[1], timeout=limit[1])
         return 1
+
+
+def hits(scope: str, address: str | None) -> int:
+    """Uses counted in the current window of ``scope`` for ``address``."""
+    return _count(scope, address)
+
+
+def seconds_left(scope: str, address: str | None, limit: tuple[int, int]) -> int:
+    """Seconds until the current window ends (the whole window if its end is unknown)."""
+    ends = cache.get(f"{_key(scope, address)}:ends")
+    if ends is None:
+        return limit[1]
+    return max(1, min(limit[1], int(float(ends) - time.time()) + 1))
 
 
 def submission_allowed(scope: str, address: str | None) -> None:

@@ -60,3 +60,9 @@ def challenge_attempt_limit() -> tuple[int, int]:
 
 def challenge_max_age() -> int:
     return _int("GONGKAI_CHALLENGE_MAX_AGE", 7200)
+
+
+def reply_due_soon_working_days() -> int:
+    """``GONGKAI_MAILBOX_DUE_SOON_WORKING_DAYS`` (3): a message still open this many working
+    days before its reply is due reminds the handling unit once; 0 turns the reminder off."""
+    return _int("GONGKAI_MAILBOX_DUE_SOON_WORKING_DAYS", 3)

@@ -11,6 +11,7 @@ from django.http import QueryDict
 
 from gongkai.consultations import antispam
 from gongkai.consultations.models import (
+    Channel,
     Comment,
     Consultation,
     Event,
@@ -146,6 +147,44 @@ class ConsultationForm(forms.ModelForm):
 class ActionForm(forms.Form):
     action = forms.CharField()
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RegisteredCommentForm(forms.Form):
+    """A comment received by letter, e-mail, phone or at a meeting, entered by the staff."""
+
+    channel = forms.ChoiceField(
+        label="收到方式", choices=[c for c in Channel.choices if c[0] != Channel.ONLINE]
+    )
+    received_on = forms.DateField(
+        label="收到日期",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="信函以邮戳日期为准，须在征集期内。",
+    )
+    section = forms.ModelChoiceField(
+        label="针对条款", queryset=Section.objects.none(), required=False, empty_label="整体意见"
+    )
+    body = forms.CharField(
+        label="意见内容",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="照录原文；电话意见记录要点。含有个人信息的，公开前由审核人遮盖。",
+    )
+    author_name = forms.CharField(label="姓名", max_length=60, required=False)
+    show_name = forms.BooleanField(label="本人同意公开显示姓名", required=False)
+    contact = forms.CharField(
+        label="联系方式", max_length=100, required=False, help_text="仅工作人员可见，不会公开。"
+    )
+
+    def __init__(self, *args: Any, consultation: Consultation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = consultation.sections.filter(is_current=True)  # type: ignore[attr-defined]
+        self.fields["body"].required = False  # the service explains an empty comment
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label="附件",
+        help_text="可上传 PDF、Word（.docx）、Excel（.xlsx）和图片；按文件内容检查类型和大小。",
+    )
 
 
 class ModerationForm(forms.Form):

@@ -8,7 +8,10 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from gongkai.consultations.services.consultation import close_due, send_feedback_reminders
-from gongkai.consultations.services.mailbox import send_reply_reminders
+from gongkai.consultations.services.mailbox import (
+    send_reply_due_soon_reminders,
+    send_reply_reminders,
+)
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -21,4 +24,8 @@ def close_ended_consultations() -> list[int]:
 @lock_task("consultations-reminders")
 def send_reminders() -> dict[str, list[int]]:
     # Once a day at 08:00, the start of the working day.
-    return {"feedback": send_feedback_reminders(), "replies": send_reply_reminders()}
+    return {
+        "feedback": send_feedback_reminders(),
+        "replies": send_reply_reminders(),
+        "replies_due_soon": send_reply_due_soon_reminders(),
+    }

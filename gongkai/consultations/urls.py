@@ -20,6 +20,16 @@ urlpatterns = [
     path("staff/consultations/<int:pk>/act/", views.consultation_act, name="staff_act"),
     path("staff/consultations/<int:pk>/adoptions/", views.adoption_create, name="staff_adoption"),
     path(
+        "staff/consultations/<int:pk>/comments/new/",
+        views.comment_register,
+        name="staff_comment_register",
+    ),
+    path(
+        "staff/consultations/<int:pk>/attachments/",
+        views.attachment_upload,
+        name="staff_attachment",
+    ),
+    path(
         "staff/consultations/adoptions/<int:pk>/withdraw/",
         views.adoption_withdraw,
         name="staff_adoption_withdraw",

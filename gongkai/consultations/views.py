@@ -311,6 +311,8 @@ def consultation_staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "adoption_form": forms.AdoptionForm(consultation=consultation),
             "adoptions": consultation.adoptions.current().prefetch_related("comments"),
             "rejection_reasons": forms.RejectionReason.choices,
+            "attachments": consultation.attachments.filter(is_current=True),
+            "attachment_form": forms.AttachmentForm(),
         },
     )
 
@@ -341,6 +343,52 @@ def consultation_act(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, text)
     else:
         messages.success(request, "操作已完成。")
+    return redirect("consultations:staff_detail", pk=pk)
+
+
+@role_required(*can.MANAGE_ROLES)
+def comment_register(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enter a comment that arrived by letter, e-mail, phone or at a meeting."""
+    consultation = can.get_consultation_for(request.user, pk, manage=True)
+    form = forms.RegisteredCommentForm(
+        request.POST or None,
+        consultation=consultation,
+        initial={"received_on": timezone.localdate()},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                comment = consultations.register_comment(
+                    consultation, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form_errors(form, exc)
+            else:
+                held = "，含有个人信息，须审核后公开" if comment.personal_data else ""
+                messages.success(
+                    request, f"已登记{comment}（{comment.get_status_display()}）{held}。"
+                )
+                return redirect("consultations:staff_detail", pk=pk)
+    context = {"consultation": consultation, "form": form}
+    return render(request, "consultations/staff/comment_form.html", context, status=status)
+
+
+@require_POST
+@role_required(*can.MANAGE_ROLES)
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = can.get_consultation_for(request.user, pk, manage=True)
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ValidationError(list(form.errors.get("file") or ["请选择要上传的文件。"]))
+        upload = form.cleaned_data["file"]
+        consultations.add_attachment(consultation, upload, upload.name, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已上传附件“{upload.name}”。")
     return redirect("consultations:staff_detail", pk=pk)
 
 

@@ -9,7 +9,7 @@ on, and each edit keeps the old values in its audit row (the version trail).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +23,7 @@ from gongkai.consultations import privacy
 from gongkai.consultations.models import (
     Adoption,
     Attachment,
+    Channel,
     Comment,
     CommentStatus,
     Consultation,
@@ -314,32 +315,16 @@ def submit_comment(
     first. The public text is always the masked one."""
     now = now or timezone.now()
     body, author_name, contact = body.strip(), author_name.strip(), contact.strip()
-    errors: dict[str, str] = {}
     if not consultation.is_accepting(now):
         raise ValidationError(f"该意见征集{consultation.phase(now)}，不能提交意见。")
-    if not body:
-        errors["body"] = "请填写意见内容。"
-    elif len(body) > consultation.max_comment_length:
-        errors["body"] = (
-            f"意见内容共 {len(body)} 字，超过了 {consultation.max_comment_length} 字的上限。"
-            "请精简，或分条提交。"
-        )
+    errors = _comment_errors(consultation, body, section, consultation.max_comment_length)
     if consultation.name_required and not author_name:
         errors["author_name"] = "本次征集要求填写姓名。"
     if consultation.contact_required and not contact:
         errors["contact"] = "本次征集要求填写联系方式（不会公开）。"
-    if section is not None and (
-        section.consultation_id != consultation.pk or not section.is_current
-    ):
-        errors["section"] = "请选择本征求意见稿中的条款。"
     if errors:
         raise ValidationError(errors)
-    shown = [body] + ([author_name] if show_name else [])
-    kinds = privacy.personal_data_kinds(*shown)
-    if consultation.moderation == Moderation.POST and not kinds:
-        status = CommentStatus.PUBLISHED
-    else:
-        status = CommentStatus.PENDING
+    kinds, status = _screen(consultation, body, author_name, show_name)
     with transaction.atomic():
         comment = Comment.objects.create(
             consultation=consultation,
@@ -358,6 +343,117 @@ def submit_comment(
             target=comment,
             to_status=status,
             data={"personal_data": kinds, "consultation": consultation.pk},
+        )
+    return comment
+
+
+def _comment_errors(
+    consultation: Consultation, body: str, section: Section | None, max_length: int
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not body:
+        errors["body"] = "请填写意见内容。"
+    elif len(body) > max_length:
+        errors["body"] = (
+            f"意见内容共 {len(body)} 字，超过了 {max_length} 字的上限。请精简，或分条提交。"
+        )
+    if section is not None and (
+        section.consultation_id != consultation.pk or not section.is_current
+    ):
+        errors["section"] = "请选择本征求意见稿中的条款。"
+    return errors
+
+
+def _screen(
+    consultation: Consultation, body: str, author_name: str, show_name: bool
+) -> tuple[list[str], str]:
+    """The personal data found in what would be shown, and the status that follows: shown at
+    once only under post-moderation and with nothing found; otherwise held for a moderator."""
+    kinds = privacy.personal_data_kinds(body, *([author_name] if show_name else []))
+    if consultation.moderation == Moderation.POST and not kinds:
+        return kinds, CommentStatus.PUBLISHED
+    return kinds, CommentStatus.PENDING
+
+
+#: Ways a comment reaches the unit other than the online form (the staff enter these).
+OFFLINE_CHANNELS = (Channel.EMAIL, Channel.LETTER, Channel.PHONE, Channel.MEETING)
+#: A letter may be longer than the online form allows; the staff enter it whole.
+MAX_REGISTERED_LENGTH = 20000
+
+
+def register_comment(
+    consultation: Consultation,
+    *,
+    by: Any,
+    channel: str,
+    received_on: date,
+    body: str,
+    section: Section | None = None,
+    author_name: str = "",
+    contact: str = "",
+    show_name: bool = False,
+) -> Comment:
+    """A comment that came by letter, e-mail, phone or at a meeting, entered by the staff.
+
+    It counts like an online comment (the feedback must say how it was handled) and is
+    screened the same way: personal data holds it for a moderator and is masked in the public
+    text. It must have arrived within the comment period (a letter: by its postmark), and can
+    be entered until the feedback is published."""
+    if not can.can_manage_consultation(by, consultation):
+        raise PermissionDenied("您不能为该意见征集登记意见。")
+    if consultation.status not in (S.OPEN, S.CLOSED):
+        raise ValidationError(
+            f"该意见征集当前为“{consultation.get_status_display()}”，不能登记意见。"
+            "意见须在征集开始后、发布采纳情况反馈之前登记。"
+        )
+    body, author_name, contact = body.strip(), author_name.strip(), contact.strip()
+    errors = _comment_errors(consultation, body, section, MAX_REGISTERED_LENGTH)
+    if channel not in OFFLINE_CHANNELS:
+        errors["channel"] = (
+            "请选择信函、电子邮件、电话或座谈会等收到意见的方式（网上意见由公众自行提交）。"
+        )
+    opens, closes = (
+        timezone.localdate(consultation.opens_at),
+        timezone.localdate(consultation.closes_at),
+    )
+    if received_on > timezone.localdate():
+        errors["received_on"] = "收到日期不能晚于今天。"
+    elif not opens <= received_on <= closes:
+        errors["received_on"] = (
+            f"收到日期须在征集期内（{opens:%Y年%m月%d日}至{closes:%Y年%m月%d日}）；"
+            "信函以邮戳日期为准。"
+        )
+    if errors:
+        raise ValidationError(errors)
+    kinds, status = _screen(consultation, body, author_name, show_name)
+    # The hour of a letter is unknown: noon keeps the date whatever the time zone.
+    submitted_at = timezone.make_aware(datetime.combine(received_on, time(12)))
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            consultation=consultation,
+            section=section,
+            body=body,
+            public_body=privacy.masked(body),
+            author_name=author_name,
+            contact=contact,
+            show_name=show_name and not privacy.personal_data_kinds(author_name),
+            channel=channel,
+            status=status,
+            personal_data=kinds,
+            submitted_at=submitted_at,
+            entered_by=by,
+        )
+        record_event(
+            "comment.register",
+            actor=by,
+            target=comment,
+            to_status=status,
+            data={
+                "consultation": consultation.pk,
+                "channel": channel,
+                "received_on": received_on.isoformat(),
+                "personal_data": kinds,
+            },
         )
     return comment
 

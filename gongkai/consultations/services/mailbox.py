@@ -15,8 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gongkai.accounts.permissions import has_role
+from gongkai.consultations import conf, privacy
 from gongkai.consultations import permissions as can
-from gongkai.consultations import privacy
 from gongkai.consultations.models import (
     Mailbox,
     Message,
@@ -233,6 +233,49 @@ def send_reply_reminders(today: date | None = None) -> list[int]:
                 f"【留言答复逾期】{message.subject[:40]}",
                 f"留言 {message.pk} 的答复期限为 {message.due_on}，目前尚未答复。"
                 "请登录平台尽快答复。",
+                None,
+                recipients,
+            )
+        sent.append(message.pk)
+    return sent
+
+
+def send_reply_due_soon_reminders(today: date | None = None) -> list[int]:
+    """Remind the handling unit once when an open message's reply falls due within
+    ``conf.reply_due_soon_working_days()`` working days (today included), so it is answered
+    before it is late. Once per message and unit, like the overdue reminder."""
+    today = today or timezone.localdate()
+    days = conf.reply_due_soon_working_days()
+    if days <= 0:
+        return []
+    try:
+        until = add_working_days(today, days).due_on
+    except CalendarNotLoaded:
+        return []  # the year's holidays are not imported: no honest date to compare with
+    sent = []
+    soon = Message.objects.due_within(today, until).select_related("organisation")
+    for message in soon.order_by("due_on", "pk"):
+        recipients = responsible_addresses(message.organisation, can.HANDLE_ROLES)
+        try:
+            with transaction.atomic():
+                SentReminder.objects.create(
+                    kind=ReminderKind.REPLY_DUE_SOON,
+                    message=message,
+                    organisation=message.organisation,
+                    recipients=recipients,
+                )
+                record_event(
+                    "message.remind_due_soon",
+                    target=message,
+                    data={"to": recipients, "due_on": str(message.due_on)},
+                )
+        except IntegrityError:
+            continue  # already reminded
+        if recipients:
+            send_mail(
+                f"【留言即将到期】{message.subject[:40]}",
+                f"留言 {message.pk} 的答复期限为 {message.due_on}，目前尚未答复。"
+                "请登录平台在期限内答复。",
                 None,
                 recipients,
             )
