@@ -13,7 +13,6 @@ export can be edited in Excel or WPS and imported again without losing anything.
 from __future__ import annotations
 
 import csv
-import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -37,6 +36,7 @@ from gongkai.catalogue.importing import (
     TimeLimit,
 )
 from gongkai.catalogue.models import Edition, FiveDisclosure, Recurrence, TimeLimitKind
+from gongkai.core import csvtext
 
 #: The eleven columns, in the order published catalogues print them.
 STANDARD_HEADERS: dict[str, str] = {
@@ -200,22 +200,10 @@ def _xlsx_sheets(path: Path) -> list[tuple[list[list[Any]], list[Merged]]]:
 
 
 def _csv_grid(path: Path) -> list[list[Any]]:
-    raw = path.read_bytes()
-    # utf-8-sig also reads BOM-less UTF-8; GB18030 is a superset of GBK/GB2312, which is what
-    # Excel and WPS on Chinese Windows save as "CSV".
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise CatalogueInvalid(
-            [RowError(path.name, "无法识别文件编码：请保存为 UTF-8 或 GB18030（GBK）编码的 CSV")]
-        )
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    try:
+        return list(csvtext.rows(path.read_bytes()))
+    except csvtext.UnreadableCSV as exc:
+        raise CatalogueInvalid([RowError(path.name, str(exc))]) from exc
 
 
 def _text(value: Any) -> str:

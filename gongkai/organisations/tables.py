@@ -25,6 +25,7 @@ from stdnum.cn import uscc as uscc_number
 from stdnum.exceptions import InvalidChecksum, InvalidLength
 from stdnum.exceptions import ValidationError as NumberError
 
+from gongkai.core import csvtext
 from gongkai.organisations.models import Kind, Organisation
 
 #: The columns in the order they are written; ``field`` is the attribute on ``Organisation``.
@@ -367,19 +368,11 @@ def _records_from_bytes(data: bytes, name: str) -> Iterator[Record]:
 
 
 def _csv_records(data: bytes) -> Iterator[Record]:
-    # UTF-8 (with or without Excel's BOM) first; Excel on Chinese Windows saves CSV as GBK,
-    # which GB18030 contains.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise UnreadableFile("无法识别文件编码，请另存为 UTF-8 或 GB18030 编码的 CSV。")
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    yield from enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
+    try:
+        rows = csvtext.rows(data)
+    except csvtext.UnreadableCSV as exc:
+        raise UnreadableFile(str(exc)) from exc
+    yield from enumerate(rows, start=1)
 
 
 def _xlsx_records(data: bytes) -> Iterator[Record]:

@@ -13,9 +13,9 @@ rows without a 发布日期 become drafts that go through the normal review.
 
 from __future__ import annotations
 
-import csv
 import html
 import io
+import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +33,7 @@ from django.utils import timezone
 from gongkai.accounts.models import Role, User
 from gongkai.accounts.permissions import has_role
 from gongkai.catalogue.models import FiveDisclosure, Item
+from gongkai.core import csvtext
 from gongkai.core.audit import record_event
 from gongkai.core.calendar import CalendarNotLoaded
 from gongkai.organisations.models import Organisation
@@ -755,6 +756,8 @@ def parse_datetime(value: Any) -> tuple[date, time | None]:
     if isinstance(value, date):
         return value, None
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):  # a sheet may hold inf or NaN in a date column
+            raise ValueError(value)
         number = int(value)
         if 19000101 <= number <= 21001231:
             return _date_from_digits(str(number)), None
@@ -838,15 +841,11 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise UnreadableSheet("无法识别文件编码，请另存为 UTF-8 或 GB18030 编码的 CSV。")
-    yield from enumerate(csv.reader(io.StringIO(text)), start=1)
+    try:
+        rows = csvtext.rows(data)
+    except csvtext.UnreadableCSV as exc:
+        raise UnreadableSheet(str(exc)) from exc
+    yield from enumerate(rows, start=1)
 
 
 def column_for(header: Any) -> str | None:

@@ -376,3 +376,19 @@ def test_headers_accept_common_variants():
     assert importing.column_for("发文字号") == "document_number"
     assert importing.column_for("附件(文件名)") == "attachments"
     assert importing.column_for("不知道") is None
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), 1e308])
+def test_a_number_no_date_can_be_in_a_date_cell_is_a_row_error(value):
+    with pytest.raises(ValueError):
+        parse_datetime(value)
+
+
+def test_a_csv_with_nul_characters_is_refused_not_crashed(county, media, tmp_path):
+    sheet = tmp_path / "旧网站信息.csv"
+    sheet.write_bytes("标题,目录事项\n".encode() + b"\x00\x01\x02,05.04\n")
+
+    report = import_records(sheet)
+
+    assert len(report.errors) == 1 and "不是 CSV 文本文件" in str(report.errors[0])
+    assert Record.objects.count() == 0
