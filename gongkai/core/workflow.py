@@ -24,6 +24,17 @@ Predicate = Callable[[Any, Any], bool]
 Guard = Callable[[Any, Any], None]
 
 
+#: Called as ``listener(workflow_name, obj, action)`` once the transaction that made a
+#: transition has committed. The portal purges its page cache here, so a change any workflow
+#: makes to a public page (a comment shown, a feedback report, a mailbox reply) is seen at once.
+_committed_listeners: list[Callable[[str, Any, str], None]] = []
+
+
+def on_committed_transition(listener: Callable[[str, Any, str], None]) -> None:
+    if listener not in _committed_listeners:
+        _committed_listeners.append(listener)
+
+
 class TransitionNotAllowed(Exception):
     """The object is not in a state from which this action can be taken."""
 
@@ -126,7 +137,12 @@ class Workflow(Generic[M]):
                 note=note,
                 data=data,
             )
+            transaction.on_commit(lambda: self._announce(locked, action))
         return locked
+
+    def _announce(self, obj: Any, action: str) -> None:
+        for listener in _committed_listeners:
+            listener(self.name, obj, action)
 
 
 def _status_label(obj: models.Model, field_name: str) -> str:

@@ -84,3 +84,25 @@ def test_pages_with_forms_are_never_cached(client, page_cache):
 def test_paths_cannot_escape_the_cache_directory(page_cache):
     assert pagecache.file_for("/../../etc/passwd") is None
     assert pagecache.file_for("/catalogue/05.04/") == page_cache / "catalogue/05.04/index.html"
+
+
+def test_a_change_made_by_another_workflow_is_visible_at_once(
+    client, page_cache, clerk, county, django_capture_on_commit_callbacks
+):
+    """A closed consultation's page has no form, so it is cached; publishing its adoption
+    feedback (a consultations transition, not a record) must purge it."""
+    from gongkai.consultations.services import consultation as consultations
+    from gongkai.consultations.testing import make_consultation
+
+    consultation = make_consultation(by=clerk, organisation=county, is_open=True)
+    consultations.close_consultation(consultation, by=clerk)
+    url = f"/consultations/{consultation.pk}/"
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        consultations.publish_feedback(consultation, by=clerk, summary="共收到意见0条，感谢关注。")
+
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "共收到意见0条，感谢关注。" in response.content.decode()
