@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Count, Max
 from django.http import (
     FileResponse,
     Http404,
@@ -16,6 +18,8 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
@@ -84,6 +88,48 @@ def _listing(records: Any, request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def school_options() -> SafeString:
+    """``<optgroup>`` per county with its townships and schools, for items schools publish.
+
+    A parent looks for their own school's 招生范围: choosing it is one tap. The list is the
+    same for every page and request, so it is rendered once and kept until any organisation
+    changes (the cache key carries the count and the latest change).
+    """
+    orgs = Organisation.objects.active().of_kind(Kind.COUNTY_BUREAU, Kind.TOWNSHIP, Kind.SCHOOL)
+    state = orgs.aggregate(n=Count("id"), changed=Max("updated_at"))
+    changed = state["changed"].timestamp() if state["changed"] else 0
+    key = f"portal:school-options:{state['n']}:{changed}"
+    html = cache.get(key)
+    if html is None:
+        groups: list[tuple[str, list[tuple[str, str]]]] = []
+        for code, name, short_name, kind in orgs.order_by("path").values_list(
+            "code", "name", "short_name", "kind"
+        ):
+            if kind == Kind.COUNTY_BUREAU:
+                groups.append((short_name or name, []))
+            elif groups:
+                groups[-1][1].append((code, short_name or name))
+        html = format_html_join(
+            "",
+            '<optgroup label="{}">{}</optgroup>',
+            (
+                (label, format_html_join("", '<option value="{}">{}</option>', options))
+                for label, options in groups
+                if options
+            ),
+        )
+        cache.set(key, str(html), 3600)
+    return SafeString(html)
+
+
+def _with_selected(options: SafeString, code: str) -> SafeString:
+    if not code:
+        return options
+    marker = str(format_html('<option value="{}">', code))
+    selected = str(format_html('<option value="{}" selected>', code))
+    return SafeString(options.replace(marker, selected, 1))
+
+
 def item_page(request: HttpRequest, code: str) -> HttpResponse:
     item = get_object_or_404(
         Item.objects.select_related("section", "organisation"),
@@ -92,12 +138,15 @@ def item_page(request: HttpRequest, code: str) -> HttpResponse:
     )
     records = Record.objects.public().under_item(item).order_by("-published_at", "-id")
     counties = Organisation.objects.active().of_kind(Kind.CITY_BUREAU, Kind.COUNTY_BUREAU)
+    listing = _listing(records, request)
     context = {
         "item": item,
         "section": item.section,
         "organisations": counties,
-        **_listing(records, request),
+        **listing,
     }
+    if "乡级" in item.level:  # schools publish under this item: let readers pick their school
+        context["school_options"] = _with_selected(school_options(), listing["filters"]["org"])
     return render(request, "portal/item.html", context)
 
 
