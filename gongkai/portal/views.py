@@ -19,8 +19,8 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from gongkai.catalogue.models import Edition, Item, Section

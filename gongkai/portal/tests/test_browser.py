@@ -75,11 +75,13 @@ def _large_type(driver: Any, expected: bool) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     WebDriverWait(driver, 10).until(
-        lambda d: d.execute_script(
-            "return document.readyState === 'complete'"
-            " && document.documentElement.classList.contains('large-type')"
+        lambda d: (
+            d.execute_script(
+                "return document.readyState === 'complete'"
+                " && document.documentElement.classList.contains('large-type')"
+            )
+            == expected
         )
-        == expected
     )
 
 
@@ -148,7 +150,9 @@ def column(transactional_db: None) -> dict[str, Any]:
     )
     schools = [
         make_organisation(kind=Kind.SCHOOL, parent=township, code=f"B011{n}", name=name)
-        for n, name in enumerate(["东昌府区柳林第一小学", "东昌府区柳林实验小学", "东昌府区柳林初级中学"], 1)
+        for n, name in enumerate(
+            ["东昌府区柳林第一小学", "东昌府区柳林实验小学", "东昌府区柳林初级中学"], 1
+        )
     ]
     zones = Item.objects.current().get(code="05.04")
     plans = Item.objects.current().get(code="05.03")
