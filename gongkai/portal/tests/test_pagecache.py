@@ -84,3 +84,10 @@ def test_pages_with_forms_are_never_cached(client, page_cache):
 def test_paths_cannot_escape_the_cache_directory(page_cache):
     assert pagecache.file_for("/../../etc/passwd") is None
     assert pagecache.file_for("/catalogue/05.04/") == page_cache / "catalogue/05.04/index.html"
+
+
+def test_stored_pages_are_readable_by_the_web_server(client, page_cache):
+    # nginx serves the directory as another user (docs/deploy.md); mkstemp alone makes 0600.
+    client.get("/catalogue/05.04/")
+    stored = page_cache / "catalogue/05.04/index.html"
+    assert stored.stat().st_mode & 0o044 == 0o044
