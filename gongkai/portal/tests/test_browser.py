@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from gongkai.catalogue.models import Item
@@ -85,6 +86,16 @@ def _large_type(driver: Any, expected: bool) -> None:
     )
 
 
+def _navigated(driver: Any, before: str) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 10).until(
+        lambda d: (
+            d.current_url != before and d.execute_script("return document.readyState") == "complete"
+        )
+    )
+
+
 def _quit(driver: Any) -> None:
     driver.quit()
     shutil.rmtree(driver._gk_profile, ignore_errors=True)
@@ -129,13 +140,14 @@ def _publish(item: Item, org: Organisation, title: str, n: int) -> Record:
         "document_number": "",
         "validity": Validity.VALID,
     }
-    return import_record(
-        ImportRow(row=n, fields=fields, published_at=published_at),
-        author=import_author(None),
-        by=None,
-        source="浏览器测试",
-        written_files=[],
-    )
+    with transaction.atomic():  # import_record runs inside its caller's transaction
+        return import_record(
+            ImportRow(row=n, fields=fields, published_at=published_at),
+            author=import_author(None),
+            by=None,
+            source="浏览器测试",
+            written_files=[],
+        )
 
 
 @pytest.fixture
@@ -286,7 +298,9 @@ def test_large_type_mode_raises_size_and_contrast_and_survives_navigation(
     large = phone.execute_script("return parseFloat(getComputedStyle(document.body).fontSize)")
     assert large >= size * 1.25
     assert _contrast(phone, ".record-list .muted") > contrast
+    before = phone.current_url
     phone.find_element(By.CSS_SELECTOR, ".record-list a").click()  # next page, same mode
+    _navigated(phone, before)
     assert "/records/" in phone.current_url
     assert "large-type" in phone.find_element(By.TAG_NAME, "html").get_attribute("class")
     assert phone.execute_script(
@@ -307,7 +321,7 @@ def test_a_parent_finds_their_schools_enrolment_zone_in_three_taps(live_server, 
 
     def tap(element: Any) -> None:
         element.click()
-        assert phone.current_url != pages[-1], "a tap that goes nowhere"
+        _navigated(phone, pages[-1])  # fails after 10 s: a tap that goes nowhere
         pages.append(phone.current_url)
 
     # 1. home → 招生管理 › 招生范围
@@ -334,12 +348,18 @@ def test_reading_works_with_javascript_disabled(live_server, column):
         driver.get("data:text/html,<p id=x>off</p><script>x.textContent='on'</script>")
         assert driver.find_element(By.ID, "x").text == "off"
         driver.get(live_server.url + "/")
+        before = driver.current_url
         driver.find_element(By.LINK_TEXT, "招生范围").click()
+        _navigated(driver, before)
         school = column["schools"][0]
         Select(driver.find_element(By.NAME, "org")).select_by_visible_text(school.name)
+        before = driver.current_url
         driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+        _navigated(driver, before)
         assert f"org={school.code}" in driver.current_url
+        before = driver.current_url
         driver.find_element(By.CSS_SELECTOR, ".record-list a").click()
+        _navigated(driver, before)
         assert "兴华路以东" in driver.find_element(By.TAG_NAME, "main").text
         driver.find_element(By.CSS_SELECTOR, ".display-switch button").click()
         _large_type(driver, True)
