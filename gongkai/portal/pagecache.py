@@ -40,6 +40,15 @@ SKIP_PREFIXES = (
 )
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 def cache_dir() -> Path:
     return Path(settings.GONGKAI_PAGE_CACHE_DIR)
 
@@ -89,6 +98,8 @@ def store(path: str, content: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     with os.fdopen(fd, "wb") as handle:
         handle.write(content)
+    # mkstemp makes the file private to us; nginx runs as another user and must read it.
+    os.chmod(tmp, 0o644 & ~_UMASK)
     os.replace(tmp, target)  # readers see the old file or the new one, never half of one
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Count, Max, QuerySet
 from django.http import (
     FileResponse,
     Http404,
@@ -16,7 +20,9 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from gongkai.catalogue.models import Edition, Item, Section
@@ -25,6 +31,25 @@ from gongkai.records import hooks
 from gongkai.records.models import Attachment, Record, Validity
 
 PAGE_SIZE = 20
+#: A listing's total ("共 N 条") is a COUNT(*) over every matching record: 100,000 of them
+#: for one item at city scale. It is kept until the newest publication changes (both maxima
+#: come from indexes), and for a minute at most; the rows themselves are always read live.
+COUNT_SECONDS = 60
+
+
+class ListingPaginator(Paginator):
+    @cached_property
+    def count(self) -> int:
+        records: QuerySet[Record] = self.object_list  # type: ignore[assignment]
+        # Two single-column maxima: SQLite reads each from its index only when alone.
+        newest = [Record.objects.aggregate(Max(field)) for field in ("published_at", "id")]
+        state = f"{records.query}|{newest}"
+        key = "portal:count:" + hashlib.sha256(state.encode()).hexdigest()
+        total = cache.get(key)
+        if total is None:
+            total = records.order_by().count()
+            cache.set(key, total, COUNT_SECONDS)
+        return int(total)
 
 
 def _edition() -> Edition:
@@ -59,7 +84,7 @@ def _listing(records: Any, request: HttpRequest) -> dict[str, Any]:
         records = records.filter(published_at__year=int(year))
     if validity in Validity.values:
         records = records.filter(validity=validity)
-    paginator = Paginator(
+    paginator = ListingPaginator(
         records.select_related("organisation").only(
             "title",
             "published_at",
@@ -84,20 +109,68 @@ def _listing(records: Any, request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def school_options() -> SafeString:
+    """``<optgroup>`` per county with its townships and schools, for items schools publish.
+
+    A parent looks for their own school's 招生范围: choosing it is one tap. The list is the
+    same for every page and request, so it is rendered once and kept until any organisation
+    changes (the cache key carries the count and the latest change).
+    """
+    orgs = Organisation.objects.active().of_kind(Kind.COUNTY_BUREAU, Kind.TOWNSHIP, Kind.SCHOOL)
+    state = orgs.aggregate(n=Count("id"), changed=Max("updated_at"))
+    changed = state["changed"].timestamp() if state["changed"] else 0
+    key = f"portal:school-options:{state['n']}:{changed}"
+    html = cache.get(key)
+    if html is None:
+        groups: list[tuple[str, list[tuple[str, str]]]] = []
+        for code, name, short_name, kind in orgs.order_by("path").values_list(
+            "code", "name", "short_name", "kind"
+        ):
+            if kind == Kind.COUNTY_BUREAU:
+                groups.append((short_name or name, []))
+            elif groups:
+                groups[-1][1].append((code, short_name or name))
+        html = format_html_join(
+            "",
+            '<optgroup label="{}">{}</optgroup>',
+            (
+                (label, format_html_join("", '<option value="{}">{}</option>', options))
+                for label, options in groups
+                if options
+            ),
+        )
+        cache.set(key, str(html), 3600)
+    return SafeString(html)
+
+
+def _with_selected(options: SafeString, code: str) -> SafeString:
+    if not code:
+        return options
+    marker = str(format_html('<option value="{}">', code))
+    selected = str(format_html('<option value="{}" selected>', code))
+    return SafeString(options.replace(marker, selected, 1))
+
+
 def item_page(request: HttpRequest, code: str) -> HttpResponse:
     item = get_object_or_404(
         Item.objects.select_related("section", "organisation"),
         section__edition=_edition(),
         code=code,
     )
-    records = Record.objects.public().under_item(item).order_by("-published_at", "-id")
+    # The item ids sharing its key, resolved first: the listing then walks the
+    # (item, -published_at) index instead of joining the catalogue for every row.
+    item_ids = list(Item.objects.filter(key=item.key).values_list("id", flat=True))
+    records = Record.objects.public().filter(item_id__in=item_ids).order_by("-published_at", "-id")
     counties = Organisation.objects.active().of_kind(Kind.CITY_BUREAU, Kind.COUNTY_BUREAU)
+    listing = _listing(records, request)
     context = {
         "item": item,
         "section": item.section,
         "organisations": counties,
-        **_listing(records, request),
+        **listing,
     }
+    if "乡级" in item.level:  # schools publish under this item: let readers pick their school
+        context["school_options"] = _with_selected(school_options(), listing["filters"]["org"])
     return render(request, "portal/item.html", context)
 
 

@@ -106,3 +106,10 @@ def test_a_change_made_by_another_workflow_is_visible_at_once(
     response = client.get(url)
     assert response["X-Page-Cache"] == "miss"
     assert "共收到意见0条，感谢关注。" in response.content.decode()
+
+
+def test_stored_pages_are_readable_by_the_web_server(client, page_cache):
+    # nginx serves the directory as another user (docs/deploy.md); mkstemp alone makes 0600.
+    client.get("/catalogue/05.04/")
+    stored = page_cache / "catalogue/05.04/index.html"
+    assert stored.stat().st_mode & 0o044 == 0o044

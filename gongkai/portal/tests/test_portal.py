@@ -80,3 +80,59 @@ def test_organisation_pages_show_contact_details(client, county, township):
     county.save()
     body = client.get(reverse("portal:organisation", args=[county.code])).content.decode()
     assert "0635-8888888" in body and township.name in body
+
+
+def test_school_level_items_let_readers_choose_their_school(client, county, school):
+    body = client.get(reverse("portal:item", args=["05.04"])).content.decode()
+    group = body.split(f'<optgroup label="{county.name}">')[1].split("</optgroup>")[0]
+    assert f'<option value="{school.code}">{school.name}</option>' in group
+    chosen = client.get(reverse("portal:item", args=["05.04"]), {"org": school.code})
+    assert f'<option value="{school.code}" selected>' in chosen.content.decode()
+
+
+def test_county_only_items_offer_no_schools(client, school):
+    item = next(i for i in Item.objects.current() if "乡级" not in i.level)
+    body = client.get(reverse("portal:item", args=[item.code])).content.decode()
+    assert school.code not in body
+
+
+def test_the_school_list_follows_changes_to_organisations(client, school):
+    client.get(reverse("portal:item", args=["05.04"]))
+    school.name = "测试镇第一小学（更名）"
+    school.save()
+    body = client.get(reverse("portal:item", args=["05.04"])).content.decode()
+    assert "测试镇第一小学（更名）" in body
+
+
+def test_listing_totals_follow_new_publications(client, county):
+    from datetime import date, datetime
+
+    from django.utils import timezone
+
+    from gongkai.records.importing import ImportRow, import_author, import_record
+
+    item = Item.objects.current().get(code="05.04")
+
+    def publish(n):
+        fields = {
+            "title": f"招生范围公告{n}",
+            "body": "<p>正文</p>",
+            "item": item,
+            "organisation": county,
+            "formed_on": date(2025, 5, 1),
+            "five_disclosure": item.five_disclosure,
+        }
+        published_at = timezone.make_aware(datetime(2025, 5, 2, 8, n))
+        import_record(
+            ImportRow(row=n, fields=fields, published_at=published_at),
+            author=import_author(None),
+            by=None,
+            source="测试",
+            written_files=[],
+        )
+
+    for n in range(21):
+        publish(n)
+    assert "共 21 条" in client.get("/catalogue/05.04/").content.decode()
+    publish(30)
+    assert "共 22 条" in client.get("/catalogue/05.04/").content.decode()
