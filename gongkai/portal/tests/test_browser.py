@@ -213,6 +213,12 @@ def _public_pages(live_server: Any, column: dict[str, Any]) -> list[str]:
         "/interpretations/",
         "/responses/",
         "/consultations/",
+        "/search/?q=%E6%8B%9B%E7%94%9F%E8%8C%83%E5%9B%B4",  # 招生范围: results with highlights
+        "/search/?q=%E8%90%A5%E5%85%BB%E9%A4%90",  # 营养餐: the empty state
+        "/services/",
+        "/five/",
+        "/mailbox/",
+        "/applications/",
     ]
 
 
