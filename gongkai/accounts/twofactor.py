@@ -78,7 +78,7 @@ def qr_data_uri(device: TOTPDevice) -> str:
 
 
 def clean_token(token: str) -> str:
-    return "".join(c for c in token if c.isdigit())
+    return "".join(c for c in token if c.isdecimal())
 
 
 WRONG_CODE = "验证码不正确或已使用过，请等待应用显示新的验证码后再试。"

@@ -398,7 +398,7 @@ def _status(request: HttpRequest, form: Any) -> int:
 @handlers_only
 def group(request: HttpRequest) -> HttpResponse:
     """第四十四条: mark the suggested applications as asking for the same information."""
-    ids = [int(i) for i in request.POST.getlist("application") if i.isdigit()]
+    ids = [int(i) for i in request.POST.getlist("application") if i.isdecimal()]
     members = [can.get_application_for(request.user, pk) for pk in ids]
     try:
         services.group_same_information(

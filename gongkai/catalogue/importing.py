@@ -107,7 +107,7 @@ _CN_DIGITS = {
 def chinese_number(text: str) -> int | None:
     """'20' / '二十' / '十五' / '三十' → int; None if it is not a number."""
     text = text.strip()
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     if not text or any(ch not in _CN_DIGITS and ch not in "十百" for ch in text):
         return None

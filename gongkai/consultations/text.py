@@ -43,9 +43,9 @@ def parse_number(text: str) -> int | None:
     value = unicodedata.normalize("NFKC", text or "").strip().rstrip("。.")
     if not value:
         return None
-    if value.isdigit():
+    if value.isdecimal():
         return int(value)
-    if value.startswith("-") and value[1:].isdigit():
+    if value.startswith("-") and value[1:].isdecimal():
         return -int(value[1:])
     total, digit = 0, None
     for char in value:

@@ -120,7 +120,7 @@ def interpretation_create(request: HttpRequest) -> HttpResponse:
     policy_pk = request.GET.get("policy", "")
     policy = (
         can.get_policy_for(request.user, int(policy_pk), can.can_interpret)
-        if policy_pk.isdigit()
+        if policy_pk.isdecimal()
         else None
     )
     initial: dict[str, Any] = {}
@@ -274,7 +274,7 @@ def entry_remove(request: HttpRequest, pk: int) -> HttpResponse:
     record = can.get_interpretation_for(request.user, pk, can.can_edit_content)
     model = ENTRY_MODELS.get(request.POST.get("kind", ""))
     entry_pk = request.POST.get("entry", "")
-    if model is None or not entry_pk.isdigit():
+    if model is None or not entry_pk.isdecimal():
         raise Http404("未知内容。")
     entry = get_object_or_404(model, pk=entry_pk, interpretation__record=record, is_current=True)
     try:

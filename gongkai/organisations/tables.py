@@ -251,7 +251,7 @@ def parse_row(
         raw_order = values.get("order", "")
         if not raw_order:
             order = 0
-        elif raw_order.isdigit():
+        elif raw_order.isdecimal():
             order = int(raw_order)
         else:
             error("排序", f"排序“{raw_order}”须为非负整数。")

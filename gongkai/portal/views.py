@@ -80,7 +80,7 @@ def _listing(records: Any, request: HttpRequest) -> dict[str, Any]:
     if org_code:
         org = Organisation.objects.filter(code=org_code).first()
         records = records.filter(organisation__path__startswith=org.path) if org else records.none()
-    if year.isdigit():
+    if year.isdecimal() and 1900 <= int(year) <= 2100:
         records = records.filter(published_at__year=int(year))
     if validity in Validity.values:
         records = records.filter(validity=validity)

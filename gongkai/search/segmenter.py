@@ -69,7 +69,7 @@ def _load_userdict(jieba: rjieba.Jieba, path: Path = USERDICT) -> int:
             continue
         parts = line.split()
         word = normalise(parts[0])
-        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdecimal() else None
         jieba.add_word(word, freq, parts[2] if len(parts) > 2 else None)
         added += 1
     return added

@@ -14,7 +14,7 @@ SUGGESTIONS = ["招生范围", "招生计划", "学生资助", "课后服务", "
 
 
 def _int(value: str, default: int | None = None) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 7 else default
+    return int(value) if value.isdecimal() and len(value) < 7 else default
 
 
 def search(request: HttpRequest) -> HttpResponse:

@@ -136,3 +136,26 @@ def test_listing_totals_follow_new_publications(client, county):
     assert "共 21 条" in client.get("/catalogue/05.04/").content.decode()
     publish(30)
     assert "共 22 条" in client.get("/catalogue/05.04/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "value", ["²", "１２", "99999999999", "0000", "-1", "2025\x00", "二〇二五", "٣"]
+)
+@pytest.mark.parametrize(
+    "path,param",
+    [
+        ("/catalogue/05.04/", "year"),
+        ("/catalogue/05.04/", "page"),
+        ("/organisations/", "page"),
+        ("/search/?q=招生", "page"),
+        ("/search/?q=招生", "year"),
+        ("/interpretations/", "page"),
+        ("/consultations/", "page"),
+    ],
+)
+def test_odd_numbers_in_public_query_strings_never_break_a_page(client, path, param, value):
+    """Digits that are not ASCII (superscripts, full-width, Arabic-Indic), huge or broken
+    values in a filter or page number are ignored, never a server error."""
+    joiner = "&" if "?" in path else "?"
+    response = client.get(f"{path}{joiner}{param}={value}")
+    assert response.status_code in (200, 400, 404)
