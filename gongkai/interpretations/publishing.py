@@ -297,6 +297,10 @@ def public_panel(record: Record) -> str:
             "interpretations/_public_interpretation.html",
             {"record": record, "data": data, "policies": policies},
         )
+    # Most records explain nothing and have no interpretation: a plain existence check on the
+    # link table first keeps this panel off the hot path of every record page.
+    if not Interpretation.policies.through.objects.filter(record_id=record.pk).exists():
+        return ""
     timeline = list(
         Interpretation.objects.filter(policies=record)
         .published()
