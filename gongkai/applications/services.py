@@ -602,10 +602,7 @@ def add_released_document(
     fileobj.seek(0)
     document = ReleasedDocument(
         reply=reply,
-        original_name=info.name,
-        content_type=info.content_type,
-        size=info.size,
-        sha256=info.sha256,
+        **info.fields(),
         findings=[f.as_dict() for f in findings],
         screened_with="gongkai.screening",
         uploaded_by=by,

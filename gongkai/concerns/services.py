@@ -293,10 +293,7 @@ def add_screenshot(concern: Concern, fileobj: IO[bytes], name: str, *, by: Any) 
     fileobj.seek(0)
     shot = Screenshot(
         concern=concern,
-        original_name=info.name,
-        content_type=info.content_type,
-        size=info.size,
-        sha256=info.sha256,
+        **info.fields(),
         uploaded_by=by,
     )
     save_with_file(

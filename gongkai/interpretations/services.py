@@ -212,10 +212,7 @@ def _store(
     media = MediaFile(
         interpretation=interpretation,
         kind=kind,
-        original_name=info.name,
-        content_type=info.content_type,
-        size=info.size,
-        sha256=info.sha256,
+        **info.fields(),
         text=text,
         uploaded_by=by,
     )

@@ -330,10 +330,7 @@ def _save_attachments(
             info = inspect_upload(handle, path.name)
             attachment = Attachment(
                 record=record,
-                original_name=info.name,
-                content_type=info.content_type,
-                size=info.size,
-                sha256=info.sha256,
+                **info.fields(),
                 uploaded_by=author,
                 order=order,
             )

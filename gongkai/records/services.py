@@ -364,10 +364,7 @@ def add_attachment(record: Record, fileobj: IO[bytes], name: str, *, by: Any) ->
     info = inspect_upload(fileobj, name)
     attachment = Attachment(
         record=record,
-        original_name=info.name,
-        content_type=info.content_type,
-        size=info.size,
-        sha256=info.sha256,
+        **info.fields(),
         uploaded_by=by,
         order=record.attachments.count() + 1,
     )

@@ -46,6 +46,15 @@ class UploadInfo:
     size: int
     sha256: str
 
+    def fields(self) -> dict[str, object]:
+        """The columns every uploaded-file model in Gongkai shares."""
+        return {
+            "original_name": self.name,
+            "content_type": self.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+        }
+
 
 def max_bytes() -> int:
     return int(getattr(settings, "GONGKAI_MAX_ATTACHMENT_MB", 20)) * 1024 * 1024

@@ -230,10 +230,7 @@ def add_attachment(
     info = inspect_upload(fileobj, name)
     attachment = Attachment(
         consultation=consultation,
-        original_name=info.name,
-        content_type=info.content_type,
-        size=info.size,
-        sha256=info.sha256,
+        **info.fields(),
         uploaded_by=by,
     )
     save_with_file(
