@@ -267,6 +267,20 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "errors/403.html", {"message": message}, status=403)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form that sat open too long (or was opened in another browser) cannot be checked:
+    say so plainly, instead of Django's English technical page."""
+    message = (
+        "页面已过期，无法确认这次提交。请返回上一页，刷新页面后重新提交；"
+        "如已填写较长内容，请先复制保存。"
+    )
+    return render(request, "errors/403.html", {"message": message}, status=403)
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "errors/404.html", status=404)
 

@@ -159,3 +159,18 @@ def test_odd_numbers_in_public_query_strings_never_break_a_page(client, path, pa
     joiner = "&" if "?" in path else "?"
     response = client.get(f"{path}{joiner}{param}={value}")
     assert response.status_code in (200, 400, 404)
+
+
+def test_an_expired_form_and_an_oversized_submission_are_explained_in_chinese(settings):
+    from django.test import Client
+
+    expired = Client(enforce_csrf_checks=True).post("/applications/", {"name": "张三"})
+    assert expired.status_code == 403
+    assert "页面已过期" in expired.content.decode()
+    assert 'lang="zh-CN"' in expired.content.decode()
+
+    huge = Client().post(
+        "/applications/", {"description": "字" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2)}
+    )
+    assert huge.status_code == 400
+    assert "内容过长" in huge.content.decode()
