@@ -193,7 +193,11 @@ def from_sections(sections: list[Any], *, title: str = "") -> CatalogueData:
             code=str(raw_section.get("code") or f"{s_index:02d}"),
             name=str(raw_section["name"]).strip(),
         )
-        for i_index, raw_item in enumerate(raw_section.get("items") or [], start=1):
+        raw_items = raw_section.get("items") or []
+        if not isinstance(raw_items, list):
+            errors.append(RowError(where, f"“{section.name}”的二级事项（items）应为列表"))
+            continue
+        for i_index, raw_item in enumerate(raw_items, start=1):
             item_where = f"{section.name} 第 {i_index} 个二级事项"
             try:
                 section.items.append(_item_from_dict(raw_item, section, i_index, item_where))

@@ -76,3 +76,12 @@ def test_recurrence_accepts_labels_short_labels_and_values() -> None:
     assert importing.recurrence_from_label("yearly") == Recurrence.YEARLY
     with pytest.raises(ValueError, match="更新周期"):
         importing.recurrence_from_label("每月")
+
+
+def test_a_section_whose_items_are_not_a_list_is_a_row_error():
+    from gongkai.catalogue.importing import CatalogueInvalid, from_sections
+
+    with pytest.raises(CatalogueInvalid) as error:
+        from_sections([{"code": "01", "name": "政策文件", "items": True}])
+
+    assert "二级事项（items）应为列表" in str(error.value)
