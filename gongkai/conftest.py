@@ -7,6 +7,10 @@ import os
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from gongkai.accounts.models import Role
+from gongkai.organisations.models import Kind, Organisation
+from gongkai.testing import make_organisation, make_user
+
 # Property and fuzz tests explore new random inputs on every local run (that is how they found
 # the importer crashes). In CI (CI=true) they run derandomized: the same reproducible examples
 # every time, so a landing is never decided by a lucky draw. Failures found locally become
@@ -14,10 +18,6 @@ from hypothesis import settings as hypothesis_settings
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
-
-from gongkai.accounts.models import Role
-from gongkai.organisations.models import Kind, Organisation
-from gongkai.testing import make_organisation, make_user
 
 
 def pytest_configure(config: pytest.Config) -> None:
