@@ -16,6 +16,19 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("GONGKAI_VAR_DIR", BASE_DIR / "var"))
 
 
+def postgres_statement_options(threshold: str) -> dict[str, object]:
+    """psycopg options from PG_PREPARE_THRESHOLD: a count of runs after which a query is
+    prepared on its connection, or ``off`` (client-side parameters, nothing prepared)."""
+    value = threshold.strip().lower()
+    if value in ("off", "0", "none", "no", "false"):
+        return {"server_side_binding": False, "prepare_threshold": None}
+    if not value.isdecimal():
+        raise ImproperlyConfigured(
+            f"PG_PREPARE_THRESHOLD must be a whole number or off, not {threshold!r}"
+        )
+    return {"server_side_binding": True, "prepare_threshold": int(value)}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -130,6 +143,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Server-side parameters let PostgreSQL keep a query's plan: psycopg prepares a statement
+    # after it has run PG_PREPARE_THRESHOLD times on a connection, and planning the record
+    # page's join then no longer costs more than running it (docs/decisions/0012). Behind a
+    # pooler in transaction mode (PgBouncer < 1.21) set PG_PREPARE_THRESHOLD=off.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        **postgres_statement_options(os.environ.get("PG_PREPARE_THRESHOLD", "2")),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and background jobs ---------------------------------------------------------------

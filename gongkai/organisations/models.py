@@ -104,6 +104,8 @@ class Organisation(TimeStampedModel):
         verbose_name = "机构"
         verbose_name_plural = "机构"
         ordering = ["path"]
+        # Listings' filters read the counties (a dozen among thousands of schools) by kind.
+        indexes = [models.Index(fields=["kind", "path"], name="organisation_kind_path")]
         constraints = [
             models.UniqueConstraint(
                 fields=["uscc"], condition=~models.Q(uscc=""), name="organisation_uscc_unique"

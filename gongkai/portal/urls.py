@@ -13,6 +13,7 @@ urlpatterns = [
     path("organisations/", views.organisation_list, name="organisations"),
     path("organisations/<str:code>/", views.organisation_page, name="organisation"),
     path("display/", views.display_mode, name="display_mode"),
+    path("filters/schools/", views.school_select, name="school_select"),
     path("healthz", views.healthz, name="healthz"),
 ]
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, QuerySet, Subquery
 from django.http import (
     FileResponse,
     Http404,
@@ -41,15 +41,23 @@ class ListingPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         records: QuerySet[Record] = self.object_list  # type: ignore[assignment]
-        # Two single-column maxima: SQLite reads each from its index only when alone.
-        newest = [Record.objects.aggregate(Max(field)) for field in ("published_at", "id")]
-        state = f"{records.query}|{newest}"
+        state = f"{records.query}|{_newest_publication()}"
         key = "portal:count:" + hashlib.sha256(state.encode()).hexdigest()
         total = cache.get(key)
         if total is None:
             total = records.order_by().count()
             cache.set(key, total, COUNT_SECONDS)
         return int(total)
+
+
+def _newest_publication() -> tuple[Any, ...]:
+    """The newest publication time and record id, in one round trip. Each maximum is its own
+    scalar subquery: both SQLite and PostgreSQL then read it from the end of an index."""
+    table = connection.ops.quote_name(Record._meta.db_table)
+    with connection.cursor() as cursor:
+        sql = f"SELECT (SELECT MAX(published_at) FROM {table}), (SELECT MAX(id) FROM {table})"  # noqa: S608 - a model's own table
+        cursor.execute(sql)
+        return tuple(cursor.fetchone() or ())
 
 
 def _edition() -> Edition:
@@ -75,11 +83,28 @@ def section_page(request: HttpRequest, code: str) -> HttpResponse:
 def _listing(records: Any, request: HttpRequest) -> dict[str, Any]:
     """Filters (organisation, year, validity) and pagination shared by listing pages."""
     org_code = request.GET.get("org", "").strip()
+    school_code = request.GET.get("school", "").strip()
     year = request.GET.get("year", "").strip()
     validity = request.GET.get("validity", "").strip()
-    if org_code:
-        org = Organisation.objects.filter(code=org_code).first()
-        records = records.filter(organisation__path__startswith=org.path) if org else records.none()
+    chosen = None
+    if school_code or org_code:
+        found = {
+            o.code: o
+            for o in Organisation.objects.filter(code__in={school_code, org_code} - {""}).only(
+                "code", "path", "kind"
+            )
+        }
+        org, school = found.get(org_code), found.get(school_code)
+        # A school left selected from another county (no script to clear it) gives way.
+        if school and (org is None or school.is_within(org)):
+            chosen = school
+        else:
+            chosen, school_code = org, ""
+        records = (
+            records.filter(organisation__path__startswith=chosen.path) if chosen else records.none()
+        )
+        if chosen and chosen.kind in (Kind.TOWNSHIP, Kind.SCHOOL):
+            school_code = chosen.code  # ?org=<school>, as links made before the school filter
     if year.isdecimal() and 1900 <= int(year) <= 2100:
         records = records.filter(published_at__year=int(year))
     if validity in Validity.values:
@@ -103,31 +128,53 @@ def _listing(records: Any, request: HttpRequest) -> dict[str, Any]:
     query.pop("page", None)
     return {
         "page": page,
-        "filters": {"org": org_code, "year": year, "validity": validity},
+        "filters": {
+            "org": org_code,
+            "school": school_code,
+            "county": _county_code(chosen) if chosen else "",
+            "year": year,
+            "validity": validity,
+        },
         "query": query.urlencode(),
         "validities": Validity.choices,
     }
 
 
-def school_options() -> SafeString:
-    """``<optgroup>`` per county with its townships and schools, for items schools publish.
+def _county_code(org: Organisation) -> str:
+    """The code of the county (or the city bureau) an organisation is listed under."""
+    codes = org.path.strip("/").split("/")
+    return (
+        org.code
+        if org.kind in (Kind.CITY_BUREAU, Kind.COUNTY_BUREAU)
+        else codes[min(1, len(codes) - 1)]
+    )
 
-    A parent looks for their own school's 招生范围: choosing it is one tap. The list is the
-    same for every page and request, so it is rendered once and kept until any organisation
-    changes (the cache key carries the count and the latest change).
+
+def school_options(county: Organisation) -> SafeString:
+    """``<optgroup>`` per township, with its schools, for one county's items schools publish.
+
+    A parent picks their county, then their school (one tap each; the school list follows
+    the county without a reload where scripts run). A city's 3,000 schools in one list made
+    every listing page 216 KB; one county's is a few KB. It is rendered once and kept until
+    an organisation of the county changes (the cache key carries the count and latest change).
     """
-    orgs = Organisation.objects.active().of_kind(Kind.COUNTY_BUREAU, Kind.TOWNSHIP, Kind.SCHOOL)
+    orgs = Organisation.objects.active().subtree(county).of_kind(Kind.TOWNSHIP, Kind.SCHOOL)
     state = orgs.aggregate(n=Count("id"), changed=Max("updated_at"))
     changed = state["changed"].timestamp() if state["changed"] else 0
-    key = f"portal:school-options:{state['n']}:{changed}"
+    key = f"portal:school-options:{county.pk}:{state['n']}:{changed}"
     html = cache.get(key)
     if html is None:
+        direct = f"{county.short_name or county.name}直属"
         groups: list[tuple[str, list[tuple[str, str]]]] = []
-        for code, name, short_name, kind in orgs.order_by("path").values_list(
-            "code", "name", "short_name", "kind"
+        for code, name, short_name, kind, depth in orgs.order_by("path").values_list(
+            "code", "name", "short_name", "kind", "depth"
         ):
-            if kind == Kind.COUNTY_BUREAU:
-                groups.append((short_name or name, []))
+            if kind == Kind.TOWNSHIP:
+                groups.append((short_name or name, [(code, f"{short_name or name}（全部）")]))
+            elif depth == county.depth + 1:  # a school run by the county itself
+                if not groups or groups[-1][0] != direct:
+                    groups.append((direct, []))
+                groups[-1][1].append((code, short_name or name))
             elif groups:
                 groups[-1][1].append((code, short_name or name))
         html = format_html_join(
@@ -151,10 +198,31 @@ def _with_selected(options: SafeString, code: str) -> SafeString:
     return SafeString(options.replace(marker, selected, 1))
 
 
+def _school_select_context(county_code: str, school_code: str) -> dict[str, Any]:
+    county = (
+        Organisation.objects.active().of_kind(Kind.COUNTY_BUREAU).filter(code=county_code).first()
+        if county_code
+        else None
+    )
+    options = _with_selected(school_options(county), school_code) if county else ""
+    return {"school_choices": options}
+
+
+@require_GET
+def school_select(request: HttpRequest) -> HttpResponse:
+    """The school ``<select>`` for the county chosen in a listing's filter (htmx swaps it in)."""
+    return render(
+        request,
+        "portal/_school_select.html",
+        _school_select_context(request.GET.get("org", "").strip(), ""),
+    )
+
+
 def item_page(request: HttpRequest, code: str) -> HttpResponse:
+    current = Edition.objects.filter(status=Edition.Status.CURRENT).order_by("-published_at")
     item = get_object_or_404(
         Item.objects.select_related("section", "organisation"),
-        section__edition=_edition(),
+        section__edition=Subquery(current.values("pk")[:1]),
         code=code,
     )
     # The item ids sharing its key, resolved first: the listing then walks the
@@ -170,21 +238,25 @@ def item_page(request: HttpRequest, code: str) -> HttpResponse:
         **listing,
     }
     if "乡级" in item.level:  # schools publish under this item: let readers pick their school
-        context["school_options"] = _with_selected(school_options(), listing["filters"]["org"])
+        filters = listing["filters"]
+        context["school_filter"] = True
+        context.update(_school_select_context(filters["county"], filters["school"]))
     return render(request, "portal/item.html", context)
 
 
 def record_page(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(
-        Record.objects.public().select_related(
-            "organisation", "item__section", "current_version", "replaced_by"
-        ),
+        # replaced_by is read (lazily) only for a repealed or amended record.
+        Record.objects.public().select_related("organisation", "item__section", "current_version"),
         pk=pk,
     )
     version = record.current_version
     assert version is not None  # public() guarantees it
-    versions = list(
-        record.versions.order_by("-number").only("number", "published_at", "change_note")
+    # Versions are numbered at publication, so the first is the only one: most records.
+    versions = (
+        [version]
+        if version.number == 1
+        else list(record.versions.order_by("-number").only("number", "published_at", "change_note"))
     )
     return render(
         request,

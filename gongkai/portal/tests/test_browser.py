@@ -326,7 +326,7 @@ def test_large_type_mode_raises_size_and_contrast_and_survives_navigation(
 
 def test_a_parent_finds_their_schools_enrolment_zone_in_three_taps(live_server, column, phone):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     school = column["schools"][1]
     wanted = column["records"][(school.code, "05.04")]
@@ -340,8 +340,18 @@ def test_a_parent_finds_their_schools_enrolment_zone_in_three_taps(live_server, 
 
     # 1. home → 招生管理 › 招生范围
     tap(phone.find_element(By.LINK_TEXT, "招生范围"))
-    # 2. choose the school in the filter and show its notices
-    Select(phone.find_element(By.NAME, "org")).select_by_visible_text(school.name)
+    # 2. choose the county, then the school (its list follows the county in place; choosing
+    #    is not a tap that loads a page), and show its notices
+    Select(phone.find_element(By.NAME, "org")).select_by_visible_text(column["county"].name)
+    WebDriverWait(phone, 10).until(  # read in one script: the select is being replaced
+        lambda d: d.execute_script(
+            "const s = document.querySelector('select[name=school]');"
+            "return !!s && !s.disabled && s.textContent.includes(arguments[0]);",
+            school.name,
+        )
+    )
+    assert phone.current_url == pages[-1]  # no page load so far
+    Select(phone.find_element(By.NAME, "school")).select_by_visible_text(school.name)
     tap(phone.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]"))
     titles = [a.text for a in phone.find_elements(By.CSS_SELECTOR, ".record-list a")]
     assert titles == [wanted.title]
@@ -366,11 +376,17 @@ def test_reading_works_with_javascript_disabled(live_server, column):
         driver.find_element(By.LINK_TEXT, "招生范围").click()
         _navigated(driver, before)
         school = column["schools"][0]
-        Select(driver.find_element(By.NAME, "org")).select_by_visible_text(school.name)
+        # Without scripts the school list comes with the page: county first, then the school.
+        Select(driver.find_element(By.NAME, "org")).select_by_visible_text(column["county"].name)
+        assert not driver.find_element(By.NAME, "school").is_enabled()
         before = driver.current_url
         driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
         _navigated(driver, before)
-        assert f"org={school.code}" in driver.current_url
+        Select(driver.find_element(By.NAME, "school")).select_by_visible_text(school.name)
+        before = driver.current_url
+        driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+        _navigated(driver, before)
+        assert f"school={school.code}" in driver.current_url
         before = driver.current_url
         driver.find_element(By.CSS_SELECTOR, ".record-list a").click()
         _navigated(driver, before)

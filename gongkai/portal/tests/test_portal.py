@@ -82,59 +82,111 @@ def test_organisation_pages_show_contact_details(client, county, township):
     assert "0635-8888888" in body and township.name in body
 
 
-def test_school_level_items_let_readers_choose_their_school(client, county, school):
-    body = client.get(reverse("portal:item", args=["05.04"])).content.decode()
-    group = body.split(f'<optgroup label="{county.name}">')[1].split("</optgroup>")[0]
+def _school_select(body: str) -> str:
+    return body.split('<select name="school" id="school-select"')[1].split("</select>")[0]
+
+
+def test_school_level_items_let_readers_choose_their_county_then_school(
+    client, county, other_county, school
+):
+    url = reverse("portal:item", args=["05.04"])
+    first = client.get(url).content.decode()
+    # No county yet: no school anywhere on the page, and the list says what to do first.
+    assert school.code not in first
+    assert "disabled" in _school_select(first) and "请先选择县（市、区）" in first
+    # A county chosen (without scripts: by submitting the form): its townships and schools.
+    body = client.get(url, {"org": county.code}).content.decode()
+    assert f'<option value="{county.code}" selected>' in body
+    group = body.split('<optgroup label="测试镇中心学校">')[1].split("</optgroup>")[0]
     assert f'<option value="{school.code}">{school.name}</option>' in group
-    chosen = client.get(reverse("portal:item", args=["05.04"]), {"org": school.code})
-    assert f'<option value="{school.code}" selected>' in chosen.content.decode()
+    chosen = client.get(url, {"org": county.code, "school": school.code}).content.decode()
+    assert f'<option value="{school.code}" selected>' in _school_select(chosen)
 
 
-def test_county_only_items_offer_no_schools(client, school):
-    item = next(i for i in Item.objects.current() if "乡级" not in i.level)
-    body = client.get(reverse("portal:item", args=[item.code])).content.decode()
-    assert school.code not in body
+def test_the_school_list_for_a_county_is_its_own(client, county, other_county, school):
+    from gongkai.organisations.models import Kind
+    from gongkai.testing import make_organisation
+
+    elsewhere = make_organisation(
+        kind=Kind.SCHOOL, parent=other_county, code="C0201", name="另一县直属小学"
+    )
+    mine = client.get(reverse("portal:school_select"), {"org": county.code}).content.decode()
+    theirs = client.get(
+        reverse("portal:school_select"), {"org": other_county.code}
+    ).content.decode()
+    assert school.code in mine and elsewhere.code not in mine
+    # A school the county runs itself is grouped under the county's own name.
+    assert '<optgroup label="另一县教育和体育局直属">' in theirs and elsewhere.code in theirs
+    assert school.code not in theirs
+    nothing = client.get(reverse("portal:school_select"), {"org": ""}).content.decode()
+    assert "disabled" in nothing and school.code not in nothing
 
 
-def test_the_school_list_follows_changes_to_organisations(client, school):
-    client.get(reverse("portal:item", args=["05.04"]))
-    school.name = "测试镇第一小学（更名）"
-    school.save()
-    body = client.get(reverse("portal:item", args=["05.04"])).content.decode()
-    assert "测试镇第一小学（更名）" in body
-
-
-def test_listing_totals_follow_new_publications(client, county):
+def _publish(organisation, title, minute=0, code="05.04"):
     from datetime import date, datetime
 
     from django.utils import timezone
 
     from gongkai.records.importing import ImportRow, import_author, import_record
 
-    item = Item.objects.current().get(code="05.04")
+    item = Item.objects.current().get(code=code)
+    fields = {
+        "title": title,
+        "body": "<p>正文</p>",
+        "item": item,
+        "organisation": organisation,
+        "formed_on": date(2025, 5, 1),
+        "five_disclosure": item.five_disclosure,
+    }
+    published_at = timezone.make_aware(datetime(2025, 5, 2, 8, minute))
+    import_record(
+        ImportRow(row=minute, fields=fields, published_at=published_at),
+        author=import_author(None),
+        by=None,
+        source="测试",
+        written_files=[],
+    )
 
-    def publish(n):
-        fields = {
-            "title": f"招生范围公告{n}",
-            "body": "<p>正文</p>",
-            "item": item,
-            "organisation": county,
-            "formed_on": date(2025, 5, 1),
-            "five_disclosure": item.five_disclosure,
-        }
-        published_at = timezone.make_aware(datetime(2025, 5, 2, 8, n))
-        import_record(
-            ImportRow(row=n, fields=fields, published_at=published_at),
-            author=import_author(None),
-            by=None,
-            source="测试",
-            written_files=[],
-        )
 
+def test_a_school_left_over_from_another_county_gives_way(client, county, other_county, school):
+    _publish(school, "测试镇第一小学招生范围")
+    url = reverse("portal:item", args=["05.04"])
+    both = client.get(url, {"org": county.code, "school": school.code}).content.decode()
+    assert "测试镇第一小学招生范围" in both
+    # The reader switched county without a script to clear the school: the county wins.
+    body = client.get(url, {"org": other_county.code, "school": school.code}).content.decode()
+    assert f'<option value="{other_county.code}" selected>' in body
+    assert "测试镇第一小学招生范围" not in body and "没有符合筛选条件的信息" in body
+    assert school.code not in _school_select(body)  # the other county's list, none selected
+
+
+def test_links_to_a_school_made_before_the_school_filter_still_work(client, county, school):
+    body = client.get(reverse("portal:item", args=["05.04"]), {"org": school.code})
+    text = body.content.decode()
+    assert f'<option value="{county.code}" selected>' in text
+    assert f'<option value="{school.code}" selected>' in _school_select(text)
+
+
+def test_county_only_items_offer_no_schools(client, school):
+    item = next(i for i in Item.objects.current() if "乡级" not in i.level)
+    body = client.get(reverse("portal:item", args=[item.code]), {"org": "C0100"})
+    assert school.code not in body.content.decode()
+    assert 'name="school"' not in body.content.decode()
+
+
+def test_the_school_list_follows_changes_to_organisations(client, county, school):
+    client.get(reverse("portal:item", args=["05.04"]), {"org": county.code})
+    school.name = "测试镇第一小学（更名）"
+    school.save()
+    body = client.get(reverse("portal:item", args=["05.04"]), {"org": county.code})
+    assert "测试镇第一小学（更名）" in body.content.decode()
+
+
+def test_listing_totals_follow_new_publications(client, county):
     for n in range(21):
-        publish(n)
+        _publish(county, f"招生范围公告{n}", n)
     assert "共 21 条" in client.get("/catalogue/05.04/").content.decode()
-    publish(30)
+    _publish(county, "招生范围公告30", 30)
     assert "共 22 条" in client.get("/catalogue/05.04/").content.decode()
 
 

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+
+from gongkai.settings import postgres_statement_options
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2", {"server_side_binding": True, "prepare_threshold": 2}),
+        (" 5 ", {"server_side_binding": True, "prepare_threshold": 5}),
+        ("off", {"server_side_binding": False, "prepare_threshold": None}),
+        ("0", {"server_side_binding": False, "prepare_threshold": None}),
+        ("OFF", {"server_side_binding": False, "prepare_threshold": None}),
+    ],
+)
+def test_prepared_statements_are_configured_from_the_environment(value, expected):
+    assert postgres_statement_options(value) == expected
+
+
+@pytest.mark.parametrize("value", ["yes please", "-1", "2.5"])
+def test_a_wrong_prepare_threshold_is_refused_at_start(value):
+    with pytest.raises(ImproperlyConfigured, match="PG_PREPARE_THRESHOLD"):
+        postgres_statement_options(value)
+
+
+@pytest.mark.django_db
+def test_postgresql_prepares_repeated_queries():
+    """On PostgreSQL the site runs with server-side parameters: a query run a few times on a
+    connection is prepared, so its plan is not made again on every request."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no server-side statements")
+    from gongkai.organisations.models import Organisation
+
+    for _ in range(4):
+        list(Organisation.objects.filter(code="nobody"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] >= 1
