@@ -323,4 +323,7 @@ GONGKAI_MAX_ATTACHMENT_MB = int(os.environ.get("MAX_ATTACHMENT_MB", "20"))
 # Public pages for anonymous readers are written here and purged on every publication
 # (gongkai/portal/pagecache.py); nginx can serve them directly (docs/deploy.md).
 GONGKAI_PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# The catalogue and organisation directory are held in each process (gongkai/core/refdata.py)
+# and rebuilt on change, or at the latest after this many seconds.
+GONGKAI_REFDATA_SECONDS = float(os.environ.get("REFDATA_SECONDS", "30"))
 GONGKAI_PAGE_CACHE_DIR = Path(os.environ.get("PAGE_CACHE_DIR", VAR_DIR / "pages"))

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Max, QuerySet, Subquery
+from django.db.models import Count, Max, QuerySet
 from django.http import (
     FileResponse,
     Http404,
@@ -25,7 +25,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
-from gongkai.catalogue.models import Edition, Item, Section
+from gongkai.catalogue import reference
+from gongkai.catalogue.models import Edition, Section
+from gongkai.organisations import reference as organisations
 from gongkai.organisations.models import Kind, Organisation
 from gongkai.records import hooks
 from gongkai.records.models import Attachment, Record, Validity
@@ -88,13 +90,8 @@ def _listing(records: Any, request: HttpRequest) -> dict[str, Any]:
     validity = request.GET.get("validity", "").strip()
     chosen = None
     if school_code or org_code:
-        found = {
-            o.code: o
-            for o in Organisation.objects.filter(code__in={school_code, org_code} - {""}).only(
-                "code", "path", "kind"
-            )
-        }
-        org, school = found.get(org_code), found.get(school_code)
+        org = organisations.by_code(org_code) if org_code else None
+        school = organisations.by_code(school_code) if school_code else None
         # A school left selected from another county (no script to clear it) gives way.
         if school and (org is None or school.is_within(org)):
             chosen = school
@@ -110,13 +107,12 @@ def _listing(records: Any, request: HttpRequest) -> dict[str, Any]:
     if validity in Validity.values:
         records = records.filter(validity=validity)
     paginator = ListingPaginator(
-        records.select_related("organisation").only(
+        records.only(
             "title",
             "published_at",
             "validity",
             "status",
-            "organisation__name",
-            "organisation__short_name",
+            "organisation",
             "document_number",
             "index_number",
         ),
@@ -124,6 +120,7 @@ def _listing(records: Any, request: HttpRequest) -> dict[str, Any]:
         10**9 if getattr(settings, "GONGKAI_STATIC_EXPORT", False) else PAGE_SIZE,
     )
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = organisations.with_publishers(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return {
@@ -199,11 +196,9 @@ def _with_selected(options: SafeString, code: str) -> SafeString:
 
 
 def _school_select_context(county_code: str, school_code: str) -> dict[str, Any]:
-    county = (
-        Organisation.objects.active().of_kind(Kind.COUNTY_BUREAU).filter(code=county_code).first()
-        if county_code
-        else None
-    )
+    county = organisations.by_code(county_code) if county_code else None
+    if county and (county.kind != Kind.COUNTY_BUREAU or not county.is_active):
+        county = None
     options = _with_selected(school_options(county), school_code) if county else ""
     return {"school_choices": options}
 
@@ -219,17 +214,14 @@ def school_select(request: HttpRequest) -> HttpResponse:
 
 
 def item_page(request: HttpRequest, code: str) -> HttpResponse:
-    current = Edition.objects.filter(status=Edition.Status.CURRENT).order_by("-published_at")
-    item = get_object_or_404(
-        Item.objects.select_related("section", "organisation"),
-        section__edition=Subquery(current.values("pk")[:1]),
-        code=code,
-    )
-    # The item ids sharing its key, resolved first: the listing then walks the
-    # (item, -published_at) index instead of joining the catalogue for every row.
-    item_ids = list(Item.objects.filter(key=item.key).values_list("id", flat=True))
+    # The listing then walks the (item, -published_at) index with the ids resolved here,
+    # instead of joining the catalogue for every row.
+    item = reference.current_item(code)
+    if item is None:
+        raise Http404("目录中没有这个事项。")
+    item_ids = reference.same_item_ids(item)
     records = Record.objects.public().filter(item_id__in=item_ids).order_by("-published_at", "-id")
-    counties = Organisation.objects.active().of_kind(Kind.CITY_BUREAU, Kind.COUNTY_BUREAU)
+    counties = organisations.counties()
     listing = _listing(records, request)
     context = {
         "item": item,
@@ -246,10 +238,13 @@ def item_page(request: HttpRequest, code: str) -> HttpResponse:
 
 def record_page(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(
-        # replaced_by is read (lazily) only for a repealed or amended record.
-        Record.objects.public().select_related("organisation", "item__section", "current_version"),
+        # replaced_by is read (lazily) only for a repealed or amended record; the item and the
+        # publisher come from the reference data in memory, not from joins.
+        Record.objects.public().select_related("current_version"),
         pk=pk,
     )
+    record.item = reference.item(record.item_id)
+    record.organisation = organisations.organisation(record.organisation_id)
     version = record.current_version
     assert version is not None  # public() guarantees it
     # Versions are numbered at publication, so the first is the only one: most records.

@@ -226,3 +226,35 @@ def test_an_expired_form_and_an_oversized_submission_are_explained_in_chinese(se
     )
     assert huge.status_code == 400
     assert "内容过长" in huge.content.decode()
+
+
+def test_a_new_catalogue_edition_keeps_earlier_records_listed(client, county):
+    from gongkai.catalogue.importing import load_json
+    from gongkai.catalogue.services import STANDARD_FILE, publish_edition
+
+    _publish(county, "旧目录下的招生范围公告")
+    client.get("/catalogue/05.04/")  # the catalogue is now held in memory
+    data = load_json(STANDARD_FILE)
+    publish_edition(data, by=None, name="2027 年版")
+    body = client.get("/catalogue/05.04/").content.decode()
+    assert "旧目录下的招生范围公告" in body
+
+
+def test_listing_and_record_pages_read_little_from_the_database(
+    client, county, school, django_assert_max_num_queries
+):
+    for n in range(25):
+        _publish(school if n % 2 else county, f"招生范围公告{n}", n)
+    client.get("/catalogue/05.04/")  # warm: catalogue and directory read once per process
+    from gongkai.records.models import Record
+
+    record = Record.objects.order_by("-pk").first()
+    client.get(f"/records/{record.pk}/")
+    # rows, the newest publication (for the cached total) and at most the total itself;
+    # publisher names for 20 rows come from memory, not one query each
+    with django_assert_max_num_queries(3):
+        body = client.get("/catalogue/05.04/").content.decode()
+    assert body.count('class="muted">测试镇第一小学</span>') == 10
+    with django_assert_max_num_queries(3):
+        page = client.get(f"/records/{record.pk}/").content.decode()
+    assert record.title in page and "测试县教育和体育局" in page
