@@ -58,10 +58,10 @@ def load_organisations(count: int) -> dict[str, Organisation]:
     return by_code
 
 
-def load_records(count: int, orgs: dict[str, Organisation]) -> None:
+def load_records(count: int, orgs: dict[str, Organisation], *, seed: int = 11) -> None:
     items = {i.code: i for i in Item.objects.current()}
     author, _ = User.objects.get_or_create(username="bench", defaults={"full_name": "基准测试"})
-    generator = Generator(build_organisations(len(orgs)))
+    generator = Generator(build_organisations(len(orgs)), seed=seed)
     started = time.monotonic()
     documents = generator.documents(count)
     done = 0
@@ -112,13 +112,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--organisations", type=int, default=3000)
+    parser.add_argument(
+        "--append",
+        action="store_true",
+        help="top up a database this script loaded before to --records (a stopped run)",
+    )
     args = parser.parse_args()
-    if Record.objects.exists() or Organisation.objects.exists():
-        raise SystemExit("the database already has data; use a fresh one")
     started = time.monotonic()
-    orgs = load_organisations(args.organisations)
-    print(f"{len(orgs)} organisations", flush=True)
-    load_records(args.records, orgs)
+    existing = Record.objects.count()
+    if args.append and existing:
+        orgs = {o.code: o for o in Organisation.objects.all()}
+        if len(orgs) != args.organisations:
+            raise SystemExit(
+                f"the database has {len(orgs)} organisations, not {args.organisations}"
+            )
+        print(f"{existing} records there; adding {args.records - existing}", flush=True)
+        # Another seed: new documents, spread over the same ten years as the first ones.
+        load_records(max(0, args.records - existing), orgs, seed=11 + existing)
+    else:
+        if existing or Organisation.objects.exists():
+            raise SystemExit("the database already has data; use a fresh one (or --append)")
+        orgs = load_organisations(args.organisations)
+        print(f"{len(orgs)} organisations", flush=True)
+        load_records(args.records, orgs)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -262,3 +262,16 @@ def test_relevance_ranks_only_the_newest_candidates_and_the_count_says_more(publ
     assert results.total == 3 and results.total_capped
     assert "招生范围公告" not in titles(results)
     assert titles(search("招生范围", order=NEWEST)) == ["第3号通知", "第2号通知", "第1号通知"]
+
+
+def test_words_in_the_title_outrank_newer_mentions_in_the_body_and_ties_go_newest_first(
+    published,
+):
+    published(title="关于公布学生资助名单的公告", body="<p>名单如下。</p>")
+    published(title="2025年第一批学生资助名单", body="<p>名单如下。</p>")
+    published(title="关于暑期安全工作的通知", body="<p>学生资助名单另行公告。</p>")
+    assert titles(search("学生资助 名单")) == [
+        "2025年第一批学生资助名单",  # both words in the title, the newer of the two
+        "关于公布学生资助名单的公告",
+        "关于暑期安全工作的通知",  # the newest, but the words only in its body
+    ]
