@@ -59,21 +59,16 @@ def wait_for(url: str, timeout: float = 60) -> bytes:
             time.sleep(0.5)
 
 
-def gunicorn(env: dict[str, str], workers: int) -> subprocess.Popen[bytes]:
+def gunicorn(env: dict[str, str], workers: int, threads: int) -> subprocess.Popen[bytes]:
+    """gunicorn as `manage.py serve` and docs/deploy.md start it (without the access log)."""
+    from gongkai.core.management.commands.serve import gunicorn_arguments
+
     return subprocess.Popen(
         [
             str(BIN / "gunicorn"),
-            "gongkai.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{APP_PORT}",
-            "--workers",
-            str(workers),
-            "--threads",
-            "4",
-            "--worker-class",
-            "gthread",
-            "--timeout",
-            "60",
+            *gunicorn_arguments(
+                bind=f"127.0.0.1:{APP_PORT}", workers=workers, threads=threads, access_log=False
+            ),
         ],
         cwd=ROOT,
         env=env,
@@ -110,7 +105,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (cores)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="gk-portal-bench-"))
     work.chmod(0o755)  # nginx's workers run as another user
@@ -136,7 +132,7 @@ def main() -> None:
     print(f"database: {os.environ.get('DATABASE_URL', 'sqlite (default)')}; pages: {pages}")
 
     # 1. Uncached: every request renders.
-    server = gunicorn({**env, "PAGE_CACHE": "0"}, args.workers)
+    server = gunicorn({**env, "PAGE_CACHE": "0"}, args.workers, args.threads)
     try:
         for name, path in pages.items():
             wait_for(app + path)
@@ -147,7 +143,7 @@ def main() -> None:
         stop(server)
 
     # 2 and 3. Cached: gunicorn with the page cache, nginx in front of it.
-    server = gunicorn({**env, "PAGE_CACHE": "1"}, args.workers)
+    server = gunicorn({**env, "PAGE_CACHE": "1"}, args.workers, args.threads)
     prefix = work / "nginx"
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (prefix / sub).mkdir(parents=True, exist_ok=True)
@@ -189,7 +185,10 @@ def main() -> None:
         stop(server)
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"\nwrk -t2 -c{args.connections} -d{args.seconds}s, gunicorn --workers {args.workers}")
+    print(
+        f"\nwrk -t2 -c{args.connections} -d{args.seconds}s, "
+        f"gunicorn --workers {args.workers} --threads {args.threads}"
+    )
     print("| setup | page | req/s | p99 |\n|---|---|---:|---:|")
     for setup, name, rate, p99 in results:
         print(f"| {setup} | {name} | {rate:,.0f} | {p99} |")

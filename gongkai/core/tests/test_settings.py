@@ -40,3 +40,13 @@ def test_postgresql_prepares_repeated_queries():
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_prepared_statements")
         assert cursor.fetchone()[0] >= 1
+
+
+def test_the_web_server_uses_sync_workers_unless_threads_are_asked_for():
+    from gongkai.core.management.commands.serve import gunicorn_arguments
+
+    sync = gunicorn_arguments(bind="127.0.0.1:8000", workers=3, threads=1)
+    assert "--worker-class" not in sync and sync[sync.index("--workers") + 1] == "3"
+    threaded = gunicorn_arguments(bind="127.0.0.1:8000", workers=2, threads=4, access_log=False)
+    assert threaded[threaded.index("--worker-class") + 1] == "gthread"
+    assert "--access-logfile" not in threaded and "--access-logfile" in sync

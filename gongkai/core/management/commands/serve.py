@@ -16,6 +16,22 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 
+def gunicorn_arguments(
+    *, bind: str, workers: int, threads: int, access_log: bool = True
+) -> list[str]:
+    """gunicorn's command line (after the executable), shared with bench/portal_bench.py.
+
+    With one thread a worker is gunicorn's sync worker: the fastest for pages that are CPU
+    work, and safe behind nginx, which buffers slow clients. More threads (gthread) let a
+    worker wait on slow uploads or the database without blocking the others."""
+    arguments = ["gongkai.wsgi:application", "--bind", bind, "--workers", str(workers)]
+    if threads > 1:
+        arguments += ["--threads", str(threads), "--worker-class", "gthread"]
+    if access_log:
+        arguments += ["--access-logfile", "-"]
+    return [*arguments, "--timeout", "60", "--graceful-timeout", "20"]
+
+
 class Command(BaseCommand):
     help = "Start the web server (gunicorn) and the background job runner (huey) together."
 
@@ -29,21 +45,7 @@ class Command(BaseCommand):
         web = subprocess.Popen(  # noqa: S603 - fixed argument list, our own executables
             [
                 os.path.join(bin_dir, "gunicorn"),
-                "gongkai.wsgi:application",
-                "--bind",
-                bind,
-                "--workers",
-                str(workers),
-                "--threads",
-                str(threads),
-                "--worker-class",
-                "gthread",
-                "--access-logfile",
-                "-",
-                "--timeout",
-                "60",
-                "--graceful-timeout",
-                "20",
+                *gunicorn_arguments(bind=bind, workers=workers, threads=threads),
             ]
         )
         # --flush-locks: a consumer killed while holding a task lock (huey's SQLite storage has
