@@ -78,9 +78,15 @@ class Backend(Protocol):
     ) -> list[int]: ...
 
 
-def _fetch_ids(sql: str, params: Sequence[Any]) -> list[int]:
+def _fetch_ids(sql: str, params: Sequence[Any], *, plan_each_time: bool = False) -> list[int]:
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        if plan_each_time and connection.vendor == "postgresql":
+            # The best plan depends on the words — a rare word: the GIN index; a common one:
+            # the primary key backwards — so a prepared, generic plan (the site prepares
+            # repeated queries, docs/decisions/0012) must not be reused for full-text matches.
+            cursor.cursor.execute(sql, params, prepare=False)
+        else:
+            cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -232,6 +238,7 @@ class PostgresBackend:
             "SELECT id FROM search_searchentry WHERE document @@ %s::tsquery "
             "ORDER BY id DESC LIMIT %s",
             [self.expression(query), limit],
+            plan_each_time=True,
         )
 
     def rank(
