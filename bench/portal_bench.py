@@ -131,19 +131,8 @@ def main() -> None:
     app = f"http://127.0.0.1:{APP_PORT}"
     print(f"database: {os.environ.get('DATABASE_URL', 'sqlite (default)')}; pages: {pages}")
 
-    # 1. Uncached: every request renders.
-    server = gunicorn({**env, "PAGE_CACHE": "0"}, args.workers, args.threads)
-    try:
-        for name, path in pages.items():
-            wait_for(app + path)
-            wrk(app + path, seconds=3, connections=args.connections, check=False)  # warm-up
-            rate, p99 = wrk(app + path, **run)
-            results.append(("gunicorn, PAGE_CACHE off", name, rate, p99))
-    finally:
-        stop(server)
-
-    # 2 and 3. Cached: gunicorn with the page cache, nginx in front of it.
-    server = gunicorn({**env, "PAGE_CACHE": "1"}, args.workers, args.threads)
+    # nginx as docs/deploy.md configures it, for the whole run: with the page cache off every
+    # request falls through try_files to gunicorn, as a miss or a filtered listing does.
     prefix = work / "nginx"
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (prefix / sub).mkdir(parents=True, exist_ok=True)
@@ -163,6 +152,26 @@ def main() -> None:
     nginx = subprocess.Popen(
         ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")], stderr=subprocess.PIPE
     )
+    front = f"http://127.0.0.1:{NGINX_PORT}"
+
+    # 1. Uncached: every request renders.
+    server = gunicorn({**env, "PAGE_CACHE": "0"}, args.workers, args.threads)
+    try:
+        for name, path in pages.items():
+            wait_for(app + path)
+            wrk(app + path, seconds=3, connections=args.connections, check=False)  # warm-up
+            rate, p99 = wrk(app + path, **run)
+            results.append(("gunicorn, PAGE_CACHE off", name, rate, p99))
+            rate, p99 = wrk(front + path, **run)
+            results.append(("nginx → gunicorn, PAGE_CACHE off", name, rate, p99))
+    except BaseException:
+        nginx.terminate()
+        raise
+    finally:
+        stop(server)
+
+    # 2 and 3. Cached: gunicorn with the page cache, nginx in front of it.
+    server = gunicorn({**env, "PAGE_CACHE": "1"}, args.workers, args.threads)
     front = f"http://127.0.0.1:{NGINX_PORT}"
     try:
         for name, path in pages.items():

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from gongkai.catalogue.models import Edition, Item, Section
 from gongkai.core.refdata import Reference
-
-NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -16,20 +13,30 @@ class Catalogue:
     by_id: dict[int, Item]  # every item of every edition, its section and edition loaded
     current: dict[str, Item]  # the current edition's items by code
     ids_by_key: dict[str, list[int]]  # an item and its forebears in earlier editions
+    edition: Edition | None  # the current edition
+    sections: list[Section]  # its sections in order, each with its items prefetched
 
 
 def _build() -> Catalogue:
     items = list(Item.objects.select_related("section__edition", "organisation").order_by("pk"))
-    current_editions = [i.section.edition for i in items if i.section.edition.status == "current"]
-    # One edition is current; should two ever be, the newest wins, as Edition.current() has it.
-    newest = max(current_editions, key=lambda e: (e.published_at or NEVER, e.pk), default=None)
+    try:
+        newest: Edition | None = Edition.objects.current()
+    except Edition.DoesNotExist:
+        newest = None
     ids_by_key: dict[str, list[int]] = {}
     for item in items:
         ids_by_key.setdefault(item.key, []).append(item.pk)
+    sections = (
+        list(Section.objects.filter(edition=newest).prefetch_related("items").order_by("order"))
+        if newest
+        else []
+    )
     return Catalogue(
         by_id={i.pk: i for i in items},
         current={i.code: i for i in items if newest and i.section.edition_id == newest.pk},
         ids_by_key=ids_by_key,
+        edition=newest,
+        sections=sections,
     )
 
 
@@ -51,3 +58,11 @@ def item(pk: int) -> Item:
 def same_item_ids(item: Item) -> list[int]:
     """The ids of ``item`` and of the same item (same key) in every other edition."""
     return catalogue.get().ids_by_key.get(item.key) or [item.pk]
+
+
+def current_sections() -> tuple[Edition, list[Section]]:
+    """The current edition and its sections (items prefetched); 404-worthy if none."""
+    snapshot = catalogue.get()
+    if snapshot.edition is None:
+        raise Edition.DoesNotExist("尚未发布标准目录。请先导入目录：manage.py catalogue import")
+    return snapshot.edition, snapshot.sections

@@ -62,21 +62,22 @@ def _newest_publication() -> tuple[Any, ...]:
         return tuple(cursor.fetchone() or ())
 
 
-def _edition() -> Edition:
+def _sections() -> tuple[Edition, list[Section]]:
     try:
-        return Edition.objects.current()
+        return reference.current_sections()
     except Edition.DoesNotExist:
         raise Http404("尚未发布标准目录") from None
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    edition = _edition()
-    sections = edition.sections.prefetch_related("items").all()
+    edition, sections = _sections()
     return render(request, "portal/home.html", {"edition": edition, "sections": sections})
 
 
 def section_page(request: HttpRequest, code: str) -> HttpResponse:
-    section = get_object_or_404(Section, edition=_edition(), code=code)
+    section = next((s for s in _sections()[1] if s.code == code), None)
+    if section is None:
+        raise Http404("目录中没有这个栏目。")
     return render(
         request, "portal/section.html", {"section": section, "items": section.items.all()}
     )
