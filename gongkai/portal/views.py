@@ -140,12 +140,13 @@ def _listing(records: Any, request: HttpRequest) -> dict[str, Any]:
 
 def _county_code(org: Organisation) -> str:
     """The code of the county (or the city bureau) an organisation is listed under."""
-    codes = org.path.strip("/").split("/")
-    return (
-        org.code
-        if org.kind in (Kind.CITY_BUREAU, Kind.COUNTY_BUREAU)
-        else codes[min(1, len(codes) - 1)]
-    )
+    if org.kind in (Kind.CITY_BUREAU, Kind.COUNTY_BUREAU):
+        return org.code
+    for code in reversed(org.path.strip("/").split("/")):  # the nearest county above it
+        above = organisations.by_code(code)
+        if above is not None and above.kind == Kind.COUNTY_BUREAU:
+            return code
+    return ""
 
 
 def school_options(county: Organisation) -> SafeString:
