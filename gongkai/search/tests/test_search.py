@@ -290,3 +290,50 @@ def test_full_text_matches_are_planned_for_their_words_on_postgresql(published):
         statements = [row[0] for row in cursor.fetchall()]
     assert statements, "nothing was prepared at all: the check would prove nothing"
     assert not [s for s in statements if "@@" in s]
+
+
+@pytest.mark.parametrize(
+    ("walk_above", "ubiquitous"),
+    [
+        (0.0, 2.0),  # always walk the primary key
+        (2.0, 2.0),  # always GIN windows, every word looked up in the index
+        (2.0, 0.6),  # GIN windows, "zulu" (in every entry) tested instead of looked up
+    ],
+)
+def test_every_postgresql_plan_finds_the_same_newest_matches(
+    published, monkeypatch, walk_above, ubiquitous
+):
+    """At scale the backend picks among three plans by the planner's estimates; a test
+    database is too small to reach all of them, so each is forced here."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's FTS5 has one plan")
+    from gongkai.search.backends import PostgresBackend, Query
+
+    titles_by_id = {}
+    for n in range(9):
+        # Words no default title or body holds, so the expected matches are known exactly.
+        words = ["zulu"] + (["yankee"] if n % 2 else []) + (["xray"] if n < 3 else [])
+        record = published(title=f"第{n}号通知：{'、'.join(words)}")
+        titles_by_id[SearchEntry.objects.get(record_id=record.pk).pk] = words
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchentry")
+    monkeypatch.setattr(PostgresBackend, "WALK_ABOVE", walk_above)
+    monkeypatch.setattr(PostgresBackend, "UBIQUITOUS", ubiquitous)
+    engine = PostgresBackend()
+    tested: list[list[str]] = []
+    looked_up = PostgresBackend._gin
+    monkeypatch.setattr(
+        PostgresBackend,
+        "_gin",
+        staticmethod(
+            lambda selective, common, *a: tested.append(common) or looked_up(selective, common, *a)
+        ),
+    )
+    for terms in [("zulu",), ("zulu", "yankee"), ("yankee", "xray"), ("zulu", "xray")]:
+        expected = sorted(
+            (pk for pk, words in titles_by_id.items() if all(t in words for t in terms)),
+            reverse=True,
+        )
+        for limit in (2, 50):  # a window too small for the limit is followed by a larger one
+            assert engine.newest(Query(terms=terms), limit=limit) == expected[:limit], terms
+    assert (["'zulu'"] in tested) == (ubiquitous < 1), tested  # the split really ran
