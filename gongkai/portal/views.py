@@ -40,10 +40,16 @@ COUNT_SECONDS = 60
 
 
 class ListingPaginator(Paginator):
+    def __init__(self, *args: Any, scope: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+
     @cached_property
     def count(self) -> int:
         records: QuerySet[Record] = self.object_list  # type: ignore[assignment]
-        state = f"{records.query}|{_newest_publication()}"
+        # What the listing is: given by the view, which is cheaper than compiling the SQL.
+        scope = self.scope or str(records.query)
+        state = f"{scope}|{_newest_publication()}"
         key = "portal:count:" + hashlib.sha256(state.encode()).hexdigest()
         total = cache.get(key)
         if total is None:
@@ -83,8 +89,9 @@ def section_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _listing(records: Any, request: HttpRequest) -> dict[str, Any]:
-    """Filters (organisation, year, validity) and pagination shared by listing pages."""
+def _listing(records: Any, request: HttpRequest, *, scope: str = "") -> dict[str, Any]:
+    """Filters (organisation, year, validity) and pagination shared by listing pages.
+    ``scope`` names the unfiltered listing (an item, an organisation) for its cached total."""
     org_code = request.GET.get("org", "").strip()
     school_code = request.GET.get("school", "").strip()
     year = request.GET.get("year", "").strip()
@@ -119,6 +126,7 @@ def _listing(records: Any, request: HttpRequest) -> dict[str, Any]:
         ),
         # The static export has no server to page with: one page holds the whole listing.
         10**9 if getattr(settings, "GONGKAI_STATIC_EXPORT", False) else PAGE_SIZE,
+        scope=repr((scope, org_code, school_code, year, validity)) if scope else "",
     )
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = organisations.with_publishers(page.object_list)
@@ -224,7 +232,7 @@ def item_page(request: HttpRequest, code: str) -> HttpResponse:
     item_ids = reference.same_item_ids(item)
     records = Record.objects.public().filter(item_id__in=item_ids).order_by("-published_at", "-id")
     counties = organisations.counties()
-    listing = _listing(records, request)
+    listing = _listing(records, request, scope=f"item:{','.join(map(str, item_ids))}")
     context = {
         "item": item,
         "section": item.section,

@@ -122,7 +122,7 @@ def test_the_school_list_for_a_county_is_its_own(client, county, other_county, s
     assert "disabled" in nothing and school.code not in nothing
 
 
-def _publish(organisation, title, minute=0, code="05.04"):
+def _publish(organisation, title, minute=0, code="05.04", year=2025):
     from datetime import date, datetime
 
     from django.utils import timezone
@@ -138,7 +138,7 @@ def _publish(organisation, title, minute=0, code="05.04"):
         "formed_on": date(2025, 5, 1),
         "five_disclosure": item.five_disclosure,
     }
-    published_at = timezone.make_aware(datetime(2025, 5, 2, 8, minute))
+    published_at = timezone.make_aware(datetime(year, 5, 2, 8, minute))
     import_record(
         ImportRow(row=minute, fields=fields, published_at=published_at),
         author=import_author(None),
@@ -258,3 +258,20 @@ def test_listing_and_record_pages_read_little_from_the_database(
     with django_assert_max_num_queries(3):
         page = client.get(f"/records/{record.pk}/").content.decode()
     assert record.title in page and "测试县教育和体育局" in page
+
+
+def test_each_filtered_listing_counts_its_own_total(client, county, school):
+    for n in range(23):
+        _publish(county, f"招生范围公告{n}", n, year=2024)
+    for n in range(22):
+        _publish(school, f"学校招生范围{n}", n)
+    url = "/catalogue/05.04/"
+    assert "共 45 条" in client.get(url).content.decode()
+    assert "共 23 条" in client.get(url, {"year": "2024"}).content.decode()
+    assert (
+        "共 22 条" in client.get(url, {"org": county.code, "school": school.code}).content.decode()
+    )
+    # an unknown organisation lists nothing, whatever was counted before
+    assert "没有符合筛选条件的信息" in client.get(url, {"org": "NOPE"}).content.decode()
+    # a year that is no year is not a filter, and counts as the whole listing
+    assert "共 45 条" in client.get(url, {"year": "2024|x"}).content.decode()
