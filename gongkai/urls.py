@@ -8,6 +8,9 @@ admin.site.site_title = "公开 管理后台"
 admin.site.index_title = "系统管理"
 
 urlpatterns = [
+    # The public column first: its pages are most of the traffic, and Django tries patterns
+    # in order (none of the apps below share its prefixes).
+    path("", include("gongkai.portal.urls")),
     path("accounts/", include("gongkai.accounts.urls")),
     path("staff/accounts/", include("gongkai.accounts.staff_urls")),
     path("staff/", include("gongkai.records.urls")),
@@ -22,7 +25,6 @@ urlpatterns = [
     path("", include("gongkai.supervision.urls")),
     path("", include("gongkai.screening.urls")),
     path("system/admin/", admin.site.urls),
-    path("", include("gongkai.portal.urls")),
 ]
 
 handler400 = "gongkai.portal.views.bad_request"

@@ -62,8 +62,9 @@ def with_publishers(rows: Iterable[R], attribute: str = "organisation") -> list[
     """``rows`` (records and the like) with their organisation set from the directory,
     so a listing needs no join or query per row for publisher names."""
     rows = list(rows)
+    known = directory.get().by_id  # one look at the copy for the whole page
     for row in rows:
         pk: Any = getattr(row, f"{attribute}_id")
         if pk is not None:
-            setattr(row, attribute, organisation(pk))
+            setattr(row, attribute, known.get(pk) or organisation(pk))
     return rows
