@@ -50,3 +50,19 @@ def test_the_web_server_uses_sync_workers_unless_threads_are_asked_for():
     threaded = gunicorn_arguments(bind="127.0.0.1:8000", workers=2, threads=4, access_log=False)
     assert threaded[threaded.index("--worker-class") + 1] == "gthread"
     assert "--access-logfile" not in threaded and "--access-logfile" in sync
+
+
+@pytest.mark.django_db
+def test_pages_stay_chinese_whatever_language_the_browser_asks_for(client):
+    from django.urls import reverse
+
+    english = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+    home = client.get(reverse("portal:home"), **english)
+    # one language: no per-language copies of cached pages
+    assert "Accept-Language" not in home.get("Vary", "")
+    response = client.post(
+        reverse("accounts:login"), {"username": "nobody", "password": "wrong"}, **english
+    )
+    body = response.content.decode()
+    assert "Please enter a correct" not in body
+    assert "用户名" in body and "密码" in body

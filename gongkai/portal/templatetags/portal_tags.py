@@ -1,4 +1,4 @@
-"""Filters for the public column's listings, where one page shows twenty or more rows.
+"""Filters and tags for the public column's listings, where one page shows twenty rows.
 
 ``{% url %}`` and ``|date`` cost about 20 µs each in a loop (the resolver and the locale's
 format lookup run every time); with two per row they were most of a listing's render time.
@@ -8,10 +8,13 @@ These do the same for the two shapes listings use, in about a microsecond.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -49,3 +52,33 @@ def ymd(value: datetime | date | None) -> str:
             value = timezone.localtime(value)
         value = value.date()
     return value.isoformat()
+
+
+@register.simple_tag
+def record_rows(records: Any) -> SafeString:
+    """The ``<li>`` of a record listing: title link, withdrawn or validity badge, publisher,
+    date. Written here rather than as a template loop, which cost 17 µs a row (a tenth of
+    a listing's time); the markup is the same as the loop's was."""
+    return format_html_join(
+        "\n",
+        '<li><span><a href="{}">{}</a>{} <span class="muted">{}</span></span>'
+        ' <span class="date">{}</span></li>',
+        (
+            (
+                record_url(r.pk),
+                r.title,
+                _badge(r),
+                r.organisation.display_name,
+                ymd(r.published_at),
+            )
+            for r in records
+        ),
+    )
+
+
+def _badge(record: Any) -> str:
+    if record.status == "withdrawn":
+        return format_html(' <span class="badge bad">{}</span>', "已撤回")
+    if record.validity != "valid":
+        return format_html(' <span class="badge warn">{}</span>', record.get_validity_display())
+    return ""

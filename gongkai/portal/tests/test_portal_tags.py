@@ -39,3 +39,45 @@ def test_ymd_is_what_the_date_filter_gives(value):
 
 def test_ymd_leaves_nothing_empty():
     assert ymd(None) == "" and ymd("") == ""
+
+
+def test_record_rows_escape_titles_and_mark_withdrawn_and_repealed_records():
+    from types import SimpleNamespace
+
+    from gongkai.portal.templatetags.portal_tags import record_rows
+
+    publisher = SimpleNamespace(display_name="测试县<教体局>")
+    rows = [
+        SimpleNamespace(
+            pk=3,
+            title='<script>alert("x")</script>招生',
+            status="published",
+            validity="valid",
+            organisation=publisher,
+            published_at=datetime(2025, 6, 1, 1, 0, tzinfo=UTC),
+        ),
+        SimpleNamespace(
+            pk=4,
+            title="旧文件",
+            status="withdrawn",
+            validity="valid",
+            organisation=publisher,
+            published_at=None,
+        ),
+        SimpleNamespace(
+            pk=5,
+            title="废止的文件",
+            status="published",
+            validity="repealed",
+            get_validity_display=lambda: "已废止",
+            organisation=publisher,
+            published_at=date(2024, 1, 2),
+        ),
+    ]
+    html = str(record_rows(rows))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert '<a href="/records/3/">' in html and "2025-06-01" in html
+    assert "测试县&lt;教体局&gt;" in html
+    assert '<span class="badge bad">已撤回</span>' in html
+    assert '<span class="badge warn">已废止</span>' in html and "2024-01-02" in html
+    assert html.count("<li>") == 3
