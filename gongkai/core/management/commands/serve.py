@@ -38,7 +38,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--bind", default="127.0.0.1:8000")
         parser.add_argument("--workers", type=int, default=2)
-        parser.add_argument("--threads", type=int, default=4)
+        # Sync workers by default (one thread each): the fastest for the public pages, which
+        # are CPU work (docs/benchmarks.md, Portal); --threads 4 for many slow uploads.
+        parser.add_argument("--threads", type=int, default=1)
 
     def handle(self, *args: Any, bind: str, workers: int, threads: int, **options: Any) -> None:
         bin_dir = os.path.dirname(sys.executable)
