@@ -337,3 +337,27 @@ def test_every_postgresql_plan_finds_the_same_newest_matches(
         for limit in (2, 50):  # a window too small for the limit is followed by a larger one
             assert engine.newest(Query(terms=terms), limit=limit) == expected[:limit], terms
     assert (["'zulu'"] in tested) == (ubiquitous < 1), tested  # the split really ran
+
+
+def test_a_year_in_the_title_outranks_the_same_year_of_publication(published, county):
+    import time_machine
+
+    county.name = "东昌府区教育和体育局"
+    county.save()
+    with time_machine.travel("2025-05-06 10:00 +0800", tick=False):
+        published(
+            title="东昌府区2025年义务教育学校招生范围划分",
+            formed_on=date(2025, 5, 6),
+            written_on=date(2025, 5, 5),
+        )
+    # published later the same year, about the next year's intake: 2025 is its year too
+    with time_machine.travel("2025-12-20 10:00 +0800", tick=False):
+        published(
+            title="东昌府区2026年义务教育学校招生范围划分",
+            formed_on=date(2025, 12, 19),
+            written_on=date(2025, 12, 18),
+        )
+    assert titles(search("东昌府区 2025 招生范围")) == [
+        "东昌府区2025年义务教育学校招生范围划分",
+        "东昌府区2026年义务教育学校招生范围划分",
+    ]
