@@ -249,8 +249,6 @@ class PostgresBackend:
     #: walk costs ~3.4 µs per entry passed (its tsvector is detoasted and tested); the
     #: intersection ~0.14 µs per posting of the words plus ~4 µs per match in the window.
     WALK_ABOVE = 0.125
-    #: A word in more than this share of entries is tested, not looked up, in GIN windows.
-    UBIQUITOUS = 0.5
 
     def newest(self, query: Query, *, limit: int) -> list[int]:
         """The newest ``limit`` matches, found window by window from the newest entry.
@@ -262,29 +260,19 @@ class PostgresBackend:
         that should hold ``limit`` matches one and a half times over; a window that holds too
         few is followed by one twice as large, down to the oldest entry.
 
-        In the GIN windows a word held by most entries (义务教育: 97 %, 小学: 69 %) is not looked
-        up in the index — reading its postings cost more than the rest of the query — but
-        tested on the few entries the other words leave.
         """
-        parts = self.parts(query)
-        estimates, entries, newest_id = self._estimate(parts)
-        matches = estimates[0]
+        expression = self.expression(query)
+        matches, entries, newest_id = self._estimate(expression)
         walk = matches > self.WALK_ABOVE * entries
-        common = [
-            p for p, n in zip(parts, estimates[1:], strict=True) if n > self.UBIQUITOUS * entries
-        ]
-        selective = [p for p in parts if p not in common]
-        if not selective:
-            selective, common = parts, []
         window = max(float(limit), 1.5 * limit * entries / max(matches, 1.0))
         found: list[int] = []
         high = newest_id + 1
         while len(found) < limit and high > 0:
             low = max(0, int(high - window))
             if walk:
-                found += self._walk(" & ".join(parts), low, high, limit - len(found))
+                found += self._walk(expression, low, high, limit - len(found))
             else:
-                found += self._gin(selective, common, low, high, limit - len(found))
+                found += self._gin(expression, low, high, limit - len(found))
             high, window = low, window * 2
         return found
 
@@ -298,31 +286,29 @@ class PostgresBackend:
         )
 
     @staticmethod
-    def _gin(selective: list[str], common: list[str], low: int, high: int, limit: int) -> list[int]:
-        # ts_match_vq is what @@ calls; written as a function it is never an index condition.
-        test = "AND ts_match_vq(document, %s::tsquery) " if common else ""
-        params: list[Any] = [" & ".join(selective), *([" & ".join(common)] if common else [])]
+    def _gin(expression: str, low: int, high: int, limit: int) -> list[int]:
         with transaction.atomic(), connection.cursor() as cursor:
             # Bitmaps only: the GIN index intersected with the id range, then sorted.
             cursor.execute("SET LOCAL enable_indexscan = off")
             cursor.execute("SET LOCAL enable_seqscan = off")
             return _fetch_ids(
-                "SELECT id FROM search_searchentry WHERE document @@ %s::tsquery "  # noqa: S608
-                f"{test}AND id >= %s AND id < %s ORDER BY id DESC LIMIT %s",
-                [*params, low, high, limit],
+                "SELECT id FROM search_searchentry WHERE document @@ %s::tsquery "
+                "AND id >= %s AND id < %s ORDER BY id DESC LIMIT %s",
+                [expression, low, high, limit],
                 plan_each_time=True,
             )
 
     @staticmethod
-    def _estimate(parts: list[str]) -> tuple[list[float], float, int]:
-        """The planner's estimates of the matches of the whole query and of each part, the
-        number of entries and the newest id: two round trips, nothing executed."""
-        queries = [" & ".join(parts), *parts] if len(parts) > 1 else parts * 2
-        union = " UNION ALL ".join(
-            ["SELECT id FROM search_searchentry WHERE document @@ %s::tsquery"] * len(queries)
-        )
+    def _estimate(expression: str) -> tuple[float, float, int]:
+        """The planner's estimate of the matches, the number of entries and the newest id:
+        two round trips, nothing executed."""
         with connection.cursor() as cursor:
-            cursor.cursor.execute(f"EXPLAIN (FORMAT JSON) {union}", queries, prepare=False)
+            cursor.cursor.execute(
+                "EXPLAIN (FORMAT JSON) SELECT id FROM search_searchentry "
+                "WHERE document @@ %s::tsquery",
+                [expression],
+                prepare=False,
+            )
             plan = cursor.fetchone()[0]
             cursor.execute(
                 "SELECT GREATEST(reltuples, 1), (SELECT MAX(id) FROM search_searchentry) "
@@ -333,8 +319,7 @@ class PostgresBackend:
             import json
 
             plan = json.loads(plan)
-        estimates = [float(node["Plan Rows"]) for node in plan[0]["Plan"]["Plans"]]
-        return estimates, float(entries), int(newest_id or 0)
+        return float(plan[0]["Plan"]["Plan Rows"]), float(entries), int(newest_id or 0)
 
     def rank(
         self, query: Query, candidates: Sequence[int], *, offset: int, limit: int
