@@ -258,15 +258,15 @@ class PostgresBackend:
         matches, all old, and the walk passed 900,000 newer entries first (3 s). Here the
         planner's estimate of the matches (its word statistics are good) sizes a first window
         that should hold ``limit`` matches one and a half times over; a window that holds too
-        few is followed by one twice as large, down to the oldest entry.
+        few is followed by a larger one, down to the oldest entry.
 
         """
         expression = self.expression(query)
         matches, entries, newest_id = self._estimate(expression)
         walk = matches > self.WALK_ABOVE * entries
         # Words that go together (a school's name and its township) fool the estimate: 229
-        # expected, 22,091 found. So the first window is at most a quarter of the entries.
-        window = max(float(limit), min(1.5 * limit * entries / max(matches, 1.0), entries / 4))
+        # expected, 22,091 found. So the first window is at most an eighth of the entries.
+        window = max(float(limit), min(1.5 * limit * entries / max(matches, 1.0), entries / 8))
         found: list[int] = []
         high = newest_id + 1
         while len(found) < limit and high > 0:
@@ -275,7 +275,9 @@ class PostgresBackend:
                 found += self._walk(expression, low, high, limit - len(found))
             else:
                 found += self._gin(expression, low, high, limit - len(found))
-            high, window = low, window * 2
+            # Each GIN window reads the words' whole posting lists again, so after the first
+            # one the rest is read at once; a walk only reads the window, so it doubles.
+            high, window = low, (window * 2 if walk else float(low))
         return found
 
     @staticmethod
