@@ -40,16 +40,15 @@ COUNT_SECONDS = 60
 
 
 class ListingPaginator(Paginator):
-    def __init__(self, *args: Any, scope: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scope: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.scope = scope
 
     @cached_property
     def count(self) -> int:
         records: QuerySet[Record] = self.object_list  # type: ignore[assignment]
-        # What the listing is: given by the view, which is cheaper than compiling the SQL.
-        scope = self.scope or str(records.query)
-        state = f"{scope}|{_newest_publication()}"
+        # What the listing is, as the view names it: cheaper than compiling the SQL to say so.
+        state = f"{self.scope}|{_newest_publication()}"
         key = "portal:count:" + hashlib.sha256(state.encode()).hexdigest()
         total = cache.get(key)
         if total is None:
@@ -89,7 +88,7 @@ def section_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _listing(records: Any, request: HttpRequest, *, scope: str = "") -> dict[str, Any]:
+def _listing(records: Any, request: HttpRequest, *, scope: str) -> dict[str, Any]:
     """Filters (organisation, year, validity) and pagination shared by listing pages.
     ``scope`` names the unfiltered listing (an item, an organisation) for its cached total."""
     org_code = request.GET.get("org", "").strip()
@@ -126,7 +125,7 @@ def _listing(records: Any, request: HttpRequest, *, scope: str = "") -> dict[str
         ),
         # The static export has no server to page with: one page holds the whole listing.
         10**9 if getattr(settings, "GONGKAI_STATIC_EXPORT", False) else PAGE_SIZE,
-        scope=repr((scope, org_code, school_code, year, validity)) if scope else "",
+        scope=repr((scope, org_code, school_code, year, validity)),
     )
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = organisations.with_publishers(page.object_list)
@@ -210,7 +209,7 @@ def _school_select_context(county_code: str, school_code: str) -> dict[str, Any]
     if county and (county.kind != Kind.COUNTY_BUREAU or not county.is_active):
         county = None
     options = _with_selected(school_options(county), school_code) if county else ""
-    return {"school_choices": options}
+    return {"school_county": county, "school_choices": options}
 
 
 @require_GET
@@ -312,7 +311,7 @@ def organisation_page(request: HttpRequest, code: str) -> HttpResponse:
             "org": org,
             "children": children,
             "ancestors": org.ancestors(),
-            **_listing(records, request),
+            **_listing(records, request, scope=f"organisation:{org.pk}"),
         },
     )
 

@@ -206,6 +206,8 @@ def _public_pages(live_server: Any, column: dict[str, Any]) -> list[str]:
     return [
         "/",
         "/catalogue/05.04/",
+        # a county chosen: its schools listed in the second select, a school selected
+        f"/catalogue/05.04/?org={column['county'].code}&school={column['schools'][0].code}",
         f"/records/{record.pk}/",
         f"/organisations/{column['county'].code}/",
         "/organisations/",

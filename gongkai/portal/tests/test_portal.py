@@ -275,3 +275,14 @@ def test_each_filtered_listing_counts_its_own_total(client, county, school):
     assert "没有符合筛选条件的信息" in client.get(url, {"org": "NOPE"}).content.decode()
     # a year that is no year is not a filter, and counts as the whole listing
     assert "共 45 条" in client.get(url, {"year": "2024|x"}).content.decode()
+
+
+def test_a_county_without_schools_says_so_instead_of_asking_for_a_county(
+    client, county, other_county, school
+):
+    body = client.get("/catalogue/05.04/", {"org": other_county.code}).content.decode()
+    select = _school_select(body)
+    assert "disabled" in select and "暂无学校" in select
+    assert "尚未登记乡镇和学校" in body and "请先选择县（市、区）" not in body
+    swapped = client.get(reverse("portal:school_select"), {"org": other_county.code})
+    assert "暂无学校" in swapped.content.decode()
