@@ -208,13 +208,8 @@ class PostgresBackend:
         " || setweight(to_tsvector('simple', %s), 'C') || setweight(to_tsvector('simple', %s), 'D')"
     )
 
-    @classmethod
-    def expression(cls, query: Query) -> str:
-        return " & ".join(cls.parts(query))
-
     @staticmethod
-    def parts(query: Query) -> list[str]:
-        """The tsquery's conjuncts: one per term (or one OR of them all), one per filter."""
+    def expression(query: Query) -> str:
         parts: list[str] = []
         for term in query.terms:
             pairs = segmenter.term_bigrams(term) if query.grams else []
@@ -228,7 +223,7 @@ class PostgresBackend:
         # is rechecked against its (TOASTed) tsvector. Without them a two-character word may
         # also match the same two characters in the bigram stream, which is the same text.
         parts += [f"'{f}'" for f in query.facets]
-        return parts
+        return " & ".join(parts)
 
     def write(self, rows: Iterable[tuple[int, Document]]) -> None:
         with connection.cursor() as cursor:
