@@ -260,7 +260,11 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
     versions = (
         [version]
         if version.number == 1
-        else list(record.versions.order_by("-number").only("number", "published_at", "change_note"))
+        else list(
+            record.versions.order_by("-number").only(
+                "record", "number", "published_at", "change_note"
+            )
+        )
     )
     return render(
         request,

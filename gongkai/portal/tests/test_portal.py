@@ -286,3 +286,35 @@ def test_a_county_without_schools_says_so_instead_of_asking_for_a_county(
     assert "尚未登记乡镇和学校" in body and "请先选择县（市、区）" not in body
     swapped = client.get(reverse("portal:school_select"), {"org": other_county.code})
     assert "暂无学校" in swapped.content.decode()
+
+
+def test_the_revision_history_costs_the_same_however_many_versions(client, county):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from gongkai.records.models import Record, RecordVersion
+
+    _publish(county, "招生范围公告")
+    record = Record.objects.get()
+
+    def revise(n):
+        version = RecordVersion.objects.create(
+            record=record,
+            number=n,
+            title=f"招生范围公告（第{n}版）",
+            body="<p>正文</p>",
+            change_note=f"第{n}次修订",
+            published_at=timezone.now(),
+        )
+        Record.objects.filter(pk=record.pk).update(current_version=version)
+
+    client.get(f"/records/{record.pk}/")  # the catalogue and directory, read once per process
+    counts = []
+    for n in (2, 3, 4, 5):
+        revise(n)
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(f"/records/{record.pk}/").content.decode()
+        assert f"第{n}次修订" in body and "第 1 版" in body
+        counts.append(len(queries))
+    assert len(set(counts)) == 1, counts  # no query per version
