@@ -18,11 +18,17 @@ class Directory:
     by_id: dict[int, Organisation]
     by_code: dict[str, Organisation]
     top: list[Organisation]  # the active city bureau and county bureaus, in tree order
+    children: dict[int, list[Organisation]]  # active children of each, in tree order
 
 
 def _build() -> Directory:
     organisations = list(Organisation.objects.order_by("path"))
+    children: dict[int, list[Organisation]] = {}
+    for o in organisations:
+        if o.is_active and o.parent_id is not None:
+            children.setdefault(o.parent_id, []).append(o)
     return Directory(
+        children=children,
         by_id={o.pk: o for o in organisations},
         by_code={o.code: o for o in organisations},
         top=[
@@ -51,6 +57,16 @@ def by_code(code: str) -> Organisation | None:
         if found is not None:
             directory.stale()
     return found
+
+
+def children(org: Organisation) -> list[Organisation]:
+    return directory.get().children.get(org.pk, [])
+
+
+def ancestors(org: Organisation) -> list[Organisation]:
+    """From the root down to ``org``'s parent, as ``Organisation.ancestors`` without a query."""
+    codes = org.path.strip("/").split("/")[:-1]
+    return [a for c in codes if (a := by_code(c)) is not None]
 
 
 def counties() -> list[Organisation]:

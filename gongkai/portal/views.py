@@ -305,16 +305,17 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 def organisation_page(request: HttpRequest, code: str) -> HttpResponse:
-    org = get_object_or_404(Organisation, code=code, is_active=True)
-    children = org.children.filter(is_active=True)
+    org = organisations.by_code(code)
+    if org is None or not org.is_active:
+        raise Http404("没有这个机构，或它已不在用。")
     records = Record.objects.public().filter(organisation=org).order_by("-published_at", "-id")
     return render(
         request,
         "portal/organisation.html",
         {
             "org": org,
-            "children": children,
-            "ancestors": org.ancestors(),
+            "children": organisations.children(org),
+            "ancestors": organisations.ancestors(org),
             **_listing(records, request, scope=f"organisation:{org.pk}"),
         },
     )

@@ -318,3 +318,20 @@ def test_the_revision_history_costs_the_same_however_many_versions(client, count
         assert f"第{n}次修订" in body and "第 1 版" in body
         counts.append(len(queries))
     assert len(set(counts)) == 1, counts  # no query per version
+
+
+def test_an_organisation_page_shows_its_place_in_the_tree_from_memory(
+    client, city, county, township, school, django_assert_max_num_queries
+):
+    client.get(reverse("portal:organisation", args=[township.code]))  # warm the directory
+    with django_assert_max_num_queries(2):  # the newest publication and the rows
+        body = client.get(reverse("portal:organisation", args=[township.code])).content.decode()
+    crumbs = body.split('class="breadcrumbs"')[1].split("</ol>")[0]
+    assert crumbs.index(city.display_name) < crumbs.index(county.display_name)
+    assert school.name in body  # its child
+    school.is_active = False
+    school.save()
+    assert school.name not in client.get(
+        reverse("portal:organisation", args=[township.code])
+    ).content.decode()
+    assert client.get(reverse("portal:organisation", args=[school.code])).status_code == 404
