@@ -8,9 +8,10 @@ PostgreSQL must plan, model instances Django must build). Django keeps ``Site`` 
 for a copy to be rebuilt:
 
 1. a change saved through the ORM (``post_save``/``post_delete`` of the models named by a
-   ``Reference``) moves a generation counter in the cache once the transaction commits; the
-   next read in any process that shares the cache (all of them with Redis; this one with the
-   embedded locmem cache) rebuilds;
+   ``Reference``) marks this process's copy stale at once and moves a generation counter in
+   the cache once the transaction commits; every process that shares the cache (all of them
+   with Redis; only this one with the embedded locmem cache) reads that counter at most once
+   a second, and rebuilds when it moved;
 2. a copy older than ``GONGKAI_REFDATA_SECONDS`` (30 s) is rebuilt anyway — the bound on how
    stale a name can be after a change that bypassed signals (``QuerySet.update``, raw SQL) or
    was made in another process on the locmem cache;
@@ -33,6 +34,10 @@ from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
 
+#: How often the shared generation is read: a change made by another process is seen within
+#: this many seconds (with Redis); one made in this process at once.
+CHECK_SECONDS = 1.0
+
 _registry: list[Reference[Any]] = []
 
 
@@ -48,15 +53,20 @@ class Reference(Generic[T]):
         self._value: T | None = None
         self._generation: object = None
         self._built_at = 0.0
+        self._checked_at = 0.0
         for model in self._models:
             post_save.connect(self._changed, sender=model, weak=False)
             post_delete.connect(self._changed, sender=model, weak=False)
         _registry.append(self)
 
     def get(self) -> T:
-        generation = cache.get(self.key)
+        now = time.monotonic()
         value = self._value
-        fresh = time.monotonic() - self._built_at < settings.GONGKAI_REFDATA_SECONDS
+        fresh = now - self._built_at < settings.GONGKAI_REFDATA_SECONDS
+        if value is not None and fresh and now - self._checked_at < CHECK_SECONDS:
+            return value  # the shared generation was read less than a second ago
+        generation = cache.get(self.key)  # with Redis, a round trip: at most once a second
+        self._checked_at = now
         if value is not None and fresh and generation == self._generation:
             return value
         with self._lock:
