@@ -335,3 +335,10 @@ def test_an_organisation_page_shows_its_place_in_the_tree_from_memory(
         reverse("portal:organisation", args=[township.code])
     ).content.decode()
     assert client.get(reverse("portal:organisation", args=[school.code])).status_code == 404
+
+
+def test_a_school_with_nothing_published_gets_the_filtered_empty_state(client, county, school):
+    _publish(county, "县教体局招生范围公告")
+    body = client.get("/catalogue/05.04/", {"school": school.code}).content.decode()
+    assert "县教体局招生范围公告" not in body
+    assert "没有符合筛选条件的信息" in body and "本栏目暂无已公开的信息" not in body
