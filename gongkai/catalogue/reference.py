@@ -47,6 +47,11 @@ def current_item(code: str) -> Item | None:
     return catalogue.get().current.get(code)
 
 
+def current_items() -> list[Item]:
+    """The current edition's items, in catalogue order (section, then item); none without one."""
+    return [item for section in catalogue.get().sections for item in section.items.all()]
+
+
 def item(pk: int) -> Item:
     found = catalogue.get().by_id.get(pk)
     if found is None:  # created moments ago in another process

@@ -40,8 +40,7 @@ from gongkai.interpretations.models import (
     Speaker,
 )
 from gongkai.interpretations.publishing import frozen_media_ids, is_live
-from gongkai.organisations.models import Kind as OrgKind
-from gongkai.organisations.models import Organisation
+from gongkai.organisations import reference as organisations
 from gongkai.records import permissions as records_can
 from gongkai.records.views import STAFF
 
@@ -54,7 +53,7 @@ def interpretation_list(request: HttpRequest) -> HttpResponse:
     form = request.GET.get("form", "").strip()
     found = Interpretation.objects.published().select_related("record__organisation")
     if org_code:
-        org = Organisation.objects.filter(code=org_code).first()
+        org = organisations.by_code(org_code)
         found = (
             found.filter(record__organisation__path__startswith=org.path) if org else found.none()
         )
@@ -72,9 +71,7 @@ def interpretation_list(request: HttpRequest) -> HttpResponse:
             "filters": {"org": org_code, "form": form},
             "query": query.urlencode(),
             "forms": Form.choices,
-            "organisations": Organisation.objects.active().of_kind(
-                OrgKind.CITY_BUREAU, OrgKind.COUNTY_BUREAU
-            ),
+            "organisations": organisations.counties(),
         },
     )
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from gongkai.catalogue.models import Item
-from gongkai.organisations.models import Kind, Organisation
+from gongkai.catalogue import reference
+from gongkai.organisations import reference as organisations
 from gongkai.search import queries
 
 #: Offered when a search finds nothing: the words parents and teachers look for most.
@@ -22,7 +22,7 @@ def search(request: HttpRequest) -> HttpResponse:
     item_code = request.GET.get("item", "").strip()[:24]
     org_code = request.GET.get("org", "").strip()[:40]
     year = _int(request.GET.get("year", "").strip())
-    item = Item.objects.current().filter(code=item_code).first() if item_code else None
+    item = reference.current_item(item_code) if item_code else None
     filters = queries.Filters(
         item_key=item.key if item else item_code,
         organisation_code=org_code,
@@ -42,12 +42,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "results": results,
         "filters": {"item": item_code, "org": org_code, "year": year or ""},
         "has_filters": bool(filters),
-        "items": Item.objects.current()
-        .select_related("section")
-        .order_by("section__order", "code"),
-        "organisations": Organisation.objects.active().of_kind(
-            Kind.CITY_BUREAU, Kind.COUNTY_BUREAU
-        ),
+        "items": reference.current_items(),
+        "organisations": organisations.counties(),
         "orders": queries.ORDERS,
         "query": params.urlencode(),
         "without_filters": without_filters,

@@ -88,3 +88,21 @@ def test_the_catalogue_copy_follows_a_new_edition(county):
     Item.objects.filter(pk=before.pk).update(name="招生范围（改）")
     before.section.edition.save()  # any save in the catalogue marks the copy stale
     assert reference.current_item("05.04").name == "招生范围（改）"
+
+
+def test_without_a_catalogue_the_lists_are_empty_and_sections_say_why(db):
+    from gongkai.catalogue import reference
+    from gongkai.catalogue.models import Edition
+
+    Edition.objects.update(status=Edition.Status.SUPERSEDED)
+    reference.catalogue.changed()
+    assert reference.current_items() == [] and reference.current_item("05.04") is None
+    with pytest.raises(Edition.DoesNotExist, match="尚未发布标准目录"):
+        reference.current_sections()
+
+
+def test_the_current_items_come_in_catalogue_order(db):
+    from gongkai.catalogue import reference
+
+    codes = [i.code for i in reference.current_items()]
+    assert len(codes) == 34 and codes == sorted(codes) and codes[0] == "01.01"

@@ -331,9 +331,10 @@ def test_an_organisation_page_shows_its_place_in_the_tree_from_memory(
     assert school.name in body  # its child
     school.is_active = False
     school.save()
-    assert school.name not in client.get(
-        reverse("portal:organisation", args=[township.code])
-    ).content.decode()
+    assert (
+        school.name
+        not in client.get(reverse("portal:organisation", args=[township.code])).content.decode()
+    )
     assert client.get(reverse("portal:organisation", args=[school.code])).status_code == 404
 
 
