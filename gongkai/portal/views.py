@@ -300,8 +300,7 @@ def attachment_download(request: HttpRequest, pk: int, name: str) -> FileRespons
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    counties = Organisation.objects.active().of_kind(Kind.CITY_BUREAU, Kind.COUNTY_BUREAU)
-    return render(request, "portal/organisations.html", {"counties": counties})
+    return render(request, "portal/organisations.html", {"counties": organisations.counties()})
 
 
 def organisation_page(request: HttpRequest, code: str) -> HttpResponse:
