@@ -178,7 +178,7 @@ def site() -> Iterator[Site]:
     }
     manage = [python, str(REPO / "manage.py")]
     for command in (["migrate", "--noinput"], ["seed_demo"], ["collectstatic", "--noinput"]):
-        subprocess.run(
+        subprocess.run(  # noqa: S603 - our own interpreter and manage.py
             [*manage, *command, "--verbosity", "0"], cwd=REPO, env=env, check=True, timeout=600
         )
     (root / "pages").mkdir(exist_ok=True)
@@ -186,9 +186,12 @@ def site() -> Iterator[Site]:
         if path.is_dir():
             path.chmod(0o755)
     gunicorn = Path(python).with_name("gunicorn")
-    app = subprocess.Popen(
-        [str(gunicorn), "gongkai.wsgi:application", "--bind", f"127.0.0.1:{app_port}"]
-        + ["--workers", "1", "--umask", "0022"],
+    app = subprocess.Popen(  # noqa: S603 - the venv's own gunicorn
+        [
+            str(gunicorn),
+            *("gongkai.wsgi:application", "--bind", f"127.0.0.1:{app_port}"),
+            *("--workers", "1", "--umask", "0022"),
+        ],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -196,7 +199,7 @@ def site() -> Iterator[Site]:
     )
     conf = root / "nginx.conf"
     conf.write_text(_nginx_conf(root, port=port, app_port=app_port))
-    proxy = subprocess.Popen(
+    proxy = subprocess.Popen(  # noqa: S603 - Debian's nginx, our own config
         [NGINX, "-p", str(root), "-c", str(conf)],
         stdout=subprocess.DEVNULL,
         stderr=(root / "nginx.log").open("wb"),
