@@ -81,7 +81,7 @@ def _number(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def table_two(two: dict[str, Any]) -> Table:
+def grid_two(two: dict[str, Any]) -> Table:
     table = Table("two", "主动公开政府信息情况", rows=14, columns=4,
                   widths=(2.2, 1.6, 1.6, 1.6), header_rows=0)  # fmt: skip
     blocks = (
@@ -111,7 +111,7 @@ def table_two(two: dict[str, Any]) -> Table:
     return table
 
 
-def table_three(three: dict[str, dict[str, int]]) -> Table:
+def grid_three(three: dict[str, dict[str, int]]) -> Table:
     header = 3
     # In points on A4 with GB/T 9704's margins: the labels of levels two and three fit one
     # line where the form's do; the figures' headers wrap as in print.
@@ -157,7 +157,7 @@ def table_three(three: dict[str, dict[str, int]]) -> Table:
     return table
 
 
-def table_four(four: dict[str, dict[str, int]]) -> Table:
+def grid_four(four: dict[str, dict[str, int]]) -> Table:
     table = Table("four", "政府信息公开行政复议、行政诉讼情况", rows=4, columns=15,
                   widths=(1.0,) * 15, header_rows=3)  # fmt: skip
     table.add("行政复议", 0, 0, rowspan=2, colspan=5, is_header=True)
@@ -176,7 +176,7 @@ def table_four(four: dict[str, dict[str, int]]) -> Table:
 def tables(stored: dict[str, Any]) -> dict[str, Table]:
     """The three official tables of a report's stored numbers, by section key."""
     return {
-        "2": table_two(stored["two"]),
-        "3": table_three(stored["three"]),
-        "4": table_four(stored["four"]),
+        "2": grid_two(stored["two"]),
+        "3": grid_three(stored["three"]),
+        "4": grid_four(stored["four"]),
     }
