@@ -292,7 +292,7 @@ def test_pdf_tables_read_cell_by_cell_as_the_official_form(report):
     assert at("申请人情况")[1] > at("法人或其他组织")[1] > at("商业")[1]
     assert at("法人或其他组织")[1] > at("总计")[1] > at("商业")[1] - 12
     first, last = at("（一）予以公开")[1], at("（七）总计")[1]
-    merged = [y for x, y, t in frags if t.startswith("三、本年")][0]
+    merged = next(y for x, y, t in frags if t.startswith("三、本年"))
     assert last < merged < first
     assert at("一、本年新收政府信息公开申请数量")[0] < at("（一）予以公开")[0] < at(WITHHELD[0])[0]
     # 表四: one row of 15 figures under the two-level header.
