@@ -155,6 +155,8 @@ def test_a_county_level_city_imports_its_catalogue_with_warnings_printed(tmp_pat
     city = make_organisation(kind=Kind.CITY_BUREAU, code="L0001", name="聊城市教育和体育局")
     make_organisation(kind=Kind.COUNTY_BUREAU, parent=city, code="L0181",
                       name="临清市教育和体育局")  # fmt: skip
+    make_organisation(kind=Kind.COUNTY_BUREAU, parent=city, code="L0521",
+                      name="阳谷县教育和体育局")  # fmt: skip
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -170,6 +172,8 @@ def test_a_county_level_city_imports_its_catalogue_with_warnings_printed(tmp_pat
     call_command("catalogue", "import", str(path), "--dry-run", "--organisation", "L0181",
                  stdout=out)  # fmt: skip
     assert "提示 第 2 行：公开对象为空，已按标准目录“教育法律”填为“全社会”" in out.getvalue()
-    with pytest.raises(CommandError, match="1 error"):
-        call_command("catalogue", "import", str(path), "--dry-run", "--organisation", "L0001",
-                     stdout=StringIO(), stderr=StringIO())  # fmt: skip
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 error"):  # for a county (县), 市级 is the city
+        call_command("catalogue", "import", str(path), "--dry-run", "--organisation", "L0521",
+                     stdout=StringIO(), stderr=err)  # fmt: skip
+    assert "第 2 行：公开层级“市级”是设区的市一级，目录只能写县级或乡级" in err.getvalue()
