@@ -48,7 +48,11 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def do_add(self, *, date: str, days: int, **_: Any) -> None:
-        self.stdout.write(calendar.add_working_days(_date(date), days).due_on.isoformat())
+        count = calendar.add_working_days(_date(date), days)
+        self.stdout.write(count.due_on.isoformat())
+        if count.is_provisional:
+            # Scripts read the date from stdout; a person sees why it may still move.
+            self.stderr.write(calendar.provisional_note(count.start, count.due_on))
 
     def do_explain(self, *, date: str, days: int, **_: Any) -> None:
         count = calendar.add_working_days(_date(date), days)
