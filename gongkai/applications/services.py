@@ -481,6 +481,38 @@ def end_consultation(
     return _reload(application)
 
 
+#: The letters whose addressee's period runs from the day they receive it (clock.RECEIPTS).
+LETTERS = {
+    "third_party": EventKind.THIRD_PARTY_RECEIVED,
+    "agency": EventKind.AGENCY_RECEIVED,
+    "fee": EventKind.FEE_NOTICE_RECEIVED,
+}
+#: How the day of receipt is known: the explanation quotes it.
+RECEIPT_PROOFS = {
+    "post": "邮件妥投（邮政查询记录）",
+    "signed": "签收回执",
+    "in_person": "当面送达签收",
+    "electronic": "电子送达确认",
+}
+
+
+def record_letter_received(
+    application: Application, *, by: Any, letter: str, on: date, proof: str
+) -> Application:
+    """The third party, the consulted agency or the applicant received the letter (征求意见书,
+    征求意见函, 收费通知) on ``on``: their period now runs from that day (第三十二条)."""
+    if letter not in LETTERS or proof not in RECEIPT_PROOFS:
+        raise ValidationError("请选择送达的文书和送达的证明方式。")
+    with transaction.atomic():
+        locked = _clock_action(application, by=by, verb="记录送达日期")
+        _add_event(locked, LETTERS[letter], on=on, note=RECEIPT_PROOFS[proof], by=by)
+        record_event(
+            f"application.{LETTERS[letter]}", actor=by, target=locked,
+            data={"on": on.isoformat(), "proof": proof},
+        )  # fmt: skip
+    return _reload(application)
+
+
 def quote_fee(application: Application, *, method: str, pages: int = 0) -> fees.FeeQuote:
     """The fee the system computes (国办函〔2020〕109号): by request, counting the applicant's
     earlier applications in the same natural month, or by pages."""

@@ -29,7 +29,12 @@ from gongkai.consultations.models import (
 )
 from gongkai.consultations.services.consultation import responsible_addresses
 from gongkai.core.audit import record_event
-from gongkai.core.calendar import CalendarNotLoaded, WorkdayCount, add_working_days
+from gongkai.core.calendar import (
+    CalendarNotLoaded,
+    WorkdayCount,
+    add_working_days,
+    provisional_mark,
+)
 from gongkai.core.workflow import Transition, Workflow
 from gongkai.organisations.models import Organisation
 
@@ -231,7 +236,8 @@ def send_reply_reminders(today: date | None = None) -> list[int]:
         if recipients:
             send_mail(
                 f"【留言答复逾期】{message.subject[:40]}",
-                f"留言 {message.pk} 的答复期限为 {message.due_on}，目前尚未答复。"
+                f"留言 {message.pk} 的答复期限为 {message.due_on}"
+                f"{provisional_mark(message.due_on)}，目前尚未答复。"
                 "请登录平台尽快答复。",
                 None,
                 recipients,
@@ -274,7 +280,8 @@ def send_reply_due_soon_reminders(today: date | None = None) -> list[int]:
         if recipients:
             send_mail(
                 f"【留言即将到期】{message.subject[:40]}",
-                f"留言 {message.pk} 的答复期限为 {message.due_on}，目前尚未答复。"
+                f"留言 {message.pk} 的答复期限为 {message.due_on}"
+                f"{provisional_mark(message.due_on)}，目前尚未答复。"
                 "请登录平台在期限内答复。",
                 None,
                 recipients,

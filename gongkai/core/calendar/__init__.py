@@ -335,6 +335,11 @@ def fmt(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def provisional_mark(day: date | None) -> str:
+    """（暂定） after a deadline in a year whose notice is not loaded (mail, plain text)."""
+    return f"（{PROVISIONAL}）" if is_provisional(day) else ""
+
+
 def fmt_short(day: date) -> str:
     return f"{day.month}月{day.day}日（周{WEEKDAY_NAMES[day.weekday()]}）"
 
@@ -396,6 +401,7 @@ __all__ = [
     "loaded_years",
     "notice_from_chinesecalendar",
     "parse_notice_file",
+    "provisional_mark",
     "provisional_note",
     "walk",
     "working_days_between",
