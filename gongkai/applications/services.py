@@ -20,8 +20,11 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
+from gongkai.accounts.permissions import role_holders
 from gongkai.applications import categories, fees, notices
 from gongkai.applications import permissions as can
 from gongkai.applications.clock import ClockError, ClockEvent, compute_clock, received_on
@@ -41,7 +44,7 @@ from gongkai.applications.models import (
 )
 from gongkai.applications.rules import current_rules
 from gongkai.core.audit import record_event
-from gongkai.core.calendar import CalendarNotLoaded
+from gongkai.core.calendar import CalendarNotLoaded, MovedDeadline
 from gongkai.core.workflow import Transition, TransitionNotAllowed, Workflow
 
 S = Status
@@ -910,3 +913,42 @@ def save_reply_template(
             "application.save_template", actor=by, target=template, data={"previous": before}
         )
     return template
+
+
+# --- A new holiday notice -------------------------------------------------------------------
+
+
+def recompute_deadlines(*, since: date, by: Any = None) -> list[MovedDeadline]:
+    """Refresh the clock of every open application whose deadlines may count days from
+    ``since`` on (core.calendar.loading.load_notice, in its transaction). Every application
+    whose explanation changed gets an audit row; those whose dates moved are returned."""
+    moved: list[MovedDeadline] = []
+    candidates = Application.objects.open().filter(
+        Q(due_on__isnull=True)
+        | Q(due_on__gte=since)
+        | Q(fee_deadline__gte=since)
+        | Q(correction_notice_by__gte=since)
+    )
+    for application in candidates.order_by("pk"):
+        locked = _lock(application)
+        before = (locked.due_on, locked.fee_deadline, locked.correction_notice_by)
+        explanation = locked.clock_explanation
+        refresh_clock(locked)
+        after = (locked.due_on, locked.fee_deadline, locked.correction_notice_by)
+        if explanation == locked.clock_explanation and before == after:
+            continue
+        record_event(
+            "application.deadline_recomputed", actor=by, target=locked,
+            note="导入节假日安排后重新计算期限。",
+            data={"due_on": [str(before[0]), str(after[0])],
+                  "fee_deadline": [str(before[1]), str(after[1])],
+                  "correction_notice_by": [str(before[2]), str(after[2])]},
+        )  # fmt: skip
+        if before != after:
+            people = tuple(role_holders(locked.organisation, can.HANDLER_ROLES))
+            url = reverse("applications:detail", args=[locked.pk])
+            labels = ("答复期限", "缴费期限", "补正告知期限")
+            for label, old, new in zip(labels, before, after, strict=True):
+                if old != new:
+                    moved.append(MovedDeadline(locked, label, old, new, people, url))
+    return moved

@@ -12,9 +12,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from gongkai.accounts.permissions import has_role
+from gongkai.accounts.permissions import has_role, role_holders
 from gongkai.consultations import conf, privacy
 from gongkai.consultations import permissions as can
 from gongkai.consultations.models import (
@@ -31,6 +33,7 @@ from gongkai.consultations.services.consultation import responsible_addresses
 from gongkai.core.audit import record_event
 from gongkai.core.calendar import (
     CalendarNotLoaded,
+    MovedDeadline,
     WorkdayCount,
     add_working_days,
     provisional_mark,
@@ -288,3 +291,33 @@ def send_reply_due_soon_reminders(today: date | None = None) -> list[int]:
             )
         sent.append(message.pk)
     return sent
+
+
+# --- A new holiday notice -------------------------------------------------------------------
+
+
+def recompute_deadlines(*, since: date, by: Any = None) -> list[MovedDeadline]:
+    """Recompute the reply deadline of every open message that may count days from ``since``
+    on (core.calendar.loading.load_notice, in its transaction)."""
+    moved: list[MovedDeadline] = []
+    candidates = (
+        Message.objects.open()
+        .filter(Q(due_on__isnull=True) | Q(due_on__gte=since))
+        .select_related("mailbox", "organisation")
+    )
+    for message in candidates.order_by("pk"):
+        due = deadline(message.mailbox, message.clock_started_on)
+        new = due.due_on if due else None
+        if new == message.due_on:
+            continue
+        old = message.due_on
+        Message.objects.filter(pk=message.pk).update(due_on=new)
+        record_event(
+            "message.deadline_recomputed", actor=by, target=message,
+            note="导入节假日安排后重新计算答复期限。",
+            data={"due_on": [str(old), str(new)]},
+        )  # fmt: skip
+        people = tuple(role_holders(message.organisation, can.HANDLE_ROLES))
+        url = reverse("consultations:staff_message", args=[message.pk])
+        moved.append(MovedDeadline(message, "留言答复期限", old, new, people, url))
+    return moved

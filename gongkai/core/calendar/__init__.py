@@ -372,10 +372,14 @@ def holiday_runs(
 from gongkai.core.calendar.loading import (  # noqa: E402
     DEFAULT_DATA_FILE,
     CalendarDataError,
+    LoadResult,
+    MovedDeadline,
     YearNotice,
     import_notice,
+    load_notice,
     notice_from_chinesecalendar,
     parse_notice_file,
+    recompute_open_deadlines,
 )
 
 __all__ = [
@@ -383,6 +387,8 @@ __all__ = [
     "CalendarDataError",
     "CalendarNotLoaded",
     "Day",
+    "LoadResult",
+    "MovedDeadline",
     "Pause",
     "Walk",
     "WorkdayCount",
@@ -398,11 +404,13 @@ __all__ = [
     "is_loaded",
     "is_provisional",
     "is_working_day",
+    "load_notice",
     "loaded_years",
     "notice_from_chinesecalendar",
     "parse_notice_file",
     "provisional_mark",
     "provisional_note",
+    "recompute_open_deadlines",
     "walk",
     "working_days_between",
 ]

@@ -6,7 +6,8 @@ deadline that moved (``load_notice``).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from typing import Any
 from django.db import transaction
 
 from gongkai.core.models import CalendarDay, CalendarYear
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "holidays.json"
 
@@ -147,3 +150,126 @@ def import_notice(notice: YearNotice) -> CalendarYear:
     transaction.on_commit(clear_cache)
     clear_cache()
     return year
+
+
+# --- Loading a notice and recomputing the deadlines it moves --------------------------------
+
+
+@dataclass(frozen=True)
+class MovedDeadline:
+    """One open deadline that a newly loaded notice moved (or made final).
+
+    ``people`` are the users to tell (the handlers of the application, the author of the
+    record, ...); ``url`` is the staff page of ``target``. ``was_provisional`` says the old
+    date was counted on the provisional calendar."""
+
+    target: Any
+    what: str
+    old: date | None
+    new: date | None
+    people: tuple[Any, ...] = ()
+    url: str = ""
+    was_provisional: bool = False
+
+    @property
+    def sentence(self) -> str:
+        from gongkai.core.calendar import fmt
+
+        old = (
+            fmt(self.old) + ("（暂定）" if self.was_provisional else "") if self.old else "未能计算"
+        )
+        new = fmt(self.new) if self.new else "无"
+        return f"{self.target}：{self.what}由 {old} 改为 {new}"
+
+
+#: AppConfig attribute naming the function (dotted path) that recomputes an app's open
+#: deadlines: ``refresh(*, since: date, by: User | None) -> list[MovedDeadline]``. Each app
+#: owns its deadlines and writes one audit row per object it changes; core imports none.
+REFRESHER_ATTRIBUTE = "deadline_refresher"
+
+
+def recompute_open_deadlines(*, since: date, by: Any = None) -> list[MovedDeadline]:
+    """Recompute every open deadline that may have counted days from ``since`` on (records'
+    公开截止, applications' 答复期限, mailbox replies), in the caller's transaction."""
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    moved: list[MovedDeadline] = []
+    for config in apps.get_app_configs():
+        path = getattr(config, REFRESHER_ATTRIBUTE, None)
+        if path:
+            moved.extend(import_string(path)(since=since, by=by))
+    return moved
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    year: CalendarYear
+    moved: list[MovedDeadline]
+    replaced: bool  # the year had a notice before (a correction)
+
+
+def load_notice(notice: YearNotice, *, by: Any = None) -> LoadResult:
+    """Load a year's notice (audited), recompute every open deadline it touches, and tell
+    the people whose deadline moved — by e-mail once the transaction commits. The returned
+    ``moved`` list is what a notification inbox can be fed from as well."""
+    from gongkai.core.audit import record_event
+
+    with transaction.atomic():
+        replaced = CalendarYear.objects.filter(year=notice.year).exists()
+        year = import_notice(notice)
+        # A count that reaches into the year may start in the year before.
+        moved = [
+            replace(
+                m, was_provisional=not replaced and m.old is not None and m.old.year >= notice.year
+            )
+            for m in recompute_open_deadlines(since=date(notice.year - 1, 1, 1), by=by)
+        ]
+        record_event(
+            "calendar.import",
+            actor=by,
+            target=year,
+            note=notice.source,
+            data={
+                "year": notice.year,
+                "source": notice.source,
+                "holidays": sorted(d.isoformat() for d in notice.holidays),
+                "workdays": sorted(d.isoformat() for d in notice.workdays),
+                "replaced": replaced,
+                "moved": len(moved),
+            },
+        )
+        transaction.on_commit(lambda: tell_people(moved, notice))
+    return LoadResult(year=year, moved=moved, replaced=replaced)
+
+
+def tell_people(moved: list[MovedDeadline], notice: YearNotice) -> int:
+    """One e-mail per person listing their deadlines that moved. Returns mails sent."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    site = str(getattr(settings, "SITE_URL", "") or "").rstrip("/")
+    by_person: dict[str, list[MovedDeadline]] = {}
+    for item in moved:
+        for person in item.people:
+            email = getattr(person, "email", "")
+            if email and getattr(person, "is_active", True):
+                by_person.setdefault(email, []).append(item)
+    sent = 0
+    for email, items in sorted(by_person.items()):
+        lines = [f"- {m.sentence}" + (f"\n  {site}{m.url}" if m.url else "") for m in items]
+        try:
+            send_mail(
+                f"期限已按 {notice.year} 年节假日安排重新计算（{len(items)} 项）",
+                f"已导入《{notice.source}》，以下由您办理的期限已重新计算：\n\n"
+                + "\n".join(lines)
+                + "\n\n此前按《全国年节及纪念日放假办法》暂定的期限，现以国务院办公厅的通知为准。",
+                settings.DEFAULT_FROM_EMAIL,
+                [email],
+            )
+        except Exception:
+            # The notice is loaded and audited; a mail server that is down must not undo it.
+            logger.exception("could not tell %s about moved deadlines", email)
+        else:
+            sent += 1
+    return sent

@@ -261,3 +261,45 @@ def _check_whole(notice: ParsedNotice, year: int) -> None:
                 notice.errors.append(f"{_fmt(day)} 既是放假日又是上班日。")
     if not notice.holidays and not notice.errors:
         notice.errors.append("没有读到任何放假日期。")
+
+
+#: Files a notice can be uploaded as (the text is read; nothing is kept).
+NOTICE_FILE_TYPES = (".txt", ".docx", ".pdf")
+MAX_NOTICE_BYTES = 5 * 1024 * 1024
+
+
+def notice_text_from_file(name: str, data: bytes) -> str:
+    """The text of an uploaded notice: plain text (UTF-8 or GB18030), Word (.docx) or PDF."""
+    import io
+
+    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
+    if len(data) > MAX_NOTICE_BYTES:
+        raise CalendarDataError("文件超过 5 MB，请只上传通知本身。")
+    if suffix == "docx":
+        from docx import Document
+
+        try:
+            document = Document(io.BytesIO(data))
+        except Exception as exc:  # python-docx raises several kinds for a broken file
+            raise CalendarDataError(
+                "无法读取该 Word 文件，请另存为 .docx 或直接粘贴文字。"
+            ) from exc
+        return "\n".join(p.text for p in document.paragraphs)
+    if suffix == "pdf":
+        from pypdf import PdfReader
+
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            return "\n".join(page.extract_text() or "" for page in reader.pages)
+        except Exception as exc:
+            raise CalendarDataError(
+                "无法读取该 PDF 文件（可能是扫描件），请直接粘贴文字。"
+            ) from exc
+    if suffix in ("txt", ""):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        raise CalendarDataError("无法识别该文本文件的编码，请另存为 UTF-8 或直接粘贴文字。")
+    raise CalendarDataError("只能上传 .txt、.docx 或 .pdf 文件，或直接粘贴通知文字。")
