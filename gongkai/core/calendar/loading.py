@@ -209,6 +209,21 @@ class LoadResult:
     replaced: bool  # the year had a notice before (a correction)
 
 
+def _import_and_recompute(
+    notice: YearNotice, *, by: Any
+) -> tuple[CalendarYear, bool, list[MovedDeadline]]:
+    replaced = CalendarYear.objects.filter(year=notice.year).exists()
+    year = import_notice(notice)
+    # A count that reaches into the year may start in the year before; a deadline in the
+    # year was provisional unless the year had a notice already (a correction).
+    moved = recompute_open_deadlines(since=date(notice.year - 1, 1, 1), by=by)
+    if not replaced:
+        moved = [
+            replace(m, was_provisional=bool(m.old and m.old.year >= notice.year)) for m in moved
+        ]
+    return year, replaced, moved
+
+
 def load_notice(notice: YearNotice, *, by: Any = None) -> LoadResult:
     """Load a year's notice (audited), recompute every open deadline it touches, and tell
     the people whose deadline moved — by e-mail once the transaction commits. The returned
@@ -273,3 +288,31 @@ def tell_people(moved: list[MovedDeadline], notice: YearNotice) -> int:
         else:
             sent += 1
     return sent
+
+
+class _Undo(Exception):
+    def __init__(self, moved: list[MovedDeadline]) -> None:
+        self.moved = moved
+
+
+def preview_load(notice: YearNotice) -> list[MovedDeadline]:
+    """What ``load_notice`` would move, without loading anything: the same work in a
+    transaction that is rolled back (no audit row, no mail)."""
+    from gongkai.core.calendar import clear_cache
+
+    try:
+        with transaction.atomic():
+            replaced = CalendarYear.objects.filter(year=notice.year).exists()
+            import_notice(notice)
+            since = date(notice.year - 1, 1, 1)
+            moved = [
+                replace(
+                    m, was_provisional=not replaced and bool(m.old and m.old.year >= notice.year)
+                )
+                for m in recompute_open_deadlines(since=since)
+            ]
+            raise _Undo(moved)
+    except _Undo as undo:
+        return undo.moved
+    finally:
+        clear_cache()
