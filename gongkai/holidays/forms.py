@@ -18,7 +18,7 @@ class NoticeForm(forms.Form):
         required=False,
         max_length=20000,
         widget=forms.Textarea(
-            attrs={"rows": 12, "placeholder": "国务院办公厅关于2027年部分节假日安排的通知……"}
+            attrs={"rows": 12, "placeholder": "国务院办公厅关于××××年部分节假日安排的通知……"}
         ),
         help_text="从中国政府网等处复制通知全文（含标题）粘贴到这里；也可以上传文件。",
     )

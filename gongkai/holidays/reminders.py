@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.accounts.models import Role, RoleGrant
@@ -75,5 +76,7 @@ def send_missing_notice_reminder(today: date | None = None) -> bool:
     to = administrators()
     record_event(VERB, note=text, data={"to": to, "on": today.isoformat()})
     if to:
-        send_mail("请导入节假日安排", text, settings.DEFAULT_FROM_EMAIL, to)
+        site = str(getattr(settings, "SITE_URL", "") or "").rstrip("/")
+        body = f"{text}\n\n节假日安排页面：{site}{reverse('holidays:calendar')}\n"
+        send_mail("请导入节假日安排", body, settings.DEFAULT_FROM_EMAIL, to)
     return True

@@ -137,6 +137,7 @@ def test_the_daily_check_mails_the_administrators_once_a_week(city, mailoutbox):
     [message] = mailoutbox
     assert message.to == ["admin@example.invalid"]
     assert "2027" in message.body
+    assert "/staff/calendar/" in message.body
     assert AuditEvent.objects.filter(verb="calendar.reminder_sent").count() == 1
 
 
