@@ -95,13 +95,12 @@ class Day:
     #: 工作日 / 周六 / 春节 / 调休上班
     reason: str
     is_provisional: bool = False
-
-    @property
-    def is_holiday(self) -> bool:
-        return not self.is_working and not self.reason.startswith("周")
+    #: A day off by a notice or the 办法 (not merely a weekend).
+    is_holiday: bool = False
 
     @property
     def is_adjusted(self) -> bool:
+        """A weekend day worked (调休上班)."""
         return self.is_working and self.on.weekday() >= 5
 
 
@@ -115,7 +114,7 @@ def _day(snap: _Snapshot, day: date) -> Day:
     if day in snap.workdays:
         return Day(day, True, "调休上班")
     if day in snap.holidays:
-        return Day(day, False, snap.holidays[day] or "法定节假日")
+        return Day(day, False, snap.holidays[day] or "法定节假日", is_holiday=True)
     if day.year in snap.years:
         return Day(day, day.weekday() < 5, _weekday(day))
     try:
@@ -123,7 +122,7 @@ def _day(snap: _Snapshot, day: date) -> Day:
     except statutory.NoStatutoryRules:
         raise CalendarNotLoaded(day.year) from None
     if day in year.holidays:
-        return Day(day, False, year.holidays[day], is_provisional=True)
+        return Day(day, False, year.holidays[day], is_provisional=True, is_holiday=True)
     return Day(day, day.weekday() < 5, _weekday(day), is_provisional=True)
 
 
