@@ -34,6 +34,11 @@ _SIGNED = re.compile(r"国务院办公厅\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s
 _SECTION = re.compile(
     r"(?:^|(?<=[\s。；]))([一二三四五六七八九十]{1,3})\s*[、.．]\s*([^:：\s。]{1,24}?)\s*[:：]"
 )
+#: Sections pasted without their numbers ("元旦：1月1日放假……"): the festival names start them.
+_FESTIVALS = "元旦|春节|清明节|劳动节|端午节|中秋节|国庆节"
+_NAMED_SECTION = re.compile(
+    rf"(?:^|(?<=[\s。；]))()((?:{_FESTIVALS})(?:[、和](?:{_FESTIVALS}))*)\s*[:：]"
+)
 _END = re.compile(r"节假日期间|国务院办公厅\s*\d{4}年\d{1,2}月\d{1,2}日\s*$")
 _DATE = re.compile(
     r"(?:(?P<y>\d{4})\s*年\s*)?(?:(?P<m>\d{1,2})\s*月\s*)?(?P<d>\d{1,2})\s*日"
@@ -134,7 +139,7 @@ def parse_notice_text(text: str, *, year: int | None = None) -> ParsedNotice:
         )
         return notice
     flat = text.replace("\n", " ")
-    heads = list(_SECTION.finditer(flat))
+    heads = list(_SECTION.finditer(flat)) or list(_NAMED_SECTION.finditer(flat))
     if not heads:
         notice.errors.append("没有找到“一、元旦：……”这样的分节内容。")
         return notice

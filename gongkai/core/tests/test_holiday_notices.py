@@ -164,3 +164,15 @@ def test_the_2024_revision_adds_a_day_to_the_spring_festival_and_labour_day():
     ]
     assert date(2024, 5, 2) not in days_2024
     assert sum(1 for d, n in days_2025.items() if n == "春节") == 4
+
+
+def test_sections_pasted_without_their_numbers_are_read():
+    text = (
+        "国务院办公厅关于2026年部分节假日安排的通知\n"
+        "元旦：1月1日（周四）至3日（周六）放假调休，共3天。1月4日（周日）上班。\n"
+        "中秋节：9月25日（周五）至27日（周日）放假，共3天。"
+    )
+    parsed = parse_notice_text(text)
+    assert [s.name for s in parsed.sections] == ["元旦", "中秋节"]
+    assert parsed.errors == [] and parsed.unread == []
+    assert len(parsed.holidays) == 6 and parsed.workdays == {date(2026, 1, 4)}
