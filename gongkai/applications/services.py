@@ -918,6 +918,10 @@ def save_reply_template(
 # --- A new holiday notice -------------------------------------------------------------------
 
 
+def _on(day: date | None) -> str:
+    return f"{day:%Y-%m-%d}" if day else "无"
+
+
 def recompute_deadlines(*, since: date, by: Any = None) -> list[MovedDeadline]:
     """Refresh the clock of every open application whose deadlines may count days from
     ``since`` on (core.calendar.loading.load_notice, in its transaction). Every application
@@ -937,9 +941,15 @@ def recompute_deadlines(*, since: date, by: Any = None) -> list[MovedDeadline]:
         after = (locked.due_on, locked.fee_deadline, locked.correction_notice_by)
         if explanation == locked.clock_explanation and before == after:
             continue
+        labels = ("答复期限", "缴费期限", "补正告知期限")
+        changes = [
+            f"{label}由 {_on(old)} 改为 {_on(new)}"
+            for label, old, new in zip(labels, before, after, strict=True)
+            if old != new
+        ]
         record_event(
             "application.deadline_recomputed", actor=by, target=locked,
-            note="导入节假日安排后重新计算期限。",
+            note="导入节假日安排后重新计算：" + ("；".join(changes) or "日期未变，期限说明已更新"),
             data={"due_on": [str(before[0]), str(after[0])],
                   "fee_deadline": [str(before[1]), str(after[1])],
                   "correction_notice_by": [str(before[2]), str(after[2])]},
@@ -947,7 +957,6 @@ def recompute_deadlines(*, since: date, by: Any = None) -> list[MovedDeadline]:
         if before != after:
             people = tuple(role_holders(locked.organisation, can.HANDLER_ROLES))
             url = reverse("applications:detail", args=[locked.pk])
-            labels = ("答复期限", "缴费期限", "补正告知期限")
             for label, old, new in zip(labels, before, after, strict=True):
                 if old != new:
                     moved.append(MovedDeadline(locked, label, old, new, people, url))

@@ -684,7 +684,8 @@ def recompute_deadlines(*, since: date, by: Any = None) -> list[MovedDeadline]:
         Record.objects.filter(pk=record.pk).update(due_on=record.due_on)
         record_event(
             "record.deadline_recomputed", actor=by, target=record,
-            note="导入节假日安排后重新计算公开截止日期。",
+            note=f"导入节假日安排后重新计算：公开截止日期由 {old or '无'} 改为 "
+            f"{record.due_on or '无'}",
             data={"due_on": [str(old), str(record.due_on)]},
         )  # fmt: skip
         people = (record.author,) if record.author_id else ()

@@ -314,7 +314,7 @@ def recompute_deadlines(*, since: date, by: Any = None) -> list[MovedDeadline]:
         Message.objects.filter(pk=message.pk).update(due_on=new)
         record_event(
             "message.deadline_recomputed", actor=by, target=message,
-            note="导入节假日安排后重新计算答复期限。",
+            note=f"导入节假日安排后重新计算：答复期限由 {old or '无'} 改为 {new or '无'}",
             data={"due_on": [str(old), str(new)]},
         )  # fmt: skip
         people = tuple(role_holders(message.organisation, can.HANDLE_ROLES))
