@@ -109,3 +109,20 @@ def test_the_workdays_command_refuses_a_notice_with_a_mistake(tmp_path):
 
     with pytest.raises(CommandError, match="星期日"):
         call_command("workdays", "import", str(path), stdout=StringIO())
+
+
+def test_the_preview_shows_what_loading_would_move_and_changes_nothing(applications, system_admin):
+    from gongkai.core.calendar.loading import preview_load
+
+    _, february = applications
+    notice = parse_notice_text(NOTICE_2027_LIKE).as_year_notice()
+    previewed = preview_load(notice)
+    assert "答复期限由 2027年3月5日（暂定） 改为 2027年3月8日" in [
+        m.sentence.split("：", 1)[1] for m in previewed if m.target == february
+    ]
+    february.refresh_from_db()
+    assert february.due_on == date(2027, 3, 5)
+    assert is_provisional(february.due_on)
+    assert not AuditEvent.objects.filter(verb="application.deadline_recomputed").exists()
+    loaded = load_notice(notice, by=system_admin)
+    assert [m.sentence for m in previewed] == [m.sentence for m in loaded.moved]

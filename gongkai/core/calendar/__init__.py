@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -52,9 +54,14 @@ class _Snapshot:
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {"snapshot": None, "loaded_at": 0.0}
+#: A calendar "as if" a notice were loaded, for this thread or task only (the preview).
+_assumed: ContextVar[_Snapshot | None] = ContextVar("assumed_calendar", default=None)
 
 
 def _snapshot() -> _Snapshot:
+    assumed = _assumed.get()
+    if assumed is not None:
+        return assumed
     with _lock:
         snap = _cache["snapshot"]
         if snap is None or time.monotonic() - _cache["loaded_at"] > CACHE_SECONDS:
@@ -67,6 +74,30 @@ def _snapshot() -> _Snapshot:
             _cache["snapshot"] = snap
             _cache["loaded_at"] = time.monotonic()
         return snap
+
+
+@contextmanager
+def assuming(year: int, holidays: dict[date, str], workdays: Iterable[date]) -> Iterator[None]:
+    """Count as if this year's notice were loaded — in this context only, so a preview never
+    shows another request an arrangement nobody confirmed."""
+    base = _snapshot()
+    listed = {*holidays, *workdays}
+    token = _assumed.set(
+        _Snapshot(
+            years=base.years | {year},
+            holidays={
+                **{d: n for d, n in base.holidays.items() if d.year != year and d not in listed},
+                **holidays,
+            },
+            workdays=frozenset(
+                {d for d in base.workdays if d.year != year and d not in listed} | set(workdays)
+            ),
+        )
+    )
+    try:
+        yield
+    finally:
+        _assumed.reset(token)
 
 
 def clear_cache() -> None:

@@ -218,10 +218,12 @@ def _import_and_recompute(
     # year was provisional unless the year had a notice already (a correction).
     moved = recompute_open_deadlines(since=date(notice.year - 1, 1, 1), by=by)
     if not replaced:
-        moved = [
-            replace(m, was_provisional=bool(m.old and m.old.year >= notice.year)) for m in moved
-        ]
+        moved = [_mark_provisional(m, notice.year) for m in moved]
     return year, replaced, moved
+
+
+def _mark_provisional(moved: MovedDeadline, year: int) -> MovedDeadline:
+    return replace(moved, was_provisional=bool(moved.old and moved.old.year >= year))
 
 
 def load_notice(notice: YearNotice, *, by: Any = None) -> LoadResult:
@@ -231,15 +233,7 @@ def load_notice(notice: YearNotice, *, by: Any = None) -> LoadResult:
     from gongkai.core.audit import record_event
 
     with transaction.atomic():
-        replaced = CalendarYear.objects.filter(year=notice.year).exists()
-        year = import_notice(notice)
-        # A count that reaches into the year may start in the year before.
-        moved = [
-            replace(
-                m, was_provisional=not replaced and m.old is not None and m.old.year >= notice.year
-            )
-            for m in recompute_open_deadlines(since=date(notice.year - 1, 1, 1), by=by)
-        ]
+        year, replaced, moved = _import_and_recompute(notice, by=by)
         record_event(
             "calendar.import",
             actor=by,
@@ -296,23 +290,17 @@ class _Undo(Exception):
 
 
 def preview_load(notice: YearNotice) -> list[MovedDeadline]:
-    """What ``load_notice`` would move, without loading anything: the same work in a
-    transaction that is rolled back (no audit row, no mail)."""
-    from gongkai.core.calendar import clear_cache
+    """What ``load_notice`` would move, loading nothing: the recomputation runs on the
+    calendar as if the notice were loaded (for this request only) in a transaction that is
+    rolled back — no audit row, no mail, nothing another request could see."""
+    from gongkai.core.calendar import assuming
 
+    replaced = CalendarYear.objects.filter(year=notice.year).exists()
     try:
-        with transaction.atomic():
-            replaced = CalendarYear.objects.filter(year=notice.year).exists()
-            import_notice(notice)
-            since = date(notice.year - 1, 1, 1)
-            moved = [
-                replace(
-                    m, was_provisional=not replaced and bool(m.old and m.old.year >= notice.year)
-                )
-                for m in recompute_open_deadlines(since=since)
-            ]
+        with transaction.atomic(), assuming(notice.year, notice.holidays, notice.workdays):
+            moved = recompute_open_deadlines(since=date(notice.year - 1, 1, 1))
+            if not replaced:
+                moved = [_mark_provisional(m, notice.year) for m in moved]
             raise _Undo(moved)
     except _Undo as undo:
         return undo.moved
-    finally:
-        clear_cache()

@@ -52,6 +52,7 @@ def test_pasting_a_notice_shows_a_preview_and_loads_nothing(client, system_admin
     assert "确认导入 2027 年节假日安排" in page.text
     assert "春节" in page.text and "2月5日至2月13日，共 9 天" in page.text
     assert not calendar.is_loaded(2027)
+    assert calendar.is_working_day(date(2027, 2, 11))  # still the provisional calendar
     assert not AuditEvent.objects.filter(verb="calendar.import").exists()
 
 
