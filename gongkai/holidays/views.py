@@ -108,7 +108,7 @@ def load(request: HttpRequest) -> HttpResponse:
     if not parsed.can_load or parsed.year is None:
         return _preview(request, form.cleaned_data["text"])
     result = calendar.load_notice(parsed.as_year_notice(), by=request.user)
-    summary = f"已导入 {parsed.year} 年节假日安排（{parsed.source}）。"
+    summary = f"已导入 {parsed.year} 年节假日安排。"
     if result.moved:
         summary += f"重新计算后有 {len(result.moved)} 项期限变动，已通知相关人员："
         summary += "；".join(m.sentence for m in result.moved[:20])

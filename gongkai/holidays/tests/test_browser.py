@@ -44,6 +44,23 @@ def _shoot(driver: Any, name: str) -> None:
     driver.set_window_size(1280, 900)
 
 
+def _phone(driver: Any, name: str) -> None:
+    """The same page on a 360 px phone: never scrolls sideways; a screenshot to look at."""
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": PHONE, "height": 740, "deviceScaleFactor": 2, "mobile": True},
+    )
+    try:
+        wide = driver.execute_script(
+            "return document.documentElement.scrollWidth > document.documentElement.clientWidth"
+        )
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(SHOTS / f"{name}.png"))
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert not wide, f"{name}: the page scrolls sideways on a {PHONE} px phone"
+
+
 def _sign_in(driver: Any, live_server: Any, username: str, path: str) -> None:
     from selenium.webdriver.common.by import By
 
@@ -95,6 +112,7 @@ def test_the_administrator_loads_next_years_notice_and_a_provisional_deadline_be
     assert f"{provisional_due:%Y年%-m月%-d日}" in page and "暂定" in page
     assert f"{next_year} 年的节假日安排（国务院办公厅通知）尚未导入" in page
     _shoot(browser, "application-provisional-desktop")
+    _phone(browser, "application-provisional-phone")
 
     # The administrator comes from the reminder mail's link and sees the reminder.
     _sign_in(browser, live_server, "city_admin", "/staff/calendar/")
@@ -102,6 +120,7 @@ def test_the_administrator_loads_next_years_notice_and_a_provisional_deadline_be
     nav = browser.find_element(By.LINK_TEXT, "节假日安排")
     assert nav.get_attribute("href").endswith("/staff/calendar/")
     _shoot(browser, "calendar-desktop")
+    _phone(browser, "calendar-phone")
     browser.find_element(By.NAME, "text").send_keys(notice)
     before = browser.current_url
     browser.find_element(By.XPATH, "//button[contains(., '识别并预览')]").click()
@@ -110,16 +129,7 @@ def test_the_administrator_loads_next_years_notice_and_a_provisional_deadline_be
     assert f"核对 {next_year} 年节假日安排" in page
     assert "春节" in page and "不能导入" not in page
     _shoot(browser, "preview-desktop")
-    browser.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": PHONE, "height": 740, "deviceScaleFactor": 2, "mobile": True},
-    )
-    wide = browser.execute_script(
-        "return document.documentElement.scrollWidth > document.documentElement.clientWidth"
-    )
-    browser.save_screenshot(str(SHOTS / "preview-phone.png"))
-    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-    assert not wide, "the preview scrolls sideways on a 360 px phone"
+    _phone(browser, "preview-phone")
 
     before = browser.current_url
     browser.find_element(By.XPATH, f"//button[contains(., '确认导入 {next_year} 年')]").click()
@@ -128,6 +138,7 @@ def test_the_administrator_loads_next_years_notice_and_a_provisional_deadline_be
     assert f"已导入 {next_year} 年节假日安排" in page
     assert browser.current_url.endswith(f"/staff/calendar/{next_year}/")
     _shoot(browser, "year-loaded-desktop")
+    _phone(browser, "year-loaded-phone")
     assert calendar.is_loaded(next_year)
 
     # The clerk's deadline is final now: no 暂定, the explanation counts on the notice.
