@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "gongkai.consultations",
     "gongkai.supervision",
     "gongkai.portal",
+    "gongkai.holidays",
 ]
 
 MIDDLEWARE = [

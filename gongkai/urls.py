@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("gongkai.disclosures.urls")),
     path("", include("gongkai.supervision.urls")),
     path("", include("gongkai.screening.urls")),
+    path("", include("gongkai.holidays.urls")),
     path("system/admin/", admin.site.urls),
 ]
 

@@ -252,6 +252,11 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
             )
         if action == "extend":
             return services.extend(a, by=by, on=on, days=data["days"] or 0, note=note)
+        if action.endswith("_received"):
+            letter = action.removesuffix("_received")
+            return services.record_letter_received(
+                a, by=by, letter=letter, on=on, proof=data["proof"] or "signed"
+            )
         if action.startswith(("start_", "end_")):
             verb, party = action.split("_", 1)
             service = services.start_consultation if verb == "start" else services.end_consultation

@@ -34,6 +34,7 @@ def _staff_urls(resolver: URLResolver | None = None, prefix: str = "") -> list[s
                 + route.replace("<int:pk>", "1")
                 .replace("<int:number>", "2")
                 .replace("<str:code>", "x")
+                .replace("<int:year>", "2027")
             )
     return urls
 
