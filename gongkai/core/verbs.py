@@ -112,6 +112,27 @@ class Verb(models.TextChoices):
     APPLICATION_THIRD_PARTY_ENDED = "application.third_party_ended", "依申请公开：收到第三方意见"
     APPLICATION_AGENCY_STARTED = "application.agency_started", "依申请公开：征求其他机关意见"
     APPLICATION_AGENCY_ENDED = "application.agency_ended", "依申请公开：收到其他机关意见"
+    APPLICATION_THIRD_PARTY_RECEIVED = (
+        "application.third_party_received",
+        "依申请公开：第三方收到征求意见书",
+    )
+    APPLICATION_AGENCY_RECEIVED = (
+        "application.agency_received",
+        "依申请公开：其他机关收到征求意见函",
+    )
+    APPLICATION_FEE_NOTICE_RECEIVED = (
+        "application.fee_notice_received",
+        "依申请公开：申请人收到收费通知",
+    )
+    APPLICATION_DEADLINE_RECOMPUTED = (
+        "application.deadline_recomputed",
+        "依申请公开：按节假日安排重算期限",
+    )
+    RECORD_DEADLINE_RECOMPUTED = "record.deadline_recomputed", "信息：按节假日安排重算公开截止日期"
+    MESSAGE_DEADLINE_RECOMPUTED = (
+        "message.deadline_recomputed",
+        "信箱来信：按节假日安排重算答复期限",
+    )
     APPLICATION_FEE_NOTICE = "application.fee_notice", "依申请公开：发出收费通知"
     APPLICATION_FEE_PAID = "application.fee_paid", "依申请公开：记录缴费"
     APPLICATION_WITHDRAW_EVENT = "application.withdraw_event", "依申请公开：撤销办理事项"
