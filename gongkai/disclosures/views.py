@@ -22,7 +22,7 @@ from gongkai.disclosures import elements, history, services
 from gongkai.disclosures.counts import five_disclosure_counts
 from gongkai.disclosures.forms import DETAIL_FORMS, ROW_FORMSETS, RecordPartForm, rows_of
 from gongkai.organisations.models import Organisation
-from gongkai.portal.downloads import _qr_data_uri
+from gongkai.portal.printing import _qr_data_uri
 from gongkai.records import permissions as can
 from gongkai.records.models import Kind, Record
 from gongkai.records.services import EditConflict
