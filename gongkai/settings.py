@@ -56,7 +56,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "gongkai.portal.views.csrf_failure"
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's public address (https://jyj.example.gov.cn): printed QR codes, the static export
+# and mail link to it. Required when DEBUG is off (system check site_url.E001).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").strip().rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

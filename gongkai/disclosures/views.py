@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,12 +16,12 @@ from django.utils import timezone
 from gongkai.accounts.models import Role
 from gongkai.accounts.permissions import organisations_for, role_required
 from gongkai.catalogue.models import FiveDisclosure
+from gongkai.core import qr
 from gongkai.core.workflow import TransitionNotAllowed
 from gongkai.disclosures import elements, history, services
 from gongkai.disclosures.counts import five_disclosure_counts
 from gongkai.disclosures.forms import DETAIL_FORMS, ROW_FORMSETS, RecordPartForm, rows_of
 from gongkai.organisations.models import Organisation
-from gongkai.portal.printing import _qr_data_uri
 from gongkai.records import permissions as can
 from gongkai.records.models import Kind, Record
 from gongkai.records.services import EditConflict
@@ -75,15 +74,15 @@ def service_list(request: HttpRequest) -> HttpResponse:
 def guide_print(request: HttpRequest, pk: int) -> HttpResponse:
     """A one-page A4 print of a published guide for the service hall's bulletin board."""
     record = get_object_or_404(_published(Kind.SERVICE_GUIDE), pk=pk)
-    path = reverse("portal:record", args=[pk])
+    url, code = qr.for_path(reverse("portal:record", args=[pk]))
     return render(
         request,
         "disclosures/print_guide.html",
         {
             "record": record,
             "d": elements.published_data(record),
-            "qr": _qr_data_uri(path),
-            "url": settings.SITE_URL + path,
+            "qr": code,
+            "url": url,
             "printed_at": timezone.localtime(),
         },
     )

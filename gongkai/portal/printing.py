@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import segno
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.catalogue.models import Edition, Item
+from gongkai.core import qr
 from gongkai.records.models import Record
-
-
-def _qr_data_uri(path: str) -> str:
-    url = settings.SITE_URL + path
-    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
 
 
 def record_print(request: HttpRequest, pk: int) -> HttpResponse:
@@ -23,7 +17,7 @@ def record_print(request: HttpRequest, pk: int) -> HttpResponse:
         Record.objects.published().select_related("organisation", "item", "current_version"),
         pk=pk,
     )
-    path = reverse("portal:record", args=[pk])
+    url, code = qr.for_path(reverse("portal:record", args=[pk]))
     return render(
         request,
         "portal/print/record.html",
@@ -31,8 +25,8 @@ def record_print(request: HttpRequest, pk: int) -> HttpResponse:
             "record": record,
             "version": record.current_version,
             "attachments": record.current_version.attachments() if record.current_version else [],
-            "qr": _qr_data_uri(path),
-            "url": settings.SITE_URL + path,
+            "qr": code,
+            "url": url,
             "printed_at": timezone.localtime(),
         },
     )
@@ -46,15 +40,15 @@ def item_print(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("organisation")
         .order_by("-published_at")[:40]
     )
-    path = reverse("portal:item", args=[code])
+    url, qr_code = qr.for_path(reverse("portal:item", args=[code]))
     return render(
         request,
         "portal/print/item.html",
         {
             "item": item,
             "records": records,
-            "qr": _qr_data_uri(path),
-            "url": settings.SITE_URL + path,
+            "qr": qr_code,
+            "url": url,
             "printed_at": timezone.localtime(),
         },
     )
