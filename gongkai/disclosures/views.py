@@ -9,9 +9,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from gongkai.accounts.models import Role
 from gongkai.accounts.permissions import organisations_for, role_required
@@ -22,6 +22,7 @@ from gongkai.disclosures import elements, history, services
 from gongkai.disclosures.counts import five_disclosure_counts
 from gongkai.disclosures.forms import DETAIL_FORMS, ROW_FORMSETS, RecordPartForm, rows_of
 from gongkai.organisations.models import Organisation
+from gongkai.portal.printing import sheet_response
 from gongkai.records import permissions as can
 from gongkai.records.models import Kind, Record
 from gongkai.records.services import EditConflict
@@ -71,21 +72,12 @@ def service_list(request: HttpRequest) -> HttpResponse:
     return render(request, "disclosures/services.html", context)
 
 
-def guide_print(request: HttpRequest, pk: int) -> HttpResponse:
+def guide_print(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A one-page A4 print of a published guide for the service hall's bulletin board."""
     record = get_object_or_404(_published(Kind.SERVICE_GUIDE), pk=pk)
     url, code = qr.for_path(reverse("portal:record", args=[pk]))
-    return render(
-        request,
-        "disclosures/print_guide.html",
-        {
-            "record": record,
-            "d": elements.published_data(record),
-            "qr": code,
-            "url": url,
-            "printed_at": timezone.localtime(),
-        },
-    )
+    context = {"record": record, "d": elements.published_data(record), "qr": code, "url": url}
+    return sheet_response(request, "disclosures/print_guide.html", context)
 
 
 def power_list(request: HttpRequest) -> HttpResponse:

@@ -25,6 +25,7 @@ urlpatterns += [
 urlpatterns += [
     path("records/<int:pk>/print/", printing.record_print, name="record_print"),
     path("catalogue/<str:code>/print/", printing.item_print, name="item_print"),
+    path("catalogue/<str:code>/print/<int:part>/", printing.item_print, name="item_print_part"),
     path("feeds/rss.xml", feeds.RecordFeed(), name="feed_rss"),
     path("feeds/atom.xml", feeds.AtomRecordFeed(), name="feed_atom"),
     path("catalogue/<str:code>/rss.xml", feeds.ItemFeed(), name="item_rss"),
