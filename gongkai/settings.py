@@ -303,6 +303,8 @@ GONGKAI_SITE = {
     "icp": os.environ.get("SITE_ICP", ""),  # ICP 备案号
     "police_record": os.environ.get("SITE_POLICE_RECORD", ""),  # 公安机关备案号
     "contact": os.environ.get("SITE_CONTACT", ""),
+    # When applications are received in person (依申请公开): the static export's apply page.
+    "office_hours": os.environ.get("SITE_OFFICE_HOURS", ""),
 }
 
 LOGGING = {

@@ -33,13 +33,14 @@ def publish(
     on: date = date(2025, 6, 10),
     item_code: str = "05.04",
     document_number: str = "",
+    body: str = "",
 ) -> Record:
     """A record published on ``on`` (imported history: the quickest way to a given date)."""
     item = Item.objects.current().get(code=item_code)
     fields = {
         "title": title,
         "summary": "",
-        "body": f"<p>{title}正文。</p>",
+        "body": body or f"<p>{title}正文。</p>",
         "item": item,
         "organisation": org,
         "formed_on": on,
