@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -72,7 +71,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
     return render(request, "disclosures/services.html", context)
 
 
-def guide_print(request: HttpRequest, pk: int) -> HttpResponseBase:
+def guide_print(request: HttpRequest, pk: int) -> HttpResponse:
     """A one-page A4 print of a published guide for the service hall's bulletin board."""
     record = get_object_or_404(_published(Kind.SERVICE_GUIDE), pk=pk)
     url, code = qr.for_path(reverse("portal:record", args=[pk]))

@@ -7,7 +7,7 @@ online at ``SITE_URL``, which production must set (``core.checks``).
 
 Sheets are never cached: each shows the moment it was printed, and a sheet printed after a
 withdrawal must not come from a copy made before it. They are sent with
-``Cache-Control: no-store`` and as a stream, which the page cache never stores (see
+``Cache-Control: no-store``, which browsers and proxies honour and the page cache too (see
 ``pagecache._response_cacheable``), so nginx cannot serve an old copy either.
 
 A column prints with the listing's own filters (county or organisation, school, year,
@@ -22,9 +22,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django.http import Http404, HttpRequest, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -41,13 +40,10 @@ from gongkai.records.models import Record, RecordVersion, Validity
 PART_SIZE = 200
 
 
-def sheet_response(
-    request: HttpRequest, template: str, context: dict[str, Any]
-) -> StreamingHttpResponse:
+def sheet_response(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     """A print sheet, stamped with the time it is printed and never cached."""
-    html = render_to_string(template, {**context, "printed_at": timezone.localtime()}, request)
-    response = StreamingHttpResponse(iter([html]), content_type="text/html; charset=utf-8")
-    add_never_cache_headers(response)  # no-store, private: browsers and proxies keep no copy
+    response = render(request, template, {**context, "printed_at": timezone.localtime()})
+    add_never_cache_headers(response)  # no-store, private: no browser, proxy or page cache
     return response
 
 
@@ -74,7 +70,7 @@ def published_facts(version: RecordVersion) -> dict[str, str]:
 
 
 @require_GET
-def record_print(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def record_print(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(Record.objects.published().select_related("current_version"), pk=pk)
     version = record.current_version
     assert version is not None  # published() guarantees it
@@ -103,7 +99,7 @@ def _filter_words(filters: dict[str, str], chosen: Organisation | None) -> list[
 
 
 @require_GET
-def item_print(request: HttpRequest, code: str, part: int = 1) -> StreamingHttpResponse:
+def item_print(request: HttpRequest, code: str, part: int = 1) -> HttpResponse:
     item = reference.current_item(code)
     if item is None:
         raise Http404("目录中没有这个事项。")

@@ -143,7 +143,7 @@ def test_the_published_guide_is_listed_under_its_item_and_in_the_services_column
     assert record.title in item_page and record.title in services_page
     assert draft.title not in services_page
     assert printed.status_code == 200
-    text = b"".join(printed.streaming_content).decode()  # sheets are streamed: never cached
+    text = printed.content.decode()
     assert "print-guide.css" in text and "0635-0000002" in text and "<script" not in text
     assert client.get(reverse("disclosures:guide_print", args=[draft.pk])).status_code == 404
     page = client.get(reverse("portal:record", args=[record.pk])).content.decode()

@@ -61,7 +61,7 @@ def publish(
 
 
 def text(response: Any) -> str:
-    return b"".join(response.streaming_content).decode("utf-8")
+    return response.content.decode("utf-8")
 
 
 def rows(page: str) -> list[str]:
