@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from gongkai.portal.tests.test_printing import publish
@@ -17,7 +19,19 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 
 @pytest.fixture
-def api_data(db, county, school):
+def keep_connection():
+    """Requests here go through the WSGI application, not Django's test client: keep the
+    test's database connection open between them, as the test client does (otherwise
+    request_finished closes it, and on PostgreSQL the test's transaction with it)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_data(db, keep_connection, county, school):
     publish(county, "关于2025年城区小学招生范围的公告", document_number="聊教发〔2025〕3号")
     publish(school, "课后服务收费公示", item_code="08.02")
 
