@@ -56,7 +56,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "gongkai.portal.views.csrf_failure"
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's public address (https://jyj.example.gov.cn): printed QR codes, the static export
+# and mail link to it. Required when DEBUG is off (system check site_url.E001).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").strip().rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -302,6 +304,8 @@ GONGKAI_SITE = {
     "icp": os.environ.get("SITE_ICP", ""),  # ICP 备案号
     "police_record": os.environ.get("SITE_POLICE_RECORD", ""),  # 公安机关备案号
     "contact": os.environ.get("SITE_CONTACT", ""),
+    # When applications are received in person (依申请公开): the static export's apply page.
+    "office_hours": os.environ.get("SITE_OFFICE_HOURS", ""),
 }
 
 LOGGING = {

@@ -4,6 +4,8 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+# Production configuration: printed QR codes and exported links use a real public address.
+os.environ.setdefault("SITE_URL", "https://jyj.example.gov.cn")
 os.environ.setdefault("GONGKAI_VAR_DIR", tempfile.mkdtemp(prefix="gongkai-test-"))
 
 from gongkai.settings import *

@@ -26,5 +26,7 @@ class CoreConfig(AppConfig):
     verbose_name = "基础设施"
 
     def ready(self) -> None:
+        from gongkai.core import checks  # noqa: F401 - registers the system checks
+
         # Reference data (not domain flow) is what post_migrate is for.
         post_migrate.connect(load_reference_calendar, sender=self)

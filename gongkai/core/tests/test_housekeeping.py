@@ -65,6 +65,7 @@ def test_the_production_settings_pass_the_deployment_checklist(tmp_path):
         "PATH": os.environ.get("PATH", ""),
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "edu.example.gov.cn",
+        "SITE_URL": "https://edu.example.gov.cn",
         "HTTPS": "1",
         "BEHIND_PROXY": "1",
         "GONGKAI_VAR_DIR": str(tmp_path),
