@@ -5,6 +5,7 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("GONGKAI_VAR_DIR", tempfile.mkdtemp(prefix="gongkai-test-"))
+os.environ.setdefault("AUDIT_KEY", "test-only-audit-key-not-secret-0123456789")
 
 from gongkai.settings import *
 

@@ -21,10 +21,30 @@ def load_reference_calendar(sender: AppConfig, **kwargs: Any) -> None:
             import_notice(notice)
 
 
+def create_cache_tables(sender: AppConfig, **kwargs: Any) -> None:
+    """The database cache's table (rate limits and one-time tokens shared by every worker,
+    core/cache.py) is made with the rest of the schema; nothing to do when it exists."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=kwargs.get("using", "default"), verbosity=0)
+
+
 class CoreConfig(AppConfig):
     name = "gongkai.core"
     verbose_name = "基础设施"
 
     def ready(self) -> None:
+        from django.core import checks
+
+        from gongkai.core import checks as gongkai_checks
+        from gongkai.core import signins
+
         # Reference data (not domain flow) is what post_migrate is for.
         post_migrate.connect(load_reference_calendar, sender=self)
+        post_migrate.connect(create_cache_tables, sender=self)
+        checks.register(gongkai_checks.audit_key, checks.Tags.security)
+        checks.register(gongkai_checks.trusted_proxies, checks.Tags.security)
+        checks.register(
+            gongkai_checks.proxy_without_trusted_list, checks.Tags.security, deploy=True
+        )
+        signins.connect()
