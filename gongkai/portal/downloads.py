@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 import segno
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.catalogue.models import Edition, Item
+from gongkai.core.spreadsheets import csv_writer
 from gongkai.organisations.models import Kind, Organisation
 from gongkai.records.models import Record
 
@@ -24,7 +24,7 @@ class _Echo:
 
 
 def _csv_response(filename: str, header: list[str], rows: Any) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())  # formula-safe: names and addresses are typed by people
 
     def stream() -> Any:
         yield "\ufeff"  # BOM: Excel on Chinese Windows opens UTF-8 correctly

@@ -319,9 +319,7 @@ def test_the_audit_log_page_check_uses_the_anchor_file(county, anchors):
         (False, [NEW_KEY], []),
     ],
 )
-def test_a_missing_audit_key_is_a_system_check_error_in_production(
-    settings, debug, keys, expected
-):
+def test_a_missing_audit_key_is_a_system_check_error_in_production(settings, debug, keys, expected):
     from gongkai.core.checks import audit_key
 
     settings.DEBUG = debug
