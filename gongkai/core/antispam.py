@@ -188,7 +188,9 @@ class SpamProtectedForm(forms.Form):
 
     def new_challenge(self) -> None:
         self.challenge = new_challenge()
-        self.fields["answer"].help_text = f"{self.challenge.question}（请填写数字）"
+        # The question is the label, above the box, where a person reads before typing.
+        self.fields["answer"].label = f"验证问题：{self.challenge.question}（请填写数字）"
+        self.fields["answer"].help_text = "用于防止自动程序提交，可填写“12”或“十二”。"
         self.initial["token"] = self.challenge.token
 
     def clean(self) -> dict[str, Any]:
