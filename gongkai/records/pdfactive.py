@@ -26,7 +26,8 @@ they are found where they are, whatever triggers them. Ordinary links (``/URI`` 
 address), jumps inside the document (``/GoTo``) and named actions (next page, print) pass.
 
 A file encrypted with a password cannot be inspected (its object streams are encrypted), so
-it is refused; one that opens without a password (restrictions only) is inspected.
+it is refused; one that opens without a password (restrictions only) is inspected. So is a
+file with more than ``MAX_OBJECTS`` objects, which would only make the check slow.
 """
 
 from __future__ import annotations
@@ -75,13 +76,23 @@ DANGEROUS_TYPES = {
 #: know which key a name is the value of; none of these is used for anything harmless).
 DANGEROUS_NAMES = {**DANGEROUS_ACTIONS, **DANGEROUS_TYPES, **DANGEROUS_KEYS}
 
+#: More objects than this is not a document a clerk publishes but a way to make the check
+#: slow (pypdf reads some 10 000 objects a second); such a file is refused as uncheckable.
+MAX_OBJECTS = 100_000
 #: Decompressed bytes read per object stream, and in all (a bomb is refused elsewhere).
 MAX_STREAM_BYTES = 32 * 1024 * 1024
 MAX_TOTAL_BYTES = 128 * 1024 * 1024
 
 
 class PdfUnreadable(Exception):
-    """The PDF cannot be inspected (encrypted with a password)."""
+    """The PDF cannot be inspected; ``reason`` says why, in Chinese."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+ENCRYPTED = "设置了打开密码"
 
 
 def active_content(data: bytes) -> list[str]:
@@ -111,13 +122,15 @@ def _pypdf_reading(data: bytes) -> set[str]:
         except Exception:  # e.g. AES without a crypto library
             opened = False
         if not opened:
-            raise PdfUnreadable("encrypted")
+            raise PdfUnreadable(ENCRYPTED)
     found: set[str] = set()
     _inspect(reader.trailer, found)
     numbers: set[tuple[int, int]] = set()
     for generation, table in getattr(reader, "xref", {}).items():
         numbers.update((number, generation) for number in table)
     numbers.update((number, 0) for number in getattr(reader, "xref_objStm", {}))
+    if len(numbers) > MAX_OBJECTS:
+        raise PdfUnreadable(f"结构异常（超过 {MAX_OBJECTS} 个对象）")
     for number, generation in sorted(numbers):
         try:
             obj = reader.get_object(IndirectObject(number, generation, reader))

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models, transaction
 
-from gongkai.records.pdfactive import PdfUnreadable, active_content
+from gongkai.records.pdfactive import ENCRYPTED, PdfUnreadable, active_content
 
 T = TypeVar("T")
 
@@ -118,10 +118,10 @@ def _check_pdf(fileobj: IO[bytes], name: str) -> None:
         fileobj.seek(0)
     try:
         kinds = active_content(data)
-    except PdfUnreadable:
+    except PdfUnreadable as exc:
         raise ValidationError(
-            f"PDF 文件“{name}”设置了打开密码，无法检查其中是否含有脚本，已拒绝。"
-            "请取消密码后再上传。"
+            f"PDF 文件“{name}”{exc.reason}，无法检查其中是否含有脚本，已拒绝。"
+            + ("请取消密码后再上传。" if exc.reason == ENCRYPTED else "请重新生成 PDF 后再上传。")
         ) from None
     if kinds:
         raise ValidationError(

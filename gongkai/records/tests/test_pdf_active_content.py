@@ -371,3 +371,12 @@ def test_a_decompression_bomb_in_an_object_stream_is_read_only_up_to_the_limit(m
     )
     assert len(data) < 1 << 20
     assert active_content(data) == []  # the script lies past what is read; pypdf gives up too
+
+
+def test_a_pdf_made_of_too_many_objects_is_refused_rather_than_checked_for_minutes(monkeypatch):
+    from gongkai.records import pdfactive
+
+    monkeypatch.setattr(pdfactive, "MAX_OBJECTS", 50)
+    data = pdf(extra=tuple(b"<< /N %d >>" % n for n in range(60)))
+    with pytest.raises(ValidationError, match="超过 50 个对象"):
+        inspect_upload(io.BytesIO(data), "对象.pdf")
