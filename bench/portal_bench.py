@@ -147,6 +147,7 @@ def main() -> None:
         "@SAMESIZE@": str(same_size),
         "@STATIC@": str(work / "static"),
         "@PAGES@": str(work / "pages"),
+        "@ROOT@": str(ROOT),
     }.items():
         conf = conf.replace(key, value)
     (prefix / "nginx.conf").write_text(conf, encoding="utf-8")

@@ -30,6 +30,15 @@ Guard = Callable[[Any, Any], None]
 _committed_listeners: list[Callable[[str, Any, str], None]] = []
 
 
+#: Every workflow by name, so an audit verb ``<name>.<action>`` finds its Chinese label
+#: (``core.verbs``) in the one transition table that defines it.
+_registry: dict[str, Workflow[Any]] = {}
+
+
+def registered() -> dict[str, Workflow[Any]]:
+    return _registry
+
+
 def on_committed_transition(listener: Callable[[str, Any, str], None]) -> None:
     if listener not in _committed_listeners:
         _committed_listeners.append(listener)
@@ -68,6 +77,7 @@ class Workflow(Generic[M]):
         self._by_action = {t.action: t for t in self.transitions}
         if len(self._by_action) != len(self.transitions):
             raise ValueError(f"{self.name}: duplicate action in the transition table")
+        _registry[name] = self
 
     @property
     def actions(self) -> list[str]:
