@@ -45,7 +45,8 @@ logger = logging.getLogger("gongkai.audit")
 #: The client address of the request being served, set by ClientAddressMiddleware.
 current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
 
-#: The row written into the chain when it starts to be signed with a (new) key.
+#: The row written into the chain when it starts to be signed with a (new) key
+#: (``Verb.AUDIT_KEY_SWITCH``; core.verbs imports the workflow engine, which imports this).
 KEY_SWITCH = "audit.key_switch"
 ANCHOR_TAG = "audit_anchor"
 

@@ -23,11 +23,12 @@ from django.utils.crypto import salted_hmac
 
 from gongkai.core.audit import record_event
 from gongkai.core.middleware import client_address
+from gongkai.core.verbs import Verb
 
-SIGN_IN = "account.sign_in"
-SIGN_OUT = "account.sign_out"
-SIGN_IN_FAILED = "account.sign_in_failed"
-LOCKED_OUT = "account.locked_out"
+SIGN_IN = Verb.ACCOUNT_SIGN_IN
+SIGN_OUT = Verb.ACCOUNT_SIGN_OUT
+SIGN_IN_FAILED = Verb.ACCOUNT_SIGN_IN_FAILED
+LOCKED_OUT = Verb.ACCOUNT_LOCKED_OUT
 
 
 def _ip(request: HttpRequest | None) -> str | None:

@@ -126,6 +126,12 @@ def truncate_after(last_kept: AuditEvent) -> None:
         )
 
 
+def test_the_switch_row_has_a_chinese_label():
+    from gongkai.core.verbs import Verb, label
+
+    assert KEY_SWITCH == Verb.AUDIT_KEY_SWITCH and label(KEY_SWITCH).startswith("审计：")
+
+
 def test_rows_are_signed_with_the_key_kept_outside_the_database(county, settings):
     event = record_event("test.one", target=county, note="甲")
     assert event.key_id == key_id(settings.GONGKAI_AUDIT_KEYS[0])
