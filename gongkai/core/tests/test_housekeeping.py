@@ -66,7 +66,7 @@ def test_the_production_settings_pass_the_deployment_checklist(tmp_path):
         "ALLOWED_HOSTS": "edu.example.gov.cn",
         "HTTPS": "1",
         "BEHIND_PROXY": "1",
-        "TRUSTED_PROXIES": "10.0.0.2",
+        "TRUSTED_PROXIES": "127.0.0.1",
         "AUDIT_KEY": secrets.token_urlsafe(48),
         "GONGKAI_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
