@@ -17,6 +17,7 @@ from gongkai.applications.models import (
     RemedyOutcome,
 )
 from gongkai.applications.services import RECEIPT_PROOFS
+from gongkai.core.antispam import SpamProtectedForm
 from gongkai.organisations.models import Organisation
 
 #: ISO format: an <input type="date"> ignores any other value (the zh-hans locale would
@@ -85,6 +86,14 @@ class ApplicationForm(forms.Form):
         keys = ("organisation", "applicant_kind", "description", "document_number",
                 "delivery_form", "delivery_method")  # fmt: skip
         return {k: self.cleaned_data[k] for k in keys}
+
+
+class PublicApplicationForm(ApplicationForm, SpamProtectedForm):
+    """The applicant's own online filing: the same anti-spam as the mailbox (a honeypot, a
+    text challenge, and in the view the per-address rate limit); staff registration
+    (ApplicationForm) needs none of it."""
+
+    field_order = [*ApplicationForm.base_fields, "answer"]
 
 
 class RegisterForm(ApplicationForm):

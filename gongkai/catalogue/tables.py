@@ -12,7 +12,6 @@ export can be edited in Excel or WPS and imported again without losing anything.
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -37,7 +36,7 @@ from gongkai.catalogue.importing import (
 )
 from gongkai.catalogue.levels import Importer, LevelReader
 from gongkai.catalogue.models import Edition, FiveDisclosure, Recurrence, TimeLimitKind
-from gongkai.core import csvtext
+from gongkai.core import csvtext, spreadsheets
 
 #: The eleven columns, in the order published catalogues print them.
 STANDARD_HEADERS: dict[str, str] = {
@@ -728,7 +727,7 @@ def _extras(item: ItemData) -> list[str]:
 def _write_csv(data: CatalogueData, path: Path) -> None:
     # utf-8-sig: without the BOM, Excel on Chinese Windows opens UTF-8 as GBK and garbles it.
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = spreadsheets.csv_writer(handle)
         writer.writerow([*STANDARD_HEADERS.values(), *EXTRA_HEADERS.values()])
         for section in data.sections:
             for item in section.items:
@@ -769,7 +768,7 @@ def _write_xlsx(data: CatalogueData, path: Path) -> None:
     centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
     header_fill = PatternFill("solid", fgColor="DDE4EE")
 
-    sheet["A1"] = data.title or _DEFAULT_TITLE
+    spreadsheets.write_cell(sheet, 1, 1, data.title or _DEFAULT_TITLE)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = centre
     sheet.merge_cells(f"A1:{last}1")
@@ -777,7 +776,7 @@ def _write_xlsx(data: CatalogueData, path: Path) -> None:
 
     for c, (key, top, sub) in enumerate(columns, start=1):
         for r, text in ((2, top), (3, sub if sub is not None else top)):
-            cell = sheet.cell(row=r, column=c, value=text)
+            cell = spreadsheets.write_cell(sheet, r, c, text)
             cell.font = Font(bold=True)
             cell.alignment = centre
             cell.fill = header_fill
@@ -805,7 +804,7 @@ def _write_xlsx(data: CatalogueData, path: Path) -> None:
                 values += ["√" if label in chosen else "" for label in labels]
             values += _extras(item)
             for c, (key, _, sub) in enumerate(columns, start=1):
-                cell = sheet.cell(row=row, column=c, value=values[c - 1])
+                cell = spreadsheets.write_cell(sheet, row, c, values[c - 1])
                 cell.border = border
                 centred = sub is not None or key in {"number", "section", "five_disclosure",
                                                      "recurrence", "needs_interpretation",

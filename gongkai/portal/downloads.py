@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.db.models import Count
 from django.http import HttpRequest, StreamingHttpResponse
 
+from gongkai.core.spreadsheets import csv_writer
 from gongkai.organisations.models import Kind, Organisation
 
 
@@ -17,7 +17,7 @@ class _Echo:
 
 
 def _csv_response(filename: str, header: list[str], rows: Any) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())  # formula-safe: names and addresses are typed by people
 
     def stream() -> Any:
         yield "\ufeff"  # BOM: Excel on Chinese Windows opens UTF-8 correctly

@@ -166,6 +166,7 @@ def site() -> Iterator[Site]:
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEBUG"))},
         "DATABASE_URL": f"sqlite:///{root}/gongkai.sqlite3",
         "SECRET_KEY": "deploy-test-" + "x" * 50,
+        "AUDIT_KEY": "deploy-test-audit-key-" + "x" * 30,
         "ALLOWED_HOSTS": HOST,
         "SITE_URL": f"https://{HOST}",
         "BEHIND_PROXY": "1",

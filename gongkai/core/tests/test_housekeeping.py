@@ -68,6 +68,8 @@ def test_the_production_settings_pass_the_deployment_checklist(tmp_path):
         "SITE_URL": "https://edu.example.gov.cn",
         "HTTPS": "1",
         "BEHIND_PROXY": "1",
+        "TRUSTED_PROXIES": "127.0.0.1",
+        "AUDIT_KEY": secrets.token_urlsafe(48),
         "GONGKAI_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "DJANGO_SETTINGS_MODULE": "gongkai.settings",
