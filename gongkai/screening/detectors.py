@@ -732,6 +732,9 @@ def _classify(
     if mobile is not None:
         return mobile, False
 
+    if 16 <= size <= 19 and uniform and shape in _CARD_SHAPES and _unit_follows(text, end):
+        # 4367 4262 3352 9839 435 万元 is one figure: no card is carved out of it either.
+        return _SOMETHING_ELSE
     if (
         16 <= size <= 19
         and uniform
@@ -740,6 +743,7 @@ def _classify(
             scan,
             digits,
             start,
+            end,
             spaced=run.spaced or (bool(joints) and joints[0] == "space"),
             card_grouped=shape in _CARD_GROUPINGS,
         )
@@ -794,8 +798,21 @@ def _mobile(
 _CARD_GROUPINGS = frozenset({(4, 4, 4, 4), (4, 4, 4, 4, 3)})
 
 
+def _unit_follows(text: str, end: int) -> bool:
+    """An amount or count unit right after the number, or after one space."""
+    if end < len(text) and text[end] in " \u3000\u00a0":
+        end += 1
+    return end < len(text) and text[end] in _UNIT_AFTER
+
+
 def _is_card(
-    scan: _Scan, digits: str, start: int, *, spaced: bool, card_grouped: bool = False
+    scan: _Scan,
+    digits: str,
+    start: int,
+    end: int,
+    *,
+    spaced: bool,
+    card_grouped: bool = False,
 ) -> bool:
     if digits[0] not in _CARD_FIRST_DIGITS or not _luhn_valid(digits):
         return False

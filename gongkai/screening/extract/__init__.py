@@ -141,6 +141,13 @@ def read_embedded(
             yield Problem(item.kind, f"{prefix}：{item.reason}", prefix + item.location)
 
 
+def url_text(url: str) -> str:
+    """A link address as its reader reads it: percent-escapes decoded, ``+`` a space."""
+    from urllib.parse import unquote
+
+    return unquote(url.replace("+", " "), errors="replace")
+
+
 def _read(source: Source, name: str | None, limits: Limits) -> tuple[bytes, str]:
     too_big = f"文件超过{limits.max_file_bytes // _MB} MB，未检查，需要人工检查或拆分后上传。"
     if isinstance(source, str | os.PathLike):

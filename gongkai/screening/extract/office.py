@@ -295,10 +295,12 @@ def _properties(name: str, tree: Any, out: list[tuple[str, str]]) -> None:
 
 
 def _links(tree: Any, out: list[tuple[str, str]]) -> None:
+    from gongkai.screening.extract import url_text
+
     for rel in tree:
         target = rel.get("Target", "")
         if rel.get("TargetMode", "") == "External" and target.strip():
-            out.append(("链接地址", target))
+            out.append(("链接地址", url_text(target)))
 
 
 def _embedded(package: Package) -> Iterator[Item]:

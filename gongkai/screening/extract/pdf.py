@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from gongkai.screening import characters
-from gongkai.screening.extract import read_embedded
+from gongkai.screening.extract import read_embedded, url_text
 from gongkai.screening.extract.base import (
     NO_TEXT_LAYER,
     UNREADABLE,
@@ -79,27 +79,30 @@ def read_pdf(data: bytes, budget: Budget, depth: int) -> Iterator[Item]:
         for index in range(count):
             number = index + 1
             budget.time(f"仅检查了前{index}页")
+            where = f"第{number}页"
             try:
                 page = reader.pages[index]
-                pieces: list[_Piece] = []
-                text = page.extract_text(visitor_text=_collector(pieces)) or ""
+                text = page.extract_text() or ""
+                visible = len("".join(text.split()))  # non-whitespace characters, counted in C
+                drawn = visible < _MIN_PAGE_TEXT and _looks_drawn(page, visible)
+                pieces = _glyph_pieces(page) if visible and _drawn_piecemeal(page, visible) else []
             except LimitReached:
                 raise
             except Exception as exc:
                 yield Problem(
                     UNREADABLE,
                     f"第{number}页无法读取（{type(exc).__name__}），需要人工检查。",
-                    f"第{number}页",
+                    where,
                 )
                 continue
-            visible = len("".join(text.split()))  # non-whitespace characters, counted in C
-            if visible < _MIN_PAGE_TEXT and _looks_drawn(page, visible):
+            if drawn:
                 scanned.append(number)
-            where = f"第{number}页"
             if visible:
                 budget.add_chars(len(text))
                 yield Segment(text, where, part="page", page=number)
-            yield from _layout_segments(pieces, text, where, number, budget)
+                yield from _joined_segments(text, (), where, number, budget, "page")
+            if pieces:
+                yield from _layout_segments(pieces, text, where, number, budget)
             try:
                 _page_annotations(page, where, annotations, links, embedded)
             except Exception as exc:
@@ -126,6 +129,36 @@ def read_pdf(data: bytes, budget: Budget, depth: int) -> Iterator[Item]:
 # --- The page as laid out -------------------------------------------------------------------
 
 _Piece = tuple[float, float, float, str]  # x, y, font size on the page, text
+
+# pypdf reports text to its visitor only when it flushes (a new line, a font change, a
+# ``cm``), with the position where the flushed text began: glyphs drawn one by one along a
+# line come as one piece at the first glyph's place. An identity ``cm`` after every
+# positioning operator makes it flush there, so each piece comes with its own position.
+_POSITIONING_RE = re.compile(rb"(?<=[\s\]>)])(Tm|Td|TD|T\*)(?=[\s\[<(/]|$)")
+# At most this many characters per text-showing operator on average: glyphs are drawn in
+# small pieces, each placed on its own, and only their positions give the reading order.
+_PIECEMEAL_CHARS = 4
+
+
+def _drawn_piecemeal(page: Any, visible: int) -> bool:
+    contents = page.get_contents()
+    if contents is None:
+        return False
+    data = contents.get_data()
+    operators = data.count(b"Tj") + data.count(b"TJ")
+    return operators >= 2 and operators * _PIECEMEAL_CHARS >= visible
+
+
+def _glyph_pieces(page: Any) -> list[_Piece]:
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    data = page.get_contents().get_data()
+    marked = DecodedStreamObject()
+    marked.set_data(_POSITIONING_RE.sub(rb"\1 1 0 0 1 0 0 cm", data))
+    page[NameObject("/Contents")] = marked  # the reader's copy in memory, read once
+    pieces: list[_Piece] = []
+    page.extract_text(visitor_text=_collector(pieces))
+    return pieces
 
 
 def _collector(pieces: list[_Piece]) -> Any:
@@ -196,26 +229,66 @@ def _layout(pieces: list[_Piece]) -> tuple[str, tuple[Box, ...]]:
     return "".join(chars), tuple(boxes)
 
 
-_D = characters.char_class(characters.bmp(characters.DIGITS) + "".join(characters.X_FORMS))
-_WRAP_RE = re.compile(rf"(?<=[{_D}])[ \t]*\n[ \t]*(?=[{_D}])")
+# A number that wraps: a digit (possibly followed by a separator or an invisible character,
+# such as the soft hyphen where a word processor broke it) at the end of a line, and a digit
+# at the start of the next.
+_DIGITISH = frozenset(characters.DIGIT_VALUE)
+_LINE_END_SKIP = frozenset(characters.SEPARATORS) | characters.INVISIBLE_SET | {"\t"}
+_LINE_START_SKIP = frozenset(" \t\u3000") | characters.INVISIBLE_SET
 
 
-def _joined(text: str, boxes: tuple[Box, ...]) -> tuple[str, tuple[Box, ...]] | None:
-    """The layout with every line break between two digits taken out (a number wrapped at
-    the end of a line), or None when there is none."""
-    cuts = [m.span() for m in _WRAP_RE.finditer(text)]
-    if not cuts:
-        return None
+def _wraps(text: str) -> list[tuple[int, int]]:
+    """The spans (line break and the indentation after it) where a number wraps."""
+    found: list[tuple[int, int]] = []
+    i = text.find("\n")
+    while i >= 0:
+        j = i - 1
+        while j >= 0 and i - j <= 4 and text[j] in _LINE_END_SKIP:
+            j -= 1
+        m = i + 1
+        while m < len(text) and m - i <= 8 and text[m] in _LINE_START_SKIP:
+            m += 1
+        k = m  # a separator may open the next line instead (6230-5805 / -1664-…)
+        while k < len(text) and k - m < 4 and text[k] in _LINE_END_SKIP:
+            k += 1
+        if j >= 0 and text[j] in _DIGITISH and k < len(text) and text[k] in _DIGITISH:
+            found.append((i, m))
+        i = text.find("\n", i + 1)
+    return found
+
+
+def _joined(
+    text: str, boxes: tuple[Box, ...], cuts: list[tuple[int, int]], glue: str
+) -> tuple[str, tuple[Box, ...]]:
     parts: list[str] = []
     kept: list[Box] = []
     position = 0
+    blank: Box = (0.0, 0.0, 0.0, 0.0)
     for start, end in cuts:
         parts.append(text[position:start])
-        kept.extend(boxes[position:start])
+        parts.append(glue)
+        if boxes:
+            kept.extend(boxes[position:start])
+            kept.extend([blank] * len(glue))
         position = end
     parts.append(text[position:])
-    kept.extend(boxes[position:])
+    if boxes:
+        kept.extend(boxes[position:])
     return "".join(parts), tuple(kept)
+
+
+def _joined_segments(
+    text: str, boxes: tuple[Box, ...], where: str, number: int, budget: Budget, part: str
+) -> Iterator[Segment]:
+    """The text with each wrapped number joined across its line break: directly
+    (``371502199001`` + ``011234``) and with a space (letter-spaced digits)."""
+    cuts = _wraps(text)
+    if not cuts:
+        return
+    for glue in ("", " "):
+        joined, kept = _joined(text, boxes, cuts, glue)
+        budget.add_chars(len(joined))
+        yield Segment(joined, where, numbered_lines=False, part=part, page=number, boxes=kept)
 
 
 def _layout_segments(
@@ -224,16 +297,11 @@ def _layout_segments(
     layout, boxes = _layout(pieces)
     if not layout.strip():
         return
-    # The same text in the same order adds nothing (most pages of most documents).
+    # The same text in the same order adds nothing.
     if "".join(layout.split()) != "".join(text.split()):
         budget.add_chars(len(layout))
         yield Segment(layout, where, numbered_lines=False, part="layout", page=number, boxes=boxes)
-    joined = _joined(layout, boxes)
-    if joined is not None:
-        budget.add_chars(len(joined[0]))
-        yield Segment(
-            joined[0], where, numbered_lines=False, part="layout", page=number, boxes=joined[1]
-        )
+        yield from _joined_segments(layout, boxes, where, number, budget, "layout")
 
 
 # --- Annotations, links and the document's own parts -----------------------------------------
@@ -289,7 +357,7 @@ def _page_annotations(
             for key in ("/URI", "/F", "/D"):
                 target = action.get(key)
                 text = _text_of(target.get("/F") if hasattr(target, "get") else target)
-                links.append((f"{where}链接地址", text))
+                links.append((f"{where}链接地址", url_text(text)))
         file_spec = annot.get("/FS")
         if file_spec is not None:
             embedded.append(_embedded_file(file_spec.get_object(), where))
