@@ -172,10 +172,10 @@ def _collector(pieces: list[_Piece]) -> Any:
             height = abs(float(size or 0) * scale) or 10.0
         except (TypeError, IndexError, ValueError):
             return
-        lines = text.split("\n")
-        for k, line in enumerate(lines):
+        # pypdf pads a piece with the space it guesses comes next; the layout decides that.
+        for k, line in enumerate(text.split("\n")):
             if line.strip():
-                pieces.append((float(x), float(y) - k * height * 1.2, height, line))
+                pieces.append((float(x), float(y) - k * height * 1.2, height, line.strip()))
 
     return visit
 

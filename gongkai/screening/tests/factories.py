@@ -543,8 +543,8 @@ def make_pdf_parts(
     attachments: Sequence[str] = (),
 ) -> bytes:
     """A PDF with each text in the named part. ``glyph_by_glyph``: every character drawn by
-    its own operator at its own position, in reverse order, so only positions give the
-    reading order; ``wrapped``: the text broken in the middle, the second half on the next
+    its own operator at its own position, forty lines a page, all the page's characters in
+    a shuffled order, so only positions give the reading order; ``wrapped``: the text broken in the middle, the second half on the next
     line (as a number wraps at the end of a line)."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.annotations import Link, Text
@@ -564,9 +564,17 @@ def make_pdf_parts(
             middle = len(text) // 2
             page_lines += [text[:middle], text[middle:] + "。"]
         pages.append("\n".join(page_lines) or "本页无内容。")
-    for text in glyph_by_glyph:
-        placements = [(60 + 7 * i, 700.0, c) for i, c in enumerate(text)]
-        pages.append(list(reversed(placements)))
+    shuffle = random.Random(21)
+    for first in range(0, len(glyph_by_glyph), 40):
+        placements: list[tuple[float, float, str]] = []
+        for k, text in enumerate(glyph_by_glyph[first : first + 40]):
+            x = 60.0
+            for c in text:
+                placements.append((x, 780.0 - 18 * k, c))
+                x += 10.5 if ord(c) > 0x2E80 else 5.5  # a CJK glyph is square, a digit half
+
+        shuffle.shuffle(placements)
+        pages.append(placements)
     if not pages:
         pages.append("附件说明。")
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(pages))))
