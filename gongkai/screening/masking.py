@@ -135,3 +135,15 @@ def mask_text(text: str, findings: Iterable[Span]) -> str:
         position = end
     parts.append(text[position:])
     return "".join(parts)
+
+
+def masked_personal_data(text: str) -> str:
+    """``text`` with every ID, mobile and card number in it masked (a location or a file
+    name shown beside a finding must not repeat what the finding keeps masked). Read as a
+    file name is: an underscore parts words as a space does."""
+    from gongkai.screening.detectors import detect
+    from gongkai.screening.reading import read_file_name
+
+    reading = read_file_name(text)
+    found = [f for f in detect(reading.text) if f.kind in PERSONAL_DATA_KINDS]
+    return mask_reading(reading, found) if found else text

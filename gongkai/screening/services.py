@@ -31,9 +31,14 @@ from gongkai.records import services as records
 from gongkai.records.models import Attachment, Record, Status
 from gongkai.screening import permissions as can
 from gongkai.screening.characters import remove_invisible
-from gongkai.screening.detectors import PERSONAL_DATA_KINDS, detect
+from gongkai.screening.detectors import PERSONAL_DATA_KINDS
 from gongkai.screening.extract import UNREADABLE
-from gongkai.screening.masking import apply_mask, mask_number, mask_spans, mask_text
+from gongkai.screening.masking import (
+    apply_mask,
+    mask_number,
+    mask_spans,
+    masked_personal_data,
+)
 from gongkai.screening.models import Finding, FindingStatus, SensitiveTerm
 from gongkai.screening.parts import attachment_name_part, record_parts
 from gongkai.screening.scan import (
@@ -69,8 +74,7 @@ def safe_excerpt(finding: ScanFinding) -> str:
 def safe_location(location: str) -> str:
     """A location may quote what holds it (a sheet named after a person, a file name):
     personal data in it is masked too."""
-    found = [f for f in detect(location) if f.kind in PERSONAL_DATA_KINDS]
-    return mask_text(location, found) if found else location
+    return masked_personal_data(location)
 
 
 @dataclass

@@ -576,7 +576,7 @@ def make_pdf_parts(
         shuffle.shuffle(placements)
         pages.append(placements)
     if not pages:
-        pages.append("附件说明。")
+        pages.append("本附件为说明材料，共一页，无其他内容。")
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(pages))))
     if info:
         writer.add_metadata({f"/{k}": v for k, v in info.items()})

@@ -176,7 +176,12 @@ def test_every_leak_in_an_attachment_name_is_found_at_publication(clerk, reviewe
     for group in chunks(named, 150, "_"):
         record = make_record(by=clerk)
         name = "_".join(leak.written for leak in group) + ".pdf"
-        records.add_attachment(record, io.BytesIO(make_pdf_parts(lines=["附件"])), name, by=clerk)
+        records.add_attachment(
+            record,
+            io.BytesIO(make_pdf_parts(lines=["附件：相关说明材料，共一页。"])),
+            name,
+            by=clerk,
+        )
         assert_found(refused_at_publication(record, clerk, reviewers), group, "文件名")
 
 
