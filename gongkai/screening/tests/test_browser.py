@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-SHOTS = Path("/tmp/screening")
+SHOTS = Path(tempfile.gettempdir()) / "screening"  # screenshots to look at
 ID = "37150219900101123" + ric.calc_check_digit("37150219900101123" + "0")
 
 
