@@ -20,7 +20,7 @@ from typing import Any
 
 from gongkai.records import hooks
 from gongkai.records.models import Attachment, Record
-from gongkai.screening.reading import read_file_name
+from gongkai.screening.reading import Reading, read_file_name, read_url
 from gongkai.screening.scan import Part, html_parts
 
 #: Parts of the record itself that masking can rewrite (the rest are fixed by editing).
@@ -105,9 +105,10 @@ def record_parts(record: Record) -> list[Part]:
     ]
     for name, data in hooks.snapshot(record).items():
         prefix = _EXTENSION_LABELS.get(name, "附加内容")
-        parts.extend(
-            Part.plain(label, text, part="extension") for label, text in _texts(data, prefix)
-        )
+        for label, text, key in _texts(data, prefix):
+            # A link's address reads decoded (…?id=%33%37… is …?id=37…).
+            reading = read_url(text) if key.endswith("url") else Reading.plain(text)
+            parts.append(Part(label, reading, part="extension"))
     parts.extend(
         Part.plain(label, text, part="extension") for label, text in hooks.public_text(record)
     )
@@ -118,18 +119,20 @@ def attachment_name_part(attachment: Attachment) -> Part:
     return Part("文件名", read_file_name(attachment.original_name), part="file_name")
 
 
-def _texts(value: Any, label: str, depth: int = 0) -> Iterator[tuple[str, str]]:
-    """Every string in a snapshot, with a label built from its keys (政策解读·问答第2条·回答)."""
+def _texts(value: Any, label: str, key: str = "", depth: int = 0) -> Iterator[tuple[str, str, str]]:
+    """Every string in a snapshot, with a label built from its keys (政策解读·问答第2条·回答)
+    and the key that holds it."""
     if depth > 8:
         return
     if isinstance(value, str):
         if value.strip():
-            yield label, value
+            yield label, value, key
     elif isinstance(value, dict):
-        for key, item in value.items():
-            if key in _CODE_KEYS:
+        for name, item in value.items():
+            if name in _CODE_KEYS:
                 continue
-            yield from _texts(item, f"{label}·{_KEY_LABELS.get(key, '附加内容')}", depth + 1)
+            where = f"{label}·{_KEY_LABELS.get(name, '附加内容')}"
+            yield from _texts(item, where, str(name), depth + 1)
     elif isinstance(value, list | tuple):
         for number, item in enumerate(value, start=1):
-            yield from _texts(item, f"{label}第{number}条", depth + 1)
+            yield from _texts(item, f"{label}第{number}条", key, depth + 1)

@@ -289,3 +289,28 @@ def test_the_findings_panel_says_where_each_finding_is(
     assert ID not in page and MOBILE not in page
     statuses = set(Finding.objects.filter(record=record).values_list("status", flat=True))
     assert statuses == {FindingStatus.OPEN}
+
+
+# --- What a record's kind adds --------------------------------------------------------------
+
+
+def test_a_mobile_number_in_an_interpretations_captions_or_video_link_blocks_publication(
+    clerk, document_reviewer, disclosure_reviewer
+):
+    from gongkai.interpretations import services as interpretations
+    from gongkai.interpretations.models import Form
+    from gongkai.interpretations.testing import make_interpretation, make_policy
+
+    record = make_interpretation(
+        by=clerk,
+        policies=[make_policy(by=clerk)],
+        form=Form.VIDEO,
+        video_url="https://v.example.cn/play?contact=%31%33%39%31%32%33%34%35%36%37%38",
+    )
+    captions = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n有问题请拨打王老师手机13812345678。\n"
+    interpretations.attach_captions(record, io.BytesIO(captions.encode()), "字幕.vtt", by=clerk)
+    found = refused(Record.objects.get(pk=record.pk), clerk, document_reviewer, disclosure_reviewer)
+    assert {(f.excerpt, f.location) for f in found} >= {
+        ("139****5678", "政策解读·视频链接"),
+        ("138****5678", "政策解读字幕文件"),
+    }
