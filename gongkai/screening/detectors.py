@@ -11,9 +11,12 @@ Kinds: ``id_card``, ``mobile_phone``, ``bank_card``, ``classified_marking``,
 How numbers are found, and why
 ------------------------------
 A plain regex-plus-checksum scan per kind was too slow (7.2 MB/s) and too noisy. Instead one
-compiled regex finds *digit runs*: at least 11 digits, optionally split into groups by a single
-visible separator (space, hyphen, their full-width and no-break forms) and ending in an
-optional X. Everything shorter (dates, amounts, document numbers 〔2025〕12号, landlines
+compiled regex finds *digit runs*: at least 11 digits, optionally split into groups by short
+stretches of visible separators (``characters.py``: spaces of every width, hyphens and
+dashes, dots and middle dots, slashes) and ending in an optional X. A digit is any
+character with a Unicode digit value (full-width, circled, parenthesised, superscript,
+mathematical …); Chinese numerals written digit by digit (〇一二…九, 零, 幺, 壹贰…) make runs
+of their own. Everything shorter (dates, amounts, document numbers 〔2025〕12号, landlines
 0635-8241234, hotlines 12345, 400-xxx-xxxx) is rejected inside the regex engine, which is
 where the speed comes from. Only the rare long runs reach Python, and there most are
 rejected by the lengths of their groups alone: a window is only looked at when its group
@@ -24,10 +27,19 @@ worked out once per tuple of lengths (``_windows``), since the same few dozen sh
 Inside a run each *group* is a maximal stretch of digits, so a number is never taken out of
 the middle of a longer digit run. Groups are combined left to right, longest first, into
 windows whose group lengths match how people actually write each kind (``_ID_SHAPES``,
-``_MOBILE_SHAPES``, ``_CARD_SHAPES``). Full-width digits and X are folded to ASCII one
-character at a time with the NFKC mapping, so offsets still point into the original text
-(NFKC over the whole text would change lengths, e.g. ㈠ → (一)). Zero-width characters inside
-a number are ignored: they are invisible, so the number still reads as one.
+``_MOBILE_SHAPES``, ``_CARD_SHAPES``). Every digit form and X is folded to ASCII one
+character at a time, so offsets still point into the original text (NFKC over the whole
+text would change lengths, e.g. ㈠ → (一)); the regex classes hold only BMP characters
+(five times faster), and the rare text beyond the BMP (𝟏, tag characters) is first given a
+view of the same length (``characters.bmp_view``). Invisible characters inside a number
+(soft hyphens, zero-width and bidi characters, variation selectors …) are ignored: the
+number still reads as one. ``Finding.value`` is what it reads as: its ASCII digits.
+
+Separators: a window joined by one kind of separator throughout is a mobile or card; an
+ID number's checksum and birth date hold however its groups are separated, so mixed
+separators do not hide it. A window right after a dot is the decimals of a figure
+(0.15384615385), never a phone or card. Eleven or more single digits, each after a space,
+are one number typed with letter spacing (and, like any spaced number, need context).
 
 * ``id_card`` (GB 11643-1999): 18 characters with a valid check character, a province code
   as the first two digits and a birth date between 1900-01-01 and today. An all-digit
@@ -46,13 +58,15 @@ a number are ignored: they are invisible, so the number still reads as one.
   after 86 / +86 / 0086. Not when an amount or count unit follows (…元, …人).
 * ``bank_card``: 16–19 digits passing Luhn, first digit 3/4/5/6/8/9 (card schemes; years,
   dates and timestamps start with 1 or 2), never an ID-shaped number, not after words that
-  name another long number (流水号, 订单号, 发票 …, or a unit's own 对公/收款 account).
+  name another long number (流水号, 订单号, 发票 …, or a unit's own 对公/收款 account), and
+  not when a unit follows (…435 万元 is one figure, and no card is carved out of it).
 
 Space-separated groups look exactly like a row of statistics flattened out of a PDF table
 ("150 2300 4500"). So a *grouped* mobile or card number written with spaces needs a word
 nearby (电话/手机/联系 for phones, 卡号/账号/银行 … for cards) and, for every grouped kind, the
 groups next to it must not continue the same series. Hyphenated groups and the checksummed
-ID number need no context.
+ID number need no context, and neither does a UnionPay card (62…, the card of every Chinese
+aid list) in the card's own 4-4-4-4(-3) grouping.
 
 Markings, and why
 -----------------
@@ -62,6 +76,10 @@ stands: followed by ★ and an optional period (秘密★1年, 机密★, 绝密
 their line (possibly with other markings and urgency words: "内部资料  注意保存", "机密 特急");
 inside brackets of their own (【内部资料】, （不宜公开）); or after a label (密级：秘密,
 公开属性：不宜公开). "此件不公开" (a 公文 附注) is a marking anywhere except in quotes.
+Between its characters a marking may hold invisible characters and a few spaces
+(秘\u200d密★, 绝 密★); any star a font offers counts (★☆＊✱ …), and the period may be
+长期, 启用前 (an exam paper) or a number of 年/个月/天 in any digits. ``Finding.value`` is the
+marking as it reads (秘密★1年). The traditional forms 絕密/機密/祕密 count too.
 """
 
 from __future__ import annotations
