@@ -52,6 +52,7 @@ from gongkai.screening.extract import (
     DEFAULT_LIMITS,
     NO_TEXT_LAYER,
     UNREADABLE,
+    Box,
     Limits,
     Problem,
     Source,
@@ -89,6 +90,9 @@ class ScanFinding:
     value: str = ""
     part: str = ""
     page: int | None = None
+    #: Where on its page each character stands, when the file's reader knows (a PDF page
+    #: rebuilt from glyph positions; OCR text): to show or black out the finding there.
+    boxes: tuple[Box, ...] = ()
 
     @property
     def label(self) -> str:
@@ -200,7 +204,15 @@ def scan_file(
                 continue
             seen.add(key)
             found.append(
-                ScanFinding(f.kind, f.text, where, value=f.value, part=item.part, page=item.page)
+                ScanFinding(
+                    f.kind,
+                    f.text,
+                    where,
+                    value=f.value,
+                    part=item.part,
+                    page=item.page,
+                    boxes=item.boxes[f.start : f.end] if item.boxes else (),
+                )
             )
     return found
 

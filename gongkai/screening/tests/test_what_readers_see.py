@@ -314,3 +314,17 @@ def test_a_mobile_number_in_an_interpretations_captions_or_video_link_blocks_pub
         ("139****5678", "政策解读·视频链接"),
         ("138****5678", "政策解读字幕文件"),
     }
+
+
+def test_a_finding_on_a_page_rebuilt_from_glyph_positions_knows_where_it_stands() -> None:
+    from gongkai.screening.scan import scan_file
+
+    [finding] = scan_file(
+        io.BytesIO(make_pdf_parts(glyph_by_glyph=["说明", f"联系电话：{MOBILE}"])), "a.pdf"
+    )
+    assert (finding.kind, finding.page, finding.part) == ("mobile_phone", 1, "layout")
+    assert len(finding.boxes) == len(finding.text) == 11
+    lefts = [box[0] for box in finding.boxes]
+    assert lefts == sorted(lefts) and len({box[1] for box in finding.boxes}) == 1
+    # The number's line is the second one drawn, below the first (PDF y grows upwards).
+    assert finding.boxes[0][1] == 780.0 - 18
