@@ -270,6 +270,28 @@ _INDEX_TAIL_RE = re.compile(r"/\d{4}-\d")
 _IDENTITY_WORDS = ("身份证", "身份号", "证件号", "公民身份", "身份证明")
 _REGISTRATION_WORDS = ("注册号", "登记号", "识别号", "信用代码", "税号", "编号", "代码", "索引号")
 _PHONE_WORDS = ("电话", "手机", "联系", "致电", "Tel", "TEL", "tel", "Mobile", "mobile", "微信")
+# Labels of the other eleven-digit numbers of a school's lists: after one of these (and no
+# phone word between), a number shaped like a mobile is what the label says.
+_NOT_PHONE_WORDS = (
+    "准考证号",
+    "考号",
+    "考生号",
+    "考籍号",
+    "学号",
+    "学籍号",
+    "工号",
+    "编号",
+    "序号",
+    "订单号",
+    "单号",
+    "流水号",
+    "发票",
+    "票号",
+    "代码",
+    "批次",
+    "条码",
+)
+_LABEL_RE = re.compile("|".join(map(re.escape, (*_NOT_PHONE_WORDS, *_PHONE_WORDS))))
 _BANK_WORDS = (
     "卡号",
     "账号",
@@ -802,6 +824,8 @@ def _mobile(
         return None
     if end < len(text) and text[end] in _UNIT_AFTER:
         return None
+    if not prefixed and _labelled_otherwise(scan, start):
+        return None  # 准考证号：13371502001 is an exam number
     if (
         not prefixed
         and (run.spaced or (core_joints and core_joints[0] == "space"))
@@ -811,6 +835,14 @@ def _mobile(
     if prefixed and start > 0 and text[start - 1] in "+＋":
         start -= 1
     return Finding(MOBILE_PHONE, text[start:end], start, end, digits)
+
+
+def _labelled_otherwise(scan: _Scan, start: int) -> bool:
+    """The nearest label within reach before ``start`` names another kind of number."""
+    last = None
+    for last in _LABEL_RE.finditer(scan.text, max(0, start - _WORD_LOOKBACK), start):
+        pass
+    return last is not None and last.group() in _NOT_PHONE_WORDS
 
 
 _CARD_GROUPINGS = frozenset({(4, 4, 4, 4), (4, 4, 4, 4, 3)})
