@@ -839,10 +839,8 @@ def _mobile(
 
 def _labelled_otherwise(scan: _Scan, start: int) -> bool:
     """The nearest label within reach before ``start`` names another kind of number."""
-    last = None
-    for last in _LABEL_RE.finditer(scan.text, max(0, start - _WORD_LOOKBACK), start):
-        pass
-    return last is not None and last.group() in _NOT_PHONE_WORDS
+    labels = _LABEL_RE.findall(scan.text, max(0, start - _WORD_LOOKBACK), start)
+    return bool(labels) and labels[-1] in _NOT_PHONE_WORDS
 
 
 _CARD_GROUPINGS = frozenset({(4, 4, 4, 4), (4, 4, 4, 4, 3)})
