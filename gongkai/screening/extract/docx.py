@@ -25,6 +25,7 @@ _W_P, _W_TBL, _W_TR, _W_TC, _W_SDT, _W_SDT_CONTENT, _W_R, _W_RPR = (
     _W + t for t in ("p", "tbl", "tr", "tc", "sdt", "sdtContent", "r", "rPr")
 )
 _W_T, _W_DEL_TEXT, _W_INSTR = _W + "t", _W + "delText", _W + "instrText"
+_W_FIELD = _W + "fldSimple"
 _W_DEL, _W_MOVE_FROM = _W + "del", _W + "moveFrom"
 _W_BREAK = {_W + "br", _W + "cr"}
 _W_TAB = _W + "tab"
@@ -76,6 +77,10 @@ class _Paragraph:
                 continue
             if tag in (_W_T, _W_DEL_TEXT):
                 self.add(child.text or "", shown=shown)
+            elif tag == _W_FIELD:
+                # A simple field keeps its code in an attribute (HYPERLINK "…").
+                self.add("\n" + (child.get(_W + "instr") or "") + "\n", shown=False)
+                self.walk(child, shown)
             elif tag == _W_INSTR:
                 # A field code (HYPERLINK "…", MERGEFIELD …): its own line, never shown.
                 self.add("\n" + (child.text or "") + "\n", shown=False)

@@ -8,7 +8,8 @@ The SpreadsheetML is streamed directly (lxml iterparse, safe parser), one sheet 
   numbers and cells (``&``, CONCATENATE, CONCAT, TEXTJOIN, TEXT, T, TRIM, UPPER, LOWER, LEFT,
   RIGHT, MID, REPT); otherwise its literals are read joined in order. Every formula's own
   text is read too (it shows in the formula bar).
-* Comments (classic and threaded), headers and footers, sheet names, defined names.
+* Comments (classic and threaded), headers and footers, link texts and tooltips, data
+  validation prompts and drop-down lists, sheet names, defined names.
 * Properties, link addresses, drawings, charts, pivot caches: ``office.common_parts``.
 """
 
@@ -35,6 +36,18 @@ _S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _C, _ROW, _COL, _F, _V, _IS, _T = (_S + t for t in ("c", "row", "col", "f", "v", "is", "t"))
 _HEADER_FOOTER = _S + "headerFooter"
+# What a reader meets when clicking a cell: a link's text and tooltip, a validation's prompt,
+# error message and drop-down list.
+_HYPERLINK, _VALIDATION = _S + "hyperlink", _S + "dataValidation"
+_SHOWN_ATTRIBUTES = (
+    "display",
+    "tooltip",
+    "location",
+    "promptTitle",
+    "prompt",
+    "errorTitle",
+    "error",
+)
 _REF_RE = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 # Codes in a header or footer: &L &C &R (where), &P &N &D &T &F &A (fields), &"font,style",
 # &12 (size), && (an ampersand).
@@ -183,11 +196,14 @@ def _read_sheet(
     cells = Cells(budget)
     formula_texts = Cells(budget, part="formula")
     headers: list[tuple[str, str]] = []
+    shown: list[tuple[str, str]] = []
     identity_columns: set[int] = set()
     hidden_columns: set[int] = set()
     row_number, row_hidden, column = 0, False, 0
     rows = 0
-    for event, element in _iterparse(package.data(sheet.path), (_ROW, _C, _COL, _HEADER_FOOTER)):
+    for event, element in _iterparse(
+        package.data(sheet.path), (_ROW, _C, _COL, _HEADER_FOOTER, _HYPERLINK, _VALIDATION)
+    ):
         tag = element.tag
         if event == "start":
             if tag == _ROW:
@@ -207,6 +223,14 @@ def _read_sheet(
             for part in element:
                 if part.text:
                     headers.append((f"{sheet.place}页眉页脚", _HEADER_CODE_RE.sub("\n", part.text)))
+            continue
+        if tag in (_HYPERLINK, _VALIDATION):
+            where = f"{sheet.place}{element.get('ref') or element.get('sqref', '')}"
+            where += "单元格链接" if tag == _HYPERLINK else "单元格数据验证"
+            texts = [element.get(name, "") for name in _SHOWN_ATTRIBUTES]
+            texts += [child.text or "" for child in element]  # a drop-down list's values
+            shown.extend((where, t) for t in texts if t.strip())
+            element.clear()
             continue
         # A cell.
         budget.add_cells(1)
@@ -241,6 +265,7 @@ def _read_sheet(
         if segment := block.flush():
             yield segment
     yield from labelled(headers, budget, "header")
+    yield from labelled(shown, budget, "other")
 
 
 def _int(value: str | None, default: int) -> int:
