@@ -476,8 +476,15 @@ def _joint_kind(joint: str) -> str:
 def _fold_run(text: str, start: int, end: int) -> tuple[list[str], tuple[int, ...]]:
     """The run folded and cut at its separators (group, separator, group, …; a group may
     still hold invisibles as "_"), and the number of digits in each group."""
-    folded = text[start:end].translate(_RUN_FOLD)
-    # Most runs are one group: no need for the regex then.
+    run = text[start:end]
+    if run.isascii() and "\\" not in run:
+        # Most runs: ASCII digits and separators are their own fold (only x is not).
+        folded = run.replace("x", "X") if "x" in run else run
+        if _JOINT_CHARS.isdisjoint(folded):
+            return [folded], (len(folded),)
+        pieces = _JOINT_RE.split(folded)
+        return pieces, tuple(map(len, pieces[::2]))
+    folded = run.translate(_RUN_FOLD)
     pieces = [folded] if _JOINT_CHARS.isdisjoint(folded) else _JOINT_RE.split(folded)
     if "_" in folded:  # invisibles are not digits
         return pieces, tuple(len(g) - g.count("_") for g in pieces[::2])
