@@ -82,10 +82,12 @@ def read_pdf(data: bytes, budget: Budget, depth: int) -> Iterator[Item]:
             where = f"第{number}页"
             try:
                 page = reader.pages[index]
-                text = page.extract_text() or ""
+                shown = [0]  # text-showing operators, counted as pypdf meets them
+                text = page.extract_text(visitor_operand_before=_counter(shown)) or ""
                 visible = len("".join(text.split()))  # non-whitespace characters, counted in C
                 drawn = visible < _MIN_PAGE_TEXT and _looks_drawn(page, visible)
-                pieces = _glyph_pieces(page) if visible and _drawn_piecemeal(page, visible) else []
+                piecemeal = shown[0] >= 2 and shown[0] * _PIECEMEAL_CHARS >= visible
+                pieces = _glyph_pieces(page) if visible and piecemeal else []
             except LimitReached:
                 raise
             except Exception as exc:
@@ -140,13 +142,15 @@ _POSITIONING_RE = re.compile(rb"(?<=[\s\]>)])(Tm|Td|TD|T\*)(?=[\s\[<(/]|$)")
 _PIECEMEAL_CHARS = 4
 
 
-def _drawn_piecemeal(page: Any, visible: int) -> bool:
-    contents = page.get_contents()
-    if contents is None:
-        return False
-    data = contents.get_data()
-    operators = data.count(b"Tj") + data.count(b"TJ")
-    return operators >= 2 and operators * _PIECEMEAL_CHARS >= visible
+def _counter(count: list[int]) -> Any:
+    def visit(operator: bytes, operands: Any, cm: Any, tm: Any) -> None:
+        if operator in _SHOWING:
+            count[0] += 1
+
+    return visit
+
+
+_SHOWING = frozenset({b"Tj", b"TJ", b"'", b'"'})
 
 
 def _glyph_pieces(page: Any) -> list[_Piece]:
@@ -251,10 +255,38 @@ def _wraps(text: str) -> list[tuple[int, int]]:
         k = m  # a separator may open the next line instead (6230-5805 / -1664-…)
         while k < len(text) and k - m < 4 and text[k] in _LINE_END_SKIP:
             k += 1
-        if j >= 0 and text[j] in _DIGITISH and k < len(text) and text[k] in _DIGITISH:
+        if (
+            j >= 0
+            and text[j] in _DIGITISH
+            and k < len(text)
+            and text[k] in _DIGITISH
+            and _digits_back(text, j) + _digits_on(text, k) >= _SHORTEST_NUMBER
+        ):
             found.append((i, m))
         i = text.find("\n", i + 1)
     return found
+
+
+# Joined, the two sides must hold enough digits to make a number: a row ending in an amount
+# and the next row's serial number (…1250 / 2 李四) is no wrap.
+_SHORTEST_NUMBER = 11
+_RUN_CHARS = _DIGITISH | _LINE_END_SKIP - {"\t"}
+
+
+def _digits_back(text: str, j: int) -> int:
+    count = 0
+    while j >= 0 and text[j] in _RUN_CHARS and count < _SHORTEST_NUMBER:
+        count += text[j] in _DIGITISH
+        j -= 1
+    return count
+
+
+def _digits_on(text: str, k: int) -> int:
+    count = 0
+    while k < len(text) and text[k] in _RUN_CHARS and count < _SHORTEST_NUMBER:
+        count += text[k] in _DIGITISH
+        k += 1
+    return count
 
 
 def _joined(
