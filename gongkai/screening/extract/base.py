@@ -235,20 +235,3 @@ def local_name(tag: object) -> str:
     if not isinstance(tag, str):
         return ""
     return tag.rsplit("}", 1)[-1]
-
-
-def element_texts(root: Any, attributes: frozenset[str] = frozenset()) -> Iterator[str]:
-    """Every piece of text in an XML tree, element by element (an element's own text and
-    tail apart, so two elements never glue into one number), and the values of the named
-    attributes."""
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if element.text and element.text.strip():
-            yield element.text
-        if element.tail and element.tail.strip():
-            yield element.tail
-        if attributes:
-            for name, value in element.attrib.items():
-                if local_name(name) in attributes and value.strip():
-                    yield value
