@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 
 if TYPE_CHECKING:
     from gongkai.records.models import Record
+    from gongkai.records.public import PublicChange
 
 Check = Callable[["Record"], list[str]]
 Action = Callable[["Record", Any], None]
@@ -38,6 +39,13 @@ class RecordExtension:
     on_commit_publish: list[Action] = field(default_factory=list)
     on_commit_withdraw: list[Action] = field(default_factory=list)
     on_commit_validity: list[Action] = field(default_factory=list)
+    #: After-commit work whenever what the public sees of a record changed (publication,
+    #: withdrawal, validity, reclassification): the search index, the page cache.
+    on_commit_public: list[Callable[[PublicChange], None]] = field(default_factory=list)
+    #: The public pages (URL paths) of this app that show a record, before or after a change,
+    #: so the page cache purges them: a listing of its kind, the policy an interpretation
+    #: explains.
+    public_paths: list[Callable[[PublicChange], list[str]]] = field(default_factory=list)
     #: Extra data frozen into each published version's metadata.
     snapshot: Callable[[Record], dict[str, Any]] | None = None
     #: False for records another record publishes (an interpretation goes out with its policy).
@@ -78,6 +86,16 @@ def run_actions(record: Record, by: Any, attr: str) -> None:
     for ext in extensions():
         for action in getattr(ext, attr):
             action(record, by)
+
+
+def run_public_change(change: PublicChange) -> None:
+    for ext in extensions():
+        for action in ext.on_commit_public:
+            action(change)
+
+
+def public_paths(change: PublicChange) -> list[str]:
+    return [path for ext in extensions() for paths in ext.public_paths for path in paths(change)]
 
 
 def snapshot(record: Record) -> dict[str, Any]:

@@ -1,0 +1,128 @@
+"""Paging through a public listing at a cost that does not grow with the data.
+
+Rows are ``PublicRecord``s, newest first, read from an index in that order: a page reads its
+twenty rows and stops. Numbered pages (``?page=N``) skip rows with OFFSET, which costs the
+rows skipped, so they go up to ``MAX_PAGES``; from there "下一页" carries the last row's
+place (``?before=<time>_<id>``) and each further page starts right after it (keyset paging),
+as cheap as the first however far a reader goes. The total comes from the kept tallies
+(``records.public``), never from counting rows per visitor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+
+from gongkai.organisations import reference as organisations
+from gongkai.records.models import PublicRecord
+
+PAGE_SIZE = 20
+#: Numbered pages: OFFSET reads at most (MAX_PAGES - 1) * PAGE_SIZE index entries to skip.
+MAX_PAGES = 50
+_CURSOR = re.compile(r"^(\d{1,17})_(\d{1,12})$")
+
+#: The columns a listing row reads (record_rows): a narrow read of each row.
+ROW_FIELDS = ("title", "published_at", "validity", "withdrawn_at", "organisation")
+
+
+@dataclass
+class ListingPage:
+    object_list: list[Any]
+    count: int
+    number: int
+    num_pages: int
+    next_query: str = ""
+    previous_query: str = ""
+    #: A page reached by keyset from the last numbered one.
+    is_keyset: bool = False
+    first_query: str = field(default="")
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.next_query or self.previous_query or self.is_keyset)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def cursor(row: PublicRecord) -> str:
+    """The place of a row in the newest-first order, exact to the microsecond."""
+    micros = (row.published_at - _EPOCH) // timedelta(microseconds=1)
+    return f"{micros}_{row.pk}"
+
+
+def _parse_cursor(value: str) -> tuple[datetime, int] | None:
+    found = _CURSOR.match(value)
+    if not found:
+        return None
+    try:
+        at = _EPOCH + timedelta(microseconds=int(found.group(1)))
+    except OverflowError:
+        return None
+    return at, int(found.group(2))
+
+
+def _number(value: str | None) -> int:
+    value = (value or "").strip()
+    return int(value) if value.isdecimal() and value.isascii() and len(value) < 7 else 1
+
+
+def paginate(rows: QuerySet[PublicRecord], query: QueryDict, *, count: int) -> ListingPage:
+    """One page of ``rows`` (ordered newest first) as the query string asks for it."""
+    rows = rows.only(*ROW_FIELDS)
+    base = query.copy()
+    for name in ("page", "before", "n"):
+        base.pop(name, None)
+
+    def link(**params: Any) -> str:
+        out = base.copy()
+        for name, value in params.items():
+            out[name] = str(value)
+        return out.urlencode()
+
+    if getattr(settings, "GONGKAI_STATIC_EXPORT", False):
+        # The static export has no server to page with: one page holds the whole listing.
+        return ListingPage(_with_publishers(rows), count, 1, 1)
+    num_pages = max(1, -(-count // PAGE_SIZE))
+    if count == 0:
+        return ListingPage([], 0, 1, 1)
+    before = _parse_cursor(query.get("before", ""))
+    if before is not None:
+        at, pk = before
+        number = max(_number(query.get("n")), MAX_PAGES + 1)
+        found = list(
+            rows.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))[: PAGE_SIZE + 1]
+        )
+        page = ListingPage(
+            _with_publishers(found[:PAGE_SIZE]),
+            count,
+            min(number, num_pages),
+            num_pages,
+            is_keyset=True,
+            first_query=link(),
+        )
+        if len(found) > PAGE_SIZE:
+            page.next_query = link(before=cursor(found[PAGE_SIZE - 1]), n=number + 1)
+        return page
+    number = min(_number(query.get("page")), num_pages, MAX_PAGES)
+    offset = (number - 1) * PAGE_SIZE
+    found = list(rows[offset : offset + PAGE_SIZE])
+    page = ListingPage(_with_publishers(found), count, number, num_pages)
+    if number > 1:
+        page.previous_query = link(page=number - 1)
+    if number < num_pages and found:
+        if number < MAX_PAGES:
+            page.next_query = link(page=number + 1)
+        else:
+            page.next_query = link(before=cursor(found[-1]), n=number + 1)
+    return page
+
+
+def _with_publishers(rows: Any) -> list[Any]:
+    return organisations.with_publishers(rows)
