@@ -345,3 +345,13 @@ def test_a_school_with_nothing_published_gets_the_filtered_empty_state(client, c
     body = client.get("/catalogue/05.04/", {"school": school.code}).content.decode()
     assert "县教体局招生范围公告" not in body
     assert "没有符合筛选条件的信息" in body and "本栏目暂无已公开的信息" not in body
+
+
+@pytest.mark.parametrize("path", ["/", "/catalogue/05.04/?page=2", "/staff/"])
+def test_a_host_the_site_does_not_serve_answers_400_never_500(client, path):
+    # What gunicorn gets when a proxy forwards without setting Host (issue 19), or a scanner.
+    response = client.get(path, HTTP_HOST="gongkai")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "无法处理的请求" in body and 'lang="zh-CN"' in body
+    assert client.get(path, HTTP_HOST="evil.example:80").status_code == 400
