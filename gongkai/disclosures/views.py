@@ -163,7 +163,7 @@ def five_page(request: HttpRequest, slug: str = "") -> HttpResponse:
             totals[next(c for c, k in keys.items() if k == tally.key)] = int(tally.count)
     page = None
     if slug:
-        listed = rows.filter(five_disclosure=slug).order_by("-published_at", "-record")
+        listed = rows.filter(five_disclosure=slug).order_by("-published_at", "-record_id")
         page = listing.paginate(listed, request.GET, count=totals[slug])
     context = {
         "classes": [(c, label, totals[c]) for c, label in FiveDisclosure.choices],

@@ -65,7 +65,7 @@ def interpretation_list(request: HttpRequest) -> HttpResponse:
         found = found.filter(**{LEVEL_COLUMN[OrgKind(org.kind)]: org.pk}) if org else found.none()
     if form in Form.values:
         found = found.filter(version__metadata__interpretation__form=form)
-    found = found.order_by("-first_published_at", "-record")
+    found = found.order_by("-first_published_at", "-record_id")
     page = Paginator(found, conf.page_size()).get_page(request.GET.get("page"))
     listed: Any = [Published(row) for row in organisations.with_publishers(page.object_list)]
     page.object_list = listed

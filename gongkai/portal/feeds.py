@@ -58,7 +58,7 @@ def _published() -> Any:
             "version__summary",
             "version__body",
         )
-        .order_by("-published_at", "-record")
+        .order_by("-published_at", "-record_id")
     )
 
 

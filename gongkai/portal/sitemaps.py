@@ -68,12 +68,17 @@ def _urls(entries: Iterable[tuple[str, datetime | None]]) -> HttpResponse:
     )
 
 
-def _tallies(prefix: str) -> dict[str, PublicTally]:
-    """Tallies whose key starts with ``prefix``: one range of the primary key."""
-    return {
-        t.key: t
-        for t in PublicTally.objects.filter(key__startswith=prefix).only("count", "changed_at")
-    }
+def _tallies(keys: Iterable[str]) -> dict[str, PublicTally]:
+    """The tallies of these keys: lookups of the primary key, a thousand at a time."""
+    wanted = list(keys)
+    found: dict[str, PublicTally] = {}
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        found.update(
+            (t.key, t)
+            for t in PublicTally.objects.filter(key__in=chunk).only("count", "changed_at")
+        )
+    return found
 
 
 @require_GET
@@ -85,8 +90,12 @@ def index(request: HttpRequest) -> HttpResponse:
         (reverse("portal:sitemap_part", args=[name]), None if name == "participation" else changed)
         for name in PARTS
     ]
-    prefix = public.key("part", "")
-    parts = sorted((int(k[len(prefix) :]), t) for k, t in _tallies(prefix).items() if t.count > 0)
+    newest = PublicRecord.objects.order_by("-pk").values_list("pk", flat=True).first()
+    numbers = range((newest or 0) // public.PART_SIZE + 1) if newest else range(0)
+    tallies = _tallies(public.key("part", n) for n in numbers)
+    parts = [
+        (n, tally) for n in numbers if (tally := tallies.get(public.key("part", n))) and tally.count
+    ]
     entries += [(records_part_path(n), tally.changed_at) for n, tally in parts]
     return _xml(
         (
@@ -152,9 +161,8 @@ def _catalogue() -> list[tuple[str, datetime | None]]:
     except Exception:  # no catalogue yet: nothing to list
         return []
     items = [item for section in sections for item in section.items.all()]
-    keys = {public.key("item", item.key): item for item in items}
     changed = {
-        t.key: t.changed_at for t in PublicTally.objects.filter(key__in=keys).only("changed_at")
+        k: t.changed_at for k, t in _tallies(public.key("item", i.key) for i in items).items()
     }
     entries: list[tuple[str, datetime | None]] = []
     for section in sections:
@@ -169,11 +177,14 @@ def _catalogue() -> list[tuple[str, datetime | None]]:
 
 
 def _organisations() -> list[tuple[str, datetime | None]]:
-    prefix = public.key("org", "")
-    changed = {k[len(prefix) :]: t.changed_at for k, t in _tallies(prefix).items()}
+    orgs = list(Organisation.objects.active().order_by("path").values_list("pk", "code"))
+    changed = _tallies(public.key("org", pk) for pk, _ in orgs)
     return [
-        (reverse("portal:organisation", args=[code]), changed.get(str(pk)))
-        for pk, code in Organisation.objects.active().order_by("path").values_list("pk", "code")
+        (
+            reverse("portal:organisation", args=[code]),
+            tally.changed_at if (tally := changed.get(public.key("org", pk))) else None,
+        )
+        for pk, code in orgs
     ]
 
 

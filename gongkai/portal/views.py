@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Max, QuerySet
+from django.db.models import QuerySet
 from django.http import (
     FileResponse,
     Http404,
@@ -136,43 +135,51 @@ def _county_code(org: Organisation) -> str:
     return ""
 
 
+_school_options: dict[tuple[int, int], str] = {}
+
+
 def school_options(county: Organisation) -> SafeString:
     """``<optgroup>`` per township, with its schools, for one county's items schools publish.
 
     A parent picks their county, then their school (one tap each; the school list follows
     the county without a reload where scripts run). A city's 3,000 schools in one list made
-    every listing page 216 KB; one county's is a few KB. It is rendered once and kept until
-    an organisation of the county changes (the cache key carries the count and latest change).
+    every listing page 216 KB; one county's is a few KB. It is built from the organisation
+    directory in memory, once per county for each copy of the directory (a changed
+    organisation makes a new copy): no query.
     """
-    orgs = Organisation.objects.active().subtree(county).of_kind(Kind.TOWNSHIP, Kind.SCHOOL)
-    state = orgs.aggregate(n=Count("id"), changed=Max("updated_at"))
-    changed = state["changed"].timestamp() if state["changed"] else 0
-    key = f"portal:school-options:{county.pk}:{state['n']}:{changed}"
-    html = cache.get(key)
+    directory = organisations.directory.get()
+    key = (county.pk, id(directory))
+    html = _school_options.get(key)
     if html is None:
         direct = f"{county.short_name or county.name}直属"
         groups: list[tuple[str, list[tuple[str, str]]]] = []
-        for code, name, short_name, kind, depth in orgs.order_by("path").values_list(
-            "code", "name", "short_name", "kind", "depth"
-        ):
-            if kind == Kind.TOWNSHIP:
-                groups.append((short_name or name, [(code, f"{short_name or name}（全部）")]))
-            elif depth == county.depth + 1:  # a school run by the county itself
+        for child in organisations.children(county):  # in tree order, as the old list was
+            name = child.short_name or child.name
+            if child.kind == Kind.TOWNSHIP:
+                groups.append((name, [(child.code, f"{name}（全部）")]))
+                groups[-1][1].extend(
+                    (s.code, s.short_name or s.name)
+                    for s in organisations.children(child)
+                    if s.kind == Kind.SCHOOL
+                )
+            elif child.kind == Kind.SCHOOL:  # a school run by the county itself
                 if not groups or groups[-1][0] != direct:
                     groups.append((direct, []))
-                groups[-1][1].append((code, short_name or name))
-            elif groups:
-                groups[-1][1].append((code, short_name or name))
-        html = format_html_join(
-            "",
-            '<optgroup label="{}">{}</optgroup>',
-            (
-                (label, format_html_join("", '<option value="{}">{}</option>', options))
-                for label, options in groups
-                if options
-            ),
+                groups[-1][1].append((child.code, name))
+        html = str(
+            format_html_join(
+                "",
+                '<optgroup label="{}">{}</optgroup>',
+                (
+                    (label, format_html_join("", '<option value="{}">{}</option>', options))
+                    for label, options in groups
+                    if options
+                ),
+            )
         )
-        cache.set(key, str(html), 3600)
+        if len(_school_options) > 1000:
+            _school_options.clear()
+        _school_options[key] = html
     return SafeString(html)
 
 
@@ -208,7 +215,7 @@ def item_page(request: HttpRequest, code: str) -> HttpResponse:
     item = reference.current_item(code)
     if item is None:
         raise Http404("目录中没有这个事项。")
-    rows = PublicRecord.objects.filter(item_key=item.key).order_by("-published_at", "-record")
+    rows = PublicRecord.objects.filter(item_key=item.key).order_by("-published_at", "-record_id")
     counties = organisations.counties()
     found = _listing(rows, request, scope="item", ident=item.key)
     context = {
@@ -291,7 +298,7 @@ def organisation_page(request: HttpRequest, code: str) -> HttpResponse:
     org = organisations.by_code(code)
     if org is None or not org.is_active:
         raise Http404("没有这个机构，或它已不在用。")
-    rows = PublicRecord.objects.filter(organisation=org).order_by("-published_at", "-record")
+    rows = PublicRecord.objects.filter(organisation=org).order_by("-published_at", "-record_id")
     return render(
         request,
         "portal/organisation.html",

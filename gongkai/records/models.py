@@ -418,7 +418,7 @@ class PublicRecord(models.Model):
     class Meta:
         verbose_name = "公开信息"
         verbose_name_plural = "公开信息"
-        ordering = ["-published_at", "-record"]
+        ordering = ["-published_at", "-record_id"]
         # Each listing and feed walks one of these in date order and stops after a page:
         # its cost does not depend on how many records there are (docs/decisions/0013).
         indexes = [

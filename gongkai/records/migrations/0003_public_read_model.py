@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '公开信息',
                 'verbose_name_plural': '公开信息',
-                'ordering': ['-published_at', '-record'],
+                'ordering': ['-published_at', '-record_id'],
                 'indexes': [models.Index(fields=['published_at', 'record'], name='public_newest'), models.Index(fields=['item_key', 'published_at', 'record'], name='public_item'), models.Index(fields=['item_key', 'city', 'published_at', 'record'], name='public_item_city'), models.Index(fields=['item_key', 'county', 'published_at', 'record'], name='public_item_county'), models.Index(fields=['item_key', 'township', 'published_at', 'record'], name='public_item_township'), models.Index(fields=['item_key', 'organisation', 'published_at', 'record'], name='public_item_org'), models.Index(fields=['organisation', 'published_at', 'record'], name='public_org'), models.Index(fields=['city', 'published_at', 'record'], name='public_city'), models.Index(fields=['county', 'published_at', 'record'], name='public_county'), models.Index(fields=['township', 'published_at', 'record'], name='public_township'), models.Index(fields=['kind', 'first_published_at', 'record'], name='public_kind_first')],
             },
         ),
