@@ -4,7 +4,8 @@ Rows are ``PublicRecord``s, newest first, read from an index in that order: a pa
 twenty rows and stops. Numbered pages (``?page=N``) skip rows with OFFSET, which costs the
 rows skipped, so they go up to ``MAX_PAGES``; from there "下一页" carries the last row's
 place (``?before=<time>_<id>``) and each further page starts right after it (keyset paging),
-as cheap as the first however far a reader goes. The total comes from the kept tallies
+as cheap as the first however far a reader goes; "上一页" there carries the first row's place
+(``?after=``). The total comes from the kept tallies
 (``records.public``), never from counting rows per visitor.
 """
 
@@ -77,7 +78,7 @@ def paginate(rows: QuerySet[PublicRecord], query: QueryDict, *, count: int) -> L
     """One page of ``rows`` (ordered newest first) as the query string asks for it."""
     rows = rows.only(*ROW_FIELDS)
     base = query.copy()
-    for name in ("page", "before", "n"):
+    for name in ("page", "before", "after", "n"):
         base.pop(name, None)
 
     def link(**params: Any) -> str:
@@ -93,22 +94,37 @@ def paginate(rows: QuerySet[PublicRecord], query: QueryDict, *, count: int) -> L
     if count == 0:
         return ListingPage([], 0, 1, 1)
     before = _parse_cursor(query.get("before", ""))
-    if before is not None:
-        at, pk = before
+    after = _parse_cursor(query.get("after", "")) if before is None else None
+    if before is not None or after is not None:
         number = max(_number(query.get("n")), MAX_PAGES + 1)
-        found = list(
-            rows.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))[: PAGE_SIZE + 1]
-        )
+        if before is not None:
+            at, pk = before
+            found = list(
+                rows.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))[: PAGE_SIZE + 1]
+            )
+            more_after = len(found) > PAGE_SIZE
+            found = found[:PAGE_SIZE]
+        else:  # 上一页 from a keyset page: the rows just newer than its first, in order
+            at, pk = after  # type: ignore[misc]
+            newer = rows.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
+            found = list(reversed(newer.order_by("published_at", "pk")[:PAGE_SIZE]))
+            more_after = True
         page = ListingPage(
-            _with_publishers(found[:PAGE_SIZE]),
+            _with_publishers(found),
             count,
             min(number, num_pages),
             num_pages,
             is_keyset=True,
             first_query=link(),
         )
-        if len(found) > PAGE_SIZE:
-            page.next_query = link(before=cursor(found[PAGE_SIZE - 1]), n=number + 1)
+        if found and more_after:
+            page.next_query = link(before=cursor(found[-1]), n=number + 1)
+        if found:
+            page.previous_query = (
+                link(page=number - 1)
+                if number - 1 <= MAX_PAGES
+                else link(after=cursor(found[0]), n=number - 1)
+            )
         return page
     number = min(_number(query.get("page")), num_pages, MAX_PAGES)
     offset = (number - 1) * PAGE_SIZE

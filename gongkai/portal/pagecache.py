@@ -251,6 +251,8 @@ def warm(paths: Iterable[str]) -> list[str]:
             "HTTP_HOST": site.netloc or host,
             "SERVER_PROTOCOL": "HTTP/1.1",
             "REMOTE_ADDR": "127.0.0.1",
+            # As nginx forwards a reader's request (BEHIND_PROXY trusts this header for HTTPS).
+            "HTTP_X_FORWARDED_PROTO": site.scheme or "http",
             "wsgi.input": io.BytesIO(b""),
             "wsgi.errors": io.StringIO(),
             "wsgi.url_scheme": site.scheme or "http",

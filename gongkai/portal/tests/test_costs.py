@@ -179,3 +179,23 @@ def test_deep_pages_are_bounded_and_keyset_pages_continue_past_them(client, coun
         assert "第 4 / 4 页" in fourth.content.decode() and "下一页" not in fourth.content.decode()
     finally:
         listing.MAX_PAGES = original
+
+
+@pytest.mark.parametrize("direction", ["before", "after"])
+def test_keyset_pages_walk_the_index_too(client, column, capture_params, monkeypatch, direction):
+    from gongkai.portal import listing
+
+    monkeypatch.setattr(listing, "MAX_PAGES", 1)
+    page_1 = client.get("/catalogue/05.04/").content.decode()
+    onward = re.search(r'href="\?([^"]*before=[^"]*)"', page_1).group(1).replace("&amp;", "&")
+    path = f"/catalogue/05.04/?{onward}"
+    if direction == "after":
+        page_2 = client.get(path).content.decode()
+        onward = re.search(r'href="\?([^"]*before=[^"]*)"', page_2).group(1).replace("&amp;", "&")
+        page_3 = client.get(f"/catalogue/05.04/?{onward}").content.decode()
+        back = re.search(r'href="\?([^"]*after=[^"]*)"', page_3).group(1).replace("&amp;", "&")
+        path = f"/catalogue/05.04/?{back}"
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    assert len(queries) == 2
+    _assert_bounded(queries.captured_queries, path=path)
