@@ -240,3 +240,39 @@ def test_scheduled_publication_warms_the_pages_it_changes(
         assert stored.is_file(), url
         assert "定时发布的招生公告" in stored.read_text(), url
         assert client.get(url)["X-Page-Cache"] == "hit", url
+
+
+def test_a_change_purges_its_own_sitemap_part_only(
+    client,
+    page_cache,
+    published,
+    clerk,
+    document_reviewer,
+    disclosure_reviewer,
+    run_hooks,
+    monkeypatch,
+):
+    monkeypatch.setattr(public, "PART_SIZE", 2)  # parts of two records: ids 0–1, 2–3, …
+    records = [published(title=f"招生公告{n}") for n in range(4)]
+    parts = sorted({r.pk // 2 for r in records})
+    urls = ["/sitemap-records.xml" if n == 0 else f"/sitemap-records-{n}.xml" for n in parts] + [
+        "/sitemap-pages.xml",
+        "/sitemap-participation.xml",
+    ]
+    _fill(client, urls)
+    index = client.get("/sitemap.xml").content.decode()
+    assert all(url in index for url in urls)
+    changed = records[-1]
+    with run_hooks():
+        revision = services.revise(changed, by=clerk)
+        services.publish(
+            _approved(revision, clerk, document_reviewer, disclosure_reviewer), by=clerk
+        )
+    own = (
+        "/sitemap-records.xml"
+        if changed.pk // 2 == 0
+        else f"/sitemap-records-{changed.pk // 2}.xml"
+    )
+    for url in urls:
+        expected = "miss" if url == own else "hit"
+        assert client.get(url)["X-Page-Cache"] == expected, url

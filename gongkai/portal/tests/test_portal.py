@@ -355,3 +355,41 @@ def test_a_host_the_site_does_not_serve_answers_400_never_500(client, path):
     body = response.content.decode()
     assert "无法处理的请求" in body and 'lang="zh-CN"' in body
     assert client.get(path, HTTP_HOST="evil.example:80").status_code == 400
+
+
+def test_robots_txt_points_crawlers_to_the_sitemap_index_and_off_staff_pages(client, settings):
+    settings.SITE_URL = "https://edu.example.gov.cn"
+    text = client.get("/robots.txt").content.decode()
+    assert "Sitemap: https://edu.example.gov.cn/sitemap.xml" in text
+    for path in ("/staff/", "/accounts/", "/system/", "/search/"):
+        assert f"Disallow: {path}" in text
+
+
+def test_the_sitemap_lists_every_public_section(client, county, clerk):
+    from gongkai.consultations.services import consultation as consultations
+    from gongkai.consultations.testing import make_consultation
+
+    consultation = make_consultation(by=clerk, organisation=county, is_open=True)
+    consultations.close_consultation(consultation, by=clerk)
+    index = client.get("/sitemap.xml").content.decode()
+    for part in ("pages", "catalogue", "organisations", "participation"):
+        assert f"/sitemap-{part}.xml</loc>" in index
+    pages = client.get("/sitemap-pages.xml").content.decode()
+    for path in (
+        "/interpretations/",
+        "/responses/",
+        "/services/",
+        "/powers/",
+        "/progress/",
+        "/five/",
+        "/five/decision/",
+        "/consultations/",
+        "/mailbox/",
+        "/events/",
+        "/applications/",
+        "/organisations/",
+    ):
+        assert f"{path}</loc>" in pages, path
+    assert "/search/" not in pages
+    participation = client.get("/sitemap-participation.xml").content.decode()
+    assert f"/consultations/{consultation.pk}/</loc>" in participation
