@@ -268,7 +268,8 @@ def warm(paths: Iterable[str]) -> list[str]:
             continue
         if response.get("X-Page-Cache") in ("miss", "hit"):
             stored.append(path)
-        response.close()
+        # Not response.close(): that sends request_finished, which closes this process's
+        # database connection (the caller's, with its transaction) as after a real request.
     return stored
 
 
