@@ -32,6 +32,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection, reset_queries  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -47,7 +48,14 @@ def pages() -> list[tuple[str, str]]:
         key=lambda i: PublicRecord.objects.filter(item_key=i.key)[:5000].count(),
     )
     county = Organisation.objects.filter(kind="county").order_by("code").first()
-    school = Organisation.objects.filter(kind="school", path__startswith=county.path).first()
+    busiest = (  # the county's school that published most under the item
+        PublicRecord.objects.filter(item_key=item.key, county=county, organisation__kind="school")
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    school = Organisation.objects.get(pk=busiest["organisation"])
     middle = PublicRecord.objects.order_by("pk").values_list("pk", flat=True)[
         PublicRecord.objects.count() // 2
     ]
