@@ -10,6 +10,7 @@ can list everything that runs on publish (see docs/decisions/0004-record-extensi
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,8 @@ from django.core.exceptions import ValidationError
 if TYPE_CHECKING:
     from gongkai.records.models import Record
     from gongkai.records.public import PublicChange
+
+logger = logging.getLogger(__name__)
 
 Check = Callable[["Record"], list[str]]
 Action = Callable[["Record", Any], None]
@@ -89,9 +92,15 @@ def run_actions(record: Record, by: Any, attr: str) -> None:
 
 
 def run_public_change(change: PublicChange) -> None:
+    """After commit: the change is durable, so a failing follower (the search index, the page
+    cache) is logged and the others still run; it must not turn the clerk's committed
+    publication into an error page. ``records rebuild-public`` and ``search reindex`` repair."""
     for ext in extensions():
         for action in ext.on_commit_public:
-            action(change)
+            try:
+                action(change)
+            except Exception:
+                logger.exception("after-commit %s failed for record %s", ext.name, change.record_id)
 
 
 def public_paths(change: PublicChange) -> list[str]:

@@ -149,3 +149,28 @@ def test_the_rebuild_takes_what_was_published_for_a_record_being_revised(
     assert not PublicRecord.objects.filter(pk=withheld.pk).exists()
     assert Record.objects.get(pk=record.pk).status == Status.DRAFT
     assert public.count(public.key("item", _key("05.04"))) == 1
+
+
+def test_a_failing_follower_after_commit_does_not_stop_the_others(
+    clerk, document_reviewer, disclosure_reviewer, django_capture_on_commit_callbacks, caplog
+):
+    from gongkai.records import hooks
+
+    seen = []
+
+    def broken(change):
+        raise RuntimeError("index down")
+
+    hooks.register(hooks.RecordExtension(name="broken", on_commit_public=[broken]))
+    hooks.register(hooks.RecordExtension(name="after", on_commit_public=[seen.append]))
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            record = services.publish(
+                _approved(make_record(by=clerk), clerk, document_reviewer, disclosure_reviewer),
+                by=clerk,
+            )
+    finally:
+        hooks._registry.pop("broken")
+        hooks._registry.pop("after")
+    assert [c.record_id for c in seen] == [record.pk]
+    assert "index down" in caplog.text
