@@ -42,6 +42,8 @@ class ListingPage:
     previous_query: str = ""
     #: A page reached by keyset from the last numbered one.
     is_keyset: bool = False
+    #: ``count`` is a lower bound: the listing has at least that many (a capped count).
+    count_capped: bool = False
     first_query: str = field(default="")
 
     @property
@@ -52,9 +54,9 @@ class ListingPage:
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def cursor(row: PublicRecord) -> str:
+def cursor(row: PublicRecord, by: str = "published_at") -> str:
     """The place of a row in the newest-first order, exact to the microsecond."""
-    micros = (row.published_at - _EPOCH) // timedelta(microseconds=1)
+    micros = (getattr(row, by) - _EPOCH) // timedelta(microseconds=1)
     return f"{micros}_{row.pk}"
 
 
@@ -74,9 +76,46 @@ def _number(value: str | None) -> int:
     return int(value) if value.isdecimal() and value.isascii() and len(value) < 7 else 1
 
 
-def paginate(rows: QuerySet[PublicRecord], query: QueryDict, *, count: int) -> ListingPage:
-    """One page of ``rows`` (ordered newest first) as the query string asks for it."""
-    rows = rows.only(*ROW_FIELDS)
+#: Listings whose total is not kept are counted up to this many, then "以上".
+COUNT_CAP = 1000
+
+
+def capped_count(rows: QuerySet[PublicRecord]) -> tuple[int, bool]:
+    """Count at most ``COUNT_CAP`` rows (a bounded read) for a filter no tally keeps."""
+    found = rows.order_by()[:COUNT_CAP].count()
+    return found, found >= COUNT_CAP
+
+
+def paginate(
+    rows: QuerySet[PublicRecord],
+    query: QueryDict,
+    *,
+    count: int,
+    capped: bool = False,
+    by: str = "published_at",
+    fields: tuple[str, ...] | None = ROW_FIELDS,
+    size: int = PAGE_SIZE,
+) -> ListingPage:
+    """One page of ``rows`` (ordered newest first by ``by``, then id) as the query string asks
+    for it; ``count`` is the kept total (or a capped count, ``capped``); ``fields`` are the
+    columns read (None: every column, for rows that bring their version along); ``size`` rows
+    a page."""
+    if fields is not None:
+        rows = rows.only(*fields)
+    page = _paginate(rows, query, count=count, capped=capped, by=by, size=size)
+    page.count_capped = capped
+    return page
+
+
+def _paginate(
+    rows: QuerySet[PublicRecord],
+    query: QueryDict,
+    *,
+    count: int,
+    capped: bool,
+    by: str,
+    size: int,
+) -> ListingPage:
     base = query.copy()
     for name in ("page", "before", "after", "n"):
         base.pop(name, None)
@@ -90,24 +129,25 @@ def paginate(rows: QuerySet[PublicRecord], query: QueryDict, *, count: int) -> L
     if getattr(settings, "GONGKAI_STATIC_EXPORT", False):
         # The static export has no server to page with: one page holds the whole listing.
         return ListingPage(_with_publishers(rows), count, 1, 1)
-    num_pages = max(1, -(-count // PAGE_SIZE))
+    num_pages = max(1, -(-count // size))
     if count == 0:
         return ListingPage([], 0, 1, 1)
+    if capped:  # a lower bound: page on by keyset past the pages it covers
+        num_pages = max(num_pages, MAX_PAGES + 1)
     before = _parse_cursor(query.get("before", ""))
     after = _parse_cursor(query.get("after", "")) if before is None else None
     if before is not None or after is not None:
         number = max(_number(query.get("n")), MAX_PAGES + 1)
         if before is not None:
             at, pk = before
-            found = list(
-                rows.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))[: PAGE_SIZE + 1]
-            )
-            more_after = len(found) > PAGE_SIZE
-            found = found[:PAGE_SIZE]
+            older = Q(**{f"{by}__lt": at}) | Q(**{by: at, "pk__lt": pk})
+            found = list(rows.filter(older)[: size + 1])
+            more_after = len(found) > size
+            found = found[:size]
         else:  # 上一页 from a keyset page: the rows just newer than its first, in order
             at, pk = after  # type: ignore[misc]
-            newer = rows.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
-            found = list(reversed(newer.order_by("published_at", "pk")[:PAGE_SIZE]))
+            newer = rows.filter(Q(**{f"{by}__gt": at}) | Q(**{by: at, "pk__gt": pk}))
+            found = list(reversed(newer.order_by(by, "pk")[:size]))
             more_after = True
         page = ListingPage(
             _with_publishers(found),
@@ -118,17 +158,17 @@ def paginate(rows: QuerySet[PublicRecord], query: QueryDict, *, count: int) -> L
             first_query=link(),
         )
         if found and more_after:
-            page.next_query = link(before=cursor(found[-1]), n=number + 1)
+            page.next_query = link(before=cursor(found[-1], by), n=number + 1)
         if found:
             page.previous_query = (
                 link(page=number - 1)
                 if number - 1 <= MAX_PAGES
-                else link(after=cursor(found[0]), n=number - 1)
+                else link(after=cursor(found[0], by), n=number - 1)
             )
         return page
     number = min(_number(query.get("page")), num_pages, MAX_PAGES)
-    offset = (number - 1) * PAGE_SIZE
-    found = list(rows[offset : offset + PAGE_SIZE])
+    offset = (number - 1) * size
+    found = list(rows[offset : offset + size])
     page = ListingPage(_with_publishers(found), count, number, num_pages)
     if number > 1:
         page.previous_query = link(page=number - 1)
@@ -136,7 +176,7 @@ def paginate(rows: QuerySet[PublicRecord], query: QueryDict, *, count: int) -> L
         if number < MAX_PAGES:
             page.next_query = link(page=number + 1)
         else:
-            page.next_query = link(before=cursor(found[-1]), n=number + 1)
+            page.next_query = link(before=cursor(found[-1], by), n=number + 1)
     return page
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.apps import apps as global_apps
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import BooleanField, Case, Count, F, Max, Q, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -116,9 +116,9 @@ def key(
 ) -> str:
     """The tally key of a listing: ``scope`` is ``all``, ``item`` (``ident`` the item key),
     ``org`` (records published by organisation ``ident`` itself), ``five`` (a 五公开 class),
-    ``kind`` or ``part`` (a sitemap part); ``place`` narrows to an organisation's subtree,
-    ``year`` and ``validity`` to the listing's filters. The free-form item key comes last, so
-    keys never collide."""
+    ``kind``, ``live`` (a kind, withdrawn ones left out) or ``part`` (a sitemap part);
+    ``place`` narrows to an organisation's subtree, ``year`` and ``validity`` to the listing's
+    filters. The free-form item key comes last, so keys never collide."""
     return f"{scope}|{year or '*'}|{validity or '*'}|{place or '*'}|{ident}"
 
 
@@ -128,6 +128,8 @@ def keys(f: Facts, *, part: bool = True) -> list[str]:
     found.append(key("kind", f.kind))
     for place in (None, *f.places):
         found.append(key("five", f.five_disclosure, place=place))
+        if not f.withdrawn:  # the listings of a kind (政策解读 …) leave withdrawn ones out
+            found.append(key("live", f.kind, place=place))
     for year in (None, f.year):
         for validity in ("", f.validity):
             found.append(key("all", year=year, validity=validity))
@@ -431,7 +433,14 @@ def rebuild_tallies(*, apps: Any = None) -> None:
                 latest[k] = at
 
     groups = (
-        row_model.objects.annotate(year=ExtractYear("published_at"))
+        row_model.objects.annotate(
+            year=ExtractYear("published_at"),
+            withdrawn=Case(
+                When(withdrawn_at__isnull=True, then=False),
+                default=True,
+                output_field=BooleanField(),
+            ),
+        )
         .values(
             "kind",
             "item_key",
@@ -442,6 +451,7 @@ def rebuild_tallies(*, apps: Any = None) -> None:
             "year",
             "validity",
             "five_disclosure",
+            "withdrawn",
         )
         .annotate(n=Count("pk"), at=Max("changed_at"))
         .order_by()
@@ -463,7 +473,7 @@ def rebuild_tallies(*, apps: Any = None) -> None:
             year=g["year"],
             validity=g["validity"],
             five_disclosure=g["five_disclosure"],
-            withdrawn=False,
+            withdrawn=bool(g["withdrawn"]),
         )
         add(keys(f, part=False), g["n"], g["at"])
     parts = (
