@@ -114,7 +114,7 @@ def main() -> None:
         **os.environ,
         "SECRET_KEY": "bench-only-not-secret",
         "AUDIT_KEY": "bench-only-audit-key-not-secret-0123456789",
-        "SITE_URL": "https://bench.example.gov.cn",
+        "SITE_URL": "http://localhost",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "GONGKAI_VAR_DIR": str(work / "var"),
         "STATIC_ROOT": str(work / "static"),

@@ -135,6 +135,13 @@ def main() -> None:
         orgs = load_organisations(args.organisations)
         print(f"{len(orgs)} organisations", flush=True)
         load_records(args.records, orgs)
+    # What public pages read: the rows frozen at publication and their kept counts.
+    from gongkai.records.public import rebuild
+
+    rows_started = time.monotonic()
+    with transaction.atomic():
+        rows = rebuild()
+    print(f"{rows} public rows in {time.monotonic() - rows_started:.0f} s", flush=True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

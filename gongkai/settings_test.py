@@ -20,7 +20,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
-ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost", "jyj.example.gov.cn"]  # SITE_URL's host
 AXES_FAILURE_LIMIT = 5
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # The page cache is tested on its own (portal/tests/test_pagecache.py), not under every test.

@@ -8,6 +8,8 @@ class ConcernsConfig(AppConfig):
     staff_links = [("舆情", "concerns:workbench")]
 
     def ready(self) -> None:
+        from django.urls import reverse
+
         from gongkai.concerns import panels, services
         from gongkai.records import hooks
 
@@ -23,5 +25,13 @@ class ConcernsConfig(AppConfig):
                 public_panels=[panels.public_panel],
                 staff_panels=[panels.staff_panel],
                 public_text=[panels.public_text],
+                # Its listing shows the published title: purge it when that changes.
+                public_paths=[
+                    lambda change: (
+                        [reverse("concerns:responses")]
+                        if any(f.kind == "response" for f in change.facts)
+                        else []
+                    )
+                ],
             )
         )

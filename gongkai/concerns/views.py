@@ -28,7 +28,6 @@ from gongkai.concerns.forms import (
 from gongkai.concerns.models import Concern, Reminder, Response
 from gongkai.core.models import AuditEvent
 from gongkai.core.workflow import TransitionNotAllowed
-from gongkai.records.models import Record
 
 OFFICER = Role.CONCERN_OFFICER
 READERS = can.STAFF_ROLES
@@ -37,17 +36,21 @@ READERS = can.STAFF_ROLES
 def responses(request: HttpRequest) -> HttpResponse:
     """回应关切: published responses and updates, newest first, each with the public subject
     of the concern it answers (never the internal summary, plan or officer)."""
+    # Titles, dates and publishers as published (the record's public row), never a revision's.
     listing = (
-        Response.objects.filter(record__in=Record.objects.published())
-        .select_related("record", "record__organisation", "concern")
+        Response.objects.filter(
+            record__public_record__isnull=False,
+            record__public_record__withdrawn_at__isnull=True,
+        )
+        .select_related("record__public_record__organisation", "concern")
         .only(
             "kind",
-            "record__title",
-            "record__published_at",
-            "record__organisation__name",
+            "record__public_record__title",
+            "record__public_record__published_at",
+            "record__public_record__organisation__name",
             "concern__subject",
         )
-        .order_by("-record__published_at", "-pk")
+        .order_by("-record__public_record__published_at", "-pk")
     )
     page = Paginator(listing, 20).get_page(request.GET.get("page"))
     return render(request, "concerns/responses.html", {"page": page})

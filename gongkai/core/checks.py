@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.http.request import validate_host
 
 SITE_URL_EXAMPLE = "SITE_URL=https://jyj.example.gov.cn"
 
@@ -67,6 +68,26 @@ def site_url_problems(value: str, *, debug: bool) -> list[CheckMessage]:
 @register()
 def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     return site_url_problems(str(getattr(settings, "SITE_URL", "") or ""), debug=settings.DEBUG)
+
+
+@register()
+def check_site_url_is_allowed(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The job runner renders pages as a reader on ``SITE_URL`` would get them (warming the
+    page cache after a scheduled publication): its host must be one Django answers."""
+    hostname = urlsplit(str(getattr(settings, "SITE_URL", "") or "")).hostname
+    if settings.DEBUG or not hostname:
+        return []
+    allowed = list(settings.ALLOWED_HOSTS)
+    if validate_host(hostname, allowed):
+        return []
+    return [
+        Error(
+            f"The host of SITE_URL ({hostname}) is not in ALLOWED_HOSTS: pages rendered for "
+            "that address (the page cache after a scheduled publication) would be refused.",
+            hint=f"Add {hostname} to ALLOWED_HOSTS.",
+            id="site_url.E004",
+        )
+    ]
 
 
 @register(deploy=True)

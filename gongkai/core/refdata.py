@@ -40,6 +40,10 @@ CHECK_SECONDS = 1.0
 
 _registry: list[Reference[Any]] = []
 
+#: Called with a reference's name once a change to it is committed (or announced by an
+#: importer) in this process: the portal drops cached pages that show names.
+listeners: list[Callable[[str], None]] = []
+
 
 class Reference(Generic[T]):
     """A value built by ``build()`` from rows of ``models``, shared by a process's requests."""
@@ -87,6 +91,8 @@ class Reference(Generic[T]):
         write with bulk operations, which send no signals, call this when they finish."""
         cache.set(self.key, time.time_ns(), None)
         self._built_at = 0.0
+        for listener in listeners:
+            listener(self.name)
 
 
 def reset_all() -> None:

@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from gongkai.disclosures import elements
 from gongkai.records import permissions as can
 from gongkai.records.hooks import RecordExtension
-from gongkai.records.models import Record, Status
+from gongkai.records.models import Kind, Record, Status
 
 
 def public_panel(record: Record) -> str:
@@ -39,11 +40,36 @@ def staff_panel(record: Record, user: Any) -> str:
     )
 
 
+#: The public listing of each kind of structured record.
+LISTINGS = {
+    Kind.SERVICE_GUIDE: "disclosures:services",
+    Kind.POWER_ITEM: "disclosures:powers",
+    Kind.SUPERVISION_MATTER: "disclosures:powers",
+    Kind.REFORM: "disclosures:progress",
+}
+
+
+def public_paths(change: Any) -> list[str]:
+    """The pages of this app a change to a public record shows on: the five-disclosure
+    pages of its class, its kind's listing, its guide print or progress page."""
+    paths = [reverse("disclosures:five")]
+    for facts in change.facts:
+        paths.append(reverse("disclosures:five_class", args=[facts.five_disclosure]))
+        if facts.kind in LISTINGS:
+            paths.append(reverse(LISTINGS[facts.kind]))
+        if facts.kind == Kind.SERVICE_GUIDE:
+            paths.append(reverse("disclosures:guide_print", args=[change.record_id]))
+        if facts.kind == Kind.REFORM:
+            paths.append(reverse("disclosures:progress_detail", args=[change.record_id]))
+    return paths
+
+
 extension = RecordExtension(
     name="disclosures",
     submit_checks=[elements.problems],
     publish_checks=[elements.problems],
     snapshot=elements.snapshot,
     public_panels=[public_panel],
+    public_paths=[public_paths],
     staff_panels=[staff_panel],
 )

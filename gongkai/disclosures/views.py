@@ -7,23 +7,27 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from gongkai.accounts.models import Role
 from gongkai.accounts.permissions import organisations_for, role_required
+from gongkai.catalogue import reference
 from gongkai.catalogue.models import FiveDisclosure
 from gongkai.core import qr
 from gongkai.core.workflow import TransitionNotAllowed
 from gongkai.disclosures import elements, history, services
-from gongkai.disclosures.counts import five_disclosure_counts
 from gongkai.disclosures.forms import DETAIL_FORMS, ROW_FORMSETS, RecordPartForm, rows_of
+from gongkai.organisations import reference as organisations
+from gongkai.organisations.models import Kind as OrgKind
 from gongkai.organisations.models import Organisation
+from gongkai.portal import listing
 from gongkai.portal.printing import sheet_response
+from gongkai.portal.views import LEVEL_COLUMN
 from gongkai.records import permissions as can
-from gongkai.records.models import Kind, Record
+from gongkai.records import public
+from gongkai.records.models import Kind, PublicRecord, PublicTally, Record
 from gongkai.records.services import EditConflict
 from gongkai.records.views import STAFF
 
@@ -37,24 +41,31 @@ def _kind(slug: str) -> str:
 
 
 def _published(kind: str) -> Any:
-    return (
-        Record.objects.published()
-        .filter(kind=kind)
-        .select_related("organisation", "item", "current_version")
+    """Published records of one kind as the public saw them published (``PublicRecord``)."""
+    return PublicRecord.objects.filter(kind=kind, withdrawn_at__isnull=True).select_related(
+        "version"
     )
 
 
-def _org_filter(request: HttpRequest, records: Any) -> tuple[Any, Organisation | None]:
+def _org_filter(request: HttpRequest, rows: Any) -> tuple[Any, Organisation | None]:
     code = request.GET.get("org", "").strip()
-    org = Organisation.objects.filter(code=code).first() if code else None
+    org = organisations.by_code(code) if code else None
     if code:
-        records = records.filter(organisation__path__startswith=org.path) if org else records.none()
-    return records, org
+        rows = rows.filter(**{LEVEL_COLUMN[OrgKind(org.kind)]: org.pk}) if org else rows.none()
+    return rows, org
+
+
+def _as_published(rows: Any) -> list[Record]:
+    """Each row as a record holding only what was published (its version, its publisher)."""
+    found = [row.as_record() for row in rows]
+    return organisations.with_publishers(found)
 
 
 def _organisations() -> Any:
     return Organisation.objects.active().filter(
-        pk__in=Record.objects.published().filter(kind__in=elements.KINDS).values("organisation")
+        pk__in=PublicRecord.objects.filter(
+            kind__in=elements.KINDS, withdrawn_at__isnull=True
+        ).values("organisation")
     )
 
 
@@ -64,16 +75,19 @@ def _organisations() -> Any:
 def service_list(request: HttpRequest) -> HttpResponse:
     """办事服务: every published guide, grouped by catalogue item."""
     guides, org = _org_filter(request, _published(Kind.SERVICE_GUIDE))
+    current = {item.key: item for item in reference.current_items()}
     groups: dict[Any, list[Record]] = {}
-    for guide in guides.order_by("item__code", "title"):
-        groups.setdefault(guide.item, []).append(guide)
+    for guide in _as_published(guides.order_by("item_key", "title")):
+        item = reference.item(guide.item_id)
+        groups.setdefault(current.get(item.key, item), []).append(guide)
     context = {"groups": groups.items(), "org": org, "organisations": _organisations()}
     return render(request, "disclosures/services.html", context)
 
 
 def guide_print(request: HttpRequest, pk: int) -> HttpResponse:
     """A one-page A4 print of a published guide for the service hall's bulletin board."""
-    record = get_object_or_404(_published(Kind.SERVICE_GUIDE), pk=pk)
+    row = get_object_or_404(_published(Kind.SERVICE_GUIDE), pk=pk)
+    record = _as_published([row])[0]
     url, code = qr.for_path(reverse("portal:record", args=[pk]))
     context = {"record": record, "d": elements.published_data(record), "qr": code, "url": url}
     return sheet_response(request, "disclosures/print_guide.html", context)
@@ -87,10 +101,12 @@ def power_list(request: HttpRequest) -> HttpResponse:
         "org": org,
         "organisations": _organisations(),
         "powers": [
-            (r, elements.published_data(r)) for r in powers.order_by("organisation__path", "title")
+            (r, elements.published_data(r))
+            for r in _as_published(powers.order_by("organisation__path", "title"))
         ],
         "matters": [
-            (r, elements.published_data(r)) for r in matters.order_by("organisation__path", "title")
+            (r, elements.published_data(r))
+            for r in _as_published(matters.order_by("organisation__path", "title"))
         ],
     }
     return render(request, "disclosures/powers.html", context)
@@ -101,16 +117,20 @@ def progress_list(request: HttpRequest) -> HttpResponse:
     context = {
         "org": org,
         "organisations": _organisations(),
-        "reforms": [(r, elements.published_data(r)) for r in reforms.order_by("-published_at")],
+        "reforms": [
+            (r, elements.published_data(r))
+            for r in _as_published(reforms.order_by("-published_at"))
+        ],
     }
     return render(request, "disclosures/progress_list.html", context)
 
 
 def progress_page(request: HttpRequest, pk: int) -> HttpResponse:
     """One reform's progress: the bar, the steps, and every published update in order."""
-    record = get_object_or_404(
-        Record.objects.public().filter(kind=Kind.REFORM).select_related("organisation"), pk=pk
+    row = get_object_or_404(
+        PublicRecord.objects.filter(kind=Kind.REFORM).select_related("version"), pk=pk
     )
+    record = _as_published([row])[0]
     context = {
         "record": record,
         "d": elements.published_data(record),
@@ -120,30 +140,28 @@ def progress_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def five_page(request: HttpRequest, slug: str = "") -> HttpResponse:
-    """五公开: the five classes with counts, and the published records of one class."""
+    """五公开: the five classes with their kept counts, and the published records of one class
+    (newest first, paged like every listing of the column)."""
     if slug and slug not in FiveDisclosure.values:
         raise Http404("没有这个五公开类别。")
-    records, org = _org_filter(request, Record.objects.published())
-    counts = five_disclosure_counts(records=records)
-    totals = {c: sum(row.get(c, 0) for row in counts.values()) for c in FiveDisclosure.values}
+    rows, org = _org_filter(request, PublicRecord.objects.all())
+    place = org.pk if org else None
+    keys = {c: public.key("five", c, place=place) for c in FiveDisclosure.values}
+    totals = dict.fromkeys(FiveDisclosure.values, 0)
+    if not (request.GET.get("org", "").strip() and org is None):
+        for tally in PublicTally.objects.filter(key__in=keys.values()).only("count"):
+            totals[next(c for c, k in keys.items() if k == tally.key)] = int(tally.count)
     page = None
     if slug:
-        listing = records.filter(five_disclosure=slug).select_related("organisation")
-        page = Paginator(listing.order_by("-published_at", "-id"), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-    query = request.GET.copy()
-    query.pop("page", None)
+        listed = rows.filter(five_disclosure=slug).order_by("-published_at", "-record_id")
+        page = listing.paginate(listed, request.GET, count=totals[slug])
     context = {
         "classes": [(c, label, totals[c]) for c, label in FiveDisclosure.choices],
         "current": slug,
         "current_label": FiveDisclosure(slug).label if slug else "",
         "page": page,
         "org": org,
-        "organisations": Organisation.objects.active().filter(
-            pk__in=Record.objects.published().values("organisation")
-        ),
-        "query": query.urlencode(),
+        "organisations": organisations.counties(),
         "filters": {"org": org.code if org else ""},
     }
     return render(request, "disclosures/five.html", context)

@@ -296,31 +296,68 @@ def frozen_media_ids(metadata: dict[str, Any]) -> set[int]:
 
 
 def public_panel(record: Record) -> str:
+    """What the public page shows, from published versions only: an interpretation's frozen
+    content and the policies it explains (their published titles); a policy's timeline of
+    the interpretations whose published version names it."""
+    from gongkai.records.models import PublicRecord
+
     if record.kind == Kind.INTERPRETATION:
         version = record.current_version
         data = (version.metadata.get(NAME) if version else None) or {}
         if not data:
             return ""
-        policies = Record.objects.published().filter(pk__in=data.get("policies", []))
+        policies = PublicRecord.objects.filter(
+            pk__in=data.get("policies", []), withdrawn_at__isnull=True
+        ).order_by("pk")
         return render_to_string(
             "interpretations/_public_interpretation.html",
             {"record": record, "data": data, "policies": policies},
         )
     # Most records explain nothing and have no interpretation: a plain existence check on the
     # link table first keeps this panel off the hot path of every record page.
-    if not Interpretation.policies.through.objects.filter(record_id=record.pk).exists():
+    linked = Interpretation.policies.through.objects.filter(record_id=record.pk)
+    if not linked.exists():
         return ""
-    timeline = list(
-        Interpretation.objects.filter(policies=record)
-        .published()
-        .select_related("record")
-        .timeline()
-    )
+    rows = PublicRecord.objects.filter(
+        pk__in=linked.values("interpretation__record_id"), withdrawn_at__isnull=True
+    ).select_related("version")
+    timeline = []
+    for row in rows:
+        data = row.version.metadata.get(NAME) or {}
+        if record.pk in data.get("policies", []):  # as published, not as being revised
+            timeline.append((data.get("stage_order") or 0, row.first_published_at, row, data))
     if not timeline:
         return ""
+    timeline.sort(key=lambda entry: (entry[0], entry[1], entry[2].pk))
     return render_to_string(
-        "interpretations/_public_policy.html", {"record": record, "timeline": timeline}
+        "interpretations/_public_policy.html",
+        {"record": record, "timeline": [(row, data) for _, _, row, data in timeline]},
     )
+
+
+def public_paths(change: Any) -> list[str]:
+    """Pages to purge when a record's public row changes: an interpretation shows on the
+    listing and on the pages of the policies it explains (as published before and after);
+    a policy's title shows on the pages of its interpretations."""
+    from django.urls import reverse
+
+    from gongkai.records.models import RecordVersion
+
+    facts = change.facts
+    if any(f.kind == Kind.INTERPRETATION for f in facts):
+        versions = RecordVersion.objects.filter(pk__in=[f.version_id for f in facts])
+        policies = {
+            pk
+            for version in versions
+            for pk in (version.metadata.get(NAME) or {}).get("policies", [])
+        }
+        return [reverse("interpretations:list")] + [
+            reverse("portal:record", args=[pk]) for pk in sorted(policies)
+        ]
+    linked = Interpretation.objects.filter(policies=change.record_id).values_list(
+        "record_id", flat=True
+    )
+    return [reverse("portal:record", args=[pk]) for pk in linked]
 
 
 def staff_panel(record: Record, user: Any) -> str:
@@ -370,6 +407,7 @@ EXTENSION = hooks.RecordExtension(
     snapshot=snapshot,
     publishes_alone=publishes_alone,
     public_panels=[public_panel],
+    public_paths=[public_paths],
     staff_panels=[staff_panel],
     public_text=[public_text],
 )

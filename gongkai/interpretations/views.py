@@ -41,39 +41,76 @@ from gongkai.interpretations.models import (
 )
 from gongkai.interpretations.publishing import frozen_media_ids, is_live
 from gongkai.organisations import reference as organisations
+from gongkai.organisations.models import Kind as OrgKind
+from gongkai.portal import listing
+from gongkai.portal.views import LEVEL_COLUMN
 from gongkai.records import permissions as records_can
+from gongkai.records import public
+from gongkai.records.models import Kind as RecordKind
+from gongkai.records.models import PublicRecord
 from gongkai.records.views import STAFF
 
 # --- Public ---------------------------------------------------------------------------------
 
 
 def interpretation_list(request: HttpRequest) -> HttpResponse:
-    """政策解读: newest first, filtered by organisation (with its subtree) and form."""
+    """政策解读: newest first, filtered by organisation (with its subtree) and form. Titles,
+    publishers and forms are those published (``PublicRecord`` and its version), never a
+    revision's; the total is kept (a capped count when filtered by form, which no tally
+    keeps), and pages walk the (kind, first publication) index like every public listing."""
     org_code = request.GET.get("org", "").strip()
     form = request.GET.get("form", "").strip()
-    found = Interpretation.objects.published().select_related("record__organisation")
-    if org_code:
-        org = organisations.by_code(org_code)
-        found = (
-            found.filter(record__organisation__path__startswith=org.path) if org else found.none()
-        )
+    found = PublicRecord.objects.filter(
+        kind=RecordKind.INTERPRETATION, withdrawn_at__isnull=True
+    ).select_related("version")
+    org = organisations.by_code(org_code) if org_code else None
+    if org is not None:
+        found = found.filter(**{LEVEL_COLUMN[OrgKind(org.kind)]: org.pk})
+    elif org_code:
+        found = found.none()
+    found = found.order_by("-first_published_at", "-record_id")
     if form in Form.values:
-        found = found.filter(form=form)
-    found = found.order_by("-record__first_published_at", "-record_id")
-    page = Paginator(found, conf.page_size()).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+        found = found.filter(version__metadata__interpretation__form=form)
+        total, capped = listing.capped_count(found)
+    elif org_code and org is None:
+        total, capped = 0, False
+    else:
+        key = public.key("live", RecordKind.INTERPRETATION, place=org.pk if org else None)
+        total, capped = public.count(key), False
+    page = listing.paginate(
+        found,
+        request.GET,
+        count=total,
+        capped=capped,
+        by="first_published_at",
+        fields=None,
+        size=conf.page_size(),
+    )
+    page.object_list = [Published(row) for row in page.object_list]
     return render(
         request,
         "interpretations/list.html",
         {
             "page": page,
             "filters": {"org": org_code, "form": form},
-            "query": query.urlencode(),
             "forms": Form.choices,
             "organisations": organisations.counties(),
         },
     )
+
+
+class Published:
+    """A listed interpretation as it was published: the row, and its form from the version."""
+
+    def __init__(self, row: PublicRecord) -> None:
+        self.record = row
+        self.record_id = row.record_id
+        data = row.version.metadata.get("interpretation") or {}
+        self.form = data.get("form", "")
+        self.form_label = data.get("form_label", "")
+
+    def get_form_display(self) -> str:
+        return str(self.form_label)
 
 
 def _serve(media: MediaFile) -> FileResponse:

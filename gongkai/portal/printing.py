@@ -12,9 +12,9 @@ withdrawal must not come from a copy made before it. They are sent with
 
 A column prints with the listing's own filters (county or organisation, school, year,
 validity: ``views.filter_listing``) and prints every matching record, in numbered parts of
-``PART_SIZE`` rows: each request reads one bounded slice of the (item, -published_at) index,
-and a county with thousands of enrolment notices prints part 1, 2, 3… from links on the
-sheet, each part numbered so the pages can be put up in order.
+``PART_SIZE`` rows: each request reads the kept total and one bounded slice of the public
+rows' (item key, date) index, and a county with thousands of enrolment notices prints part
+1, 2, 3… from links on the sheet, each part numbered so the pages can be put up in order.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from gongkai.catalogue import reference
 from gongkai.core import qr
 from gongkai.organisations.models import Organisation
 from gongkai.portal.views import filter_listing
-from gongkai.records.models import Record, RecordVersion, Validity
+from gongkai.records.models import PublicRecord, Record, RecordVersion, Validity
 
 #: Rows in one part of a column print: about eight A4 pages at the sheet's type size. One
 #: request reads this many rows at most, whatever the size of the column.
@@ -103,24 +103,24 @@ def item_print(request: HttpRequest, code: str, part: int = 1) -> HttpResponse:
     item = reference.current_item(code)
     if item is None:
         raise Http404("目录中没有这个事项。")
-    records = (
-        Record.objects.published()
-        .filter(item_id__in=reference.same_item_ids(item))
-        .order_by("-published_at", "-id")
+    # The listing's own rows and filters, without withdrawn notices (nothing withdrawn goes on
+    # a bulletin board), and their kept total: one count read, one bounded slice.
+    rows = PublicRecord.objects.filter(item_key=item.key, withdrawn_at__isnull=True).order_by(
+        "-published_at", "-record_id"
     )
-    records, filters, chosen = filter_listing(records, request)
-    total = records.count()
+    found = filter_listing(rows, request, scope="item_live", ident=item.key)
+    filters, chosen, total = found.filters, found.chosen, found.total
     parts = max(1, math.ceil(total / PART_SIZE))
     if not 1 <= part <= parts:
         raise Http404("没有这一部分。")
     start = (part - 1) * PART_SIZE
-    rows = list(
-        records.select_related("current_version").only(
+    printed = list(
+        found.rows.select_related("version").only(
             "published_at",
             "first_published_at",
             "validity",
-            "current_version__title",
-            "current_version__metadata",
+            "version__title",
+            "version__metadata",
         )[start : start + PART_SIZE]
     )
     query = request.GET.urlencode()
@@ -132,9 +132,8 @@ def item_print(request: HttpRequest, code: str, part: int = 1) -> HttpResponse:
         {
             "item": item,
             "rows": [
-                (start + n, record, published_facts(record.current_version))
-                for n, record in enumerate(rows, start=1)
-                if record.current_version is not None
+                (start + n, row, published_facts(row.version))
+                for n, row in enumerate(printed, start=1)
             ],
             "total": total,
             "part": part,
@@ -147,7 +146,7 @@ def item_print(request: HttpRequest, code: str, part: int = 1) -> HttpResponse:
             if part < parts
             else "",
             "first": start + 1,
-            "last": start + len(rows),
+            "last": start + len(printed),
             "filter_words": _filter_words(filters, chosen),
             "listing_url": reverse("portal:item", args=[code]) + suffix,
             "qr": qr_code,

@@ -1,8 +1,6 @@
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from gongkai.portal import downloads, feeds, printing, views
-from gongkai.portal.sitemaps import SITEMAPS
+from gongkai.portal import downloads, feeds, printing, sitemaps, views
 
 app_name = "portal"
 
@@ -34,18 +32,10 @@ urlpatterns += [
     path(
         "organisations/<str:code>/atom.xml", feeds.AtomOrganisationFeed(), name="organisation_atom"
     ),
-    path(
-        "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "portal:sitemap_section"},
-        name="sitemap",
-    ),
-    path(
-        "sitemap-<str:section>.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS},
-        name="sitemap_section",
-    ),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-records-<int:number>.xml", sitemaps.records_part, name="sitemap_records"),
+    path("sitemap-<str:name>.xml", sitemaps.part, name="sitemap_part"),
+    path("robots.txt", sitemaps.robots, name="robots"),
     path("data/schools.csv", downloads.school_directory_csv, name="schools_csv"),
     path("data/statistics.csv", downloads.statistics_csv, name="statistics_csv"),
 ]

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-from functools import cached_property
+from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Count, Max, QuerySet
+from django.db.models import QuerySet
 from django.http import (
     FileResponse,
     Http404,
@@ -29,42 +26,18 @@ from gongkai.catalogue import reference
 from gongkai.catalogue.models import Edition, Section
 from gongkai.organisations import reference as organisations
 from gongkai.organisations.models import Kind, Organisation
-from gongkai.records import hooks
-from gongkai.records.models import Attachment, Record, Validity
+from gongkai.portal import listing
+from gongkai.records import hooks, public
+from gongkai.records.models import Attachment, PublicRecord, RecordVersion, Validity
 
-PAGE_SIZE = 20
-#: A listing's total ("共 N 条") is a COUNT(*) over every matching record: 100,000 of them
-#: for one item at city scale. It is kept until the newest publication changes (both maxima
-#: come from indexes), and for a minute at most; the rows themselves are always read live.
-COUNT_SECONDS = 60
-
-
-class ListingPaginator(Paginator):
-    def __init__(self, *args: Any, scope: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.scope = scope
-
-    @cached_property
-    def count(self) -> int:
-        records: QuerySet[Record] = self.object_list  # type: ignore[assignment]
-        # What the listing is, as the view names it: cheaper than compiling the SQL to say so.
-        state = f"{self.scope}|{_newest_publication()}"
-        key = "portal:count:" + hashlib.sha256(state.encode()).hexdigest()
-        total = cache.get(key)
-        if total is None:
-            total = records.order_by().count()
-            cache.set(key, total, COUNT_SECONDS)
-        return int(total)
-
-
-def _newest_publication() -> tuple[Any, ...]:
-    """The newest publication time and record id, in one round trip. Each maximum is its own
-    scalar subquery: both SQLite and PostgreSQL then read it from the end of an index."""
-    table = connection.ops.quote_name(Record._meta.db_table)
-    with connection.cursor() as cursor:
-        sql = f"SELECT (SELECT MAX(published_at) FROM {table}), (SELECT MAX(id) FROM {table})"  # noqa: S608 - a model's own table
-        cursor.execute(sql)
-        return tuple(cursor.fetchone() or ())
+#: Which column of ``PublicRecord`` holds a record's organisation of each kind: a listing
+#: filtered by a county walks the (item, county, date) index, and so on.
+LEVEL_COLUMN = {
+    Kind.CITY_BUREAU: "city",
+    Kind.COUNTY_BUREAU: "county",
+    Kind.TOWNSHIP: "township",
+    Kind.SCHOOL: "organisation",
+}
 
 
 def _sections() -> tuple[Edition, list[Section]]:
@@ -88,17 +61,35 @@ def section_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@dataclass(frozen=True)
+class Filtered:
+    """A listing narrowed to the reader's filters, with its kept total."""
+
+    rows: QuerySet[PublicRecord]
+    filters: dict[str, str]
+    chosen: Organisation | None
+    total: int
+
+
 def filter_listing(
-    records: Any, request: HttpRequest
-) -> tuple[Any, dict[str, str], Organisation | None]:
+    rows: QuerySet[PublicRecord],
+    request: HttpRequest,
+    *,
+    scope: str,
+    ident: object,
+    publisher: Organisation | None = None,
+) -> Filtered:
     """The filters a reader chose on a listing (organisation or county, school, year,
-    validity) applied to ``records``: the listing pages and the column print (公示栏) share
-    them. Returns the filtered records, the filter values and the organisation chosen."""
+    validity) applied to ``rows``: the listing pages and the column print (公示栏) share them.
+
+    ``scope`` and ``ident`` name the unfiltered listing's tally (``item`` and an item key, or
+    ``org`` and the publisher of an organisation page), from which the total is read."""
     org_code = request.GET.get("org", "").strip()
     school_code = request.GET.get("school", "").strip()
     year = request.GET.get("year", "").strip()
     validity = request.GET.get("validity", "").strip()
     chosen = None
+    nothing = False
     if school_code or org_code:
         org = organisations.by_code(org_code) if org_code else None
         school = organisations.by_code(school_code) if school_code else None
@@ -107,15 +98,30 @@ def filter_listing(
             chosen = school
         else:
             chosen, school_code = org, ""
-        records = (
-            records.filter(organisation__path__startswith=chosen.path) if chosen else records.none()
-        )
+        nothing = chosen is None
         if chosen and chosen.kind in (Kind.TOWNSHIP, Kind.SCHOOL):
             school_code = chosen.code  # ?org=<school>, as links made before the school filter
-    if year.isdecimal() and 1900 <= int(year) <= 2100:
-        records = records.filter(published_at__year=int(year))
-    if validity in Validity.values:
-        records = records.filter(validity=validity)
+    place = None
+    if chosen is not None:
+        if publisher is not None:  # an organisation's page lists what it published itself
+            nothing = not publisher.is_within(chosen)
+        else:
+            rows = rows.filter(**{LEVEL_COLUMN[Kind(chosen.kind)]: chosen.pk})
+            place = chosen.pk
+    year_value = (
+        int(year) if year.isdecimal() and year.isascii() and 1900 <= int(year) <= 2100 else None
+    )
+    if year_value:
+        rows = rows.filter(published_at__year=year_value)
+    if validity not in Validity.values:
+        validity = ""
+    if validity:
+        rows = rows.filter(validity=validity)
+    total = (
+        0
+        if nothing
+        else public.count(public.key(scope, ident, place=place, year=year_value, validity=validity))
+    )
     filters = {
         "org": org_code,
         "school": school_code,
@@ -123,38 +129,27 @@ def filter_listing(
         "year": year,
         "validity": validity,
     }
-    return records, filters, chosen
+    return Filtered(rows.none() if nothing else rows, filters, chosen, total)
 
 
-def _listing(records: Any, request: HttpRequest, *, scope: str) -> dict[str, Any]:
-    """Filters (organisation, year, validity) and pagination shared by listing pages.
-    ``scope`` names the unfiltered listing (an item, an organisation) for its cached total."""
-    records, filters, _ = filter_listing(records, request)
-    paginator = ListingPaginator(
-        records.only(
-            "title",
-            "published_at",
-            "validity",
-            "status",
-            "organisation",
-            "document_number",
-            "index_number",
-        ),
-        # The static export has no server to page with: one page holds the whole listing.
-        10**9 if getattr(settings, "GONGKAI_STATIC_EXPORT", False) else PAGE_SIZE,
-        scope=repr(
-            (scope, filters["org"], filters["school"], filters["year"], filters["validity"])
-        ),
-    )
-    page = paginator.get_page(request.GET.get("page"))
-    page.object_list = organisations.with_publishers(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
+def _listing(
+    rows: QuerySet[PublicRecord],
+    request: HttpRequest,
+    *,
+    scope: str,
+    ident: object,
+    publisher: Organisation | None = None,
+) -> dict[str, Any]:
+    """Filters and pagination shared by listing pages."""
+    found = filter_listing(rows, request, scope=scope, ident=ident, publisher=publisher)
+    query = request.GET.copy()  # the filters, for the print link: which page is not a filter
+    for name in listing.PAGE_PARAMETERS:
+        query.pop(name, None)
     return {
-        "page": page,
-        "filters": filters,
-        "query": query.urlencode(),
+        "page": listing.paginate(found.rows, request.GET, count=found.total),
+        "filters": found.filters,
         "validities": Validity.choices,
+        "query": query.urlencode(),
     }
 
 
@@ -169,43 +164,51 @@ def _county_code(org: Organisation) -> str:
     return ""
 
 
+_school_options: dict[tuple[int, int], str] = {}
+
+
 def school_options(county: Organisation) -> SafeString:
     """``<optgroup>`` per township, with its schools, for one county's items schools publish.
 
     A parent picks their county, then their school (one tap each; the school list follows
     the county without a reload where scripts run). A city's 3,000 schools in one list made
-    every listing page 216 KB; one county's is a few KB. It is rendered once and kept until
-    an organisation of the county changes (the cache key carries the count and latest change).
+    every listing page 216 KB; one county's is a few KB. It is built from the organisation
+    directory in memory, once per county for each copy of the directory (a changed
+    organisation makes a new copy): no query.
     """
-    orgs = Organisation.objects.active().subtree(county).of_kind(Kind.TOWNSHIP, Kind.SCHOOL)
-    state = orgs.aggregate(n=Count("id"), changed=Max("updated_at"))
-    changed = state["changed"].timestamp() if state["changed"] else 0
-    key = f"portal:school-options:{county.pk}:{state['n']}:{changed}"
-    html = cache.get(key)
+    directory = organisations.directory.get()
+    key = (county.pk, id(directory))
+    html = _school_options.get(key)
     if html is None:
         direct = f"{county.short_name or county.name}直属"
         groups: list[tuple[str, list[tuple[str, str]]]] = []
-        for code, name, short_name, kind, depth in orgs.order_by("path").values_list(
-            "code", "name", "short_name", "kind", "depth"
-        ):
-            if kind == Kind.TOWNSHIP:
-                groups.append((short_name or name, [(code, f"{short_name or name}（全部）")]))
-            elif depth == county.depth + 1:  # a school run by the county itself
+        for child in organisations.children(county):  # in tree order, as the old list was
+            name = child.short_name or child.name
+            if child.kind == Kind.TOWNSHIP:
+                groups.append((name, [(child.code, f"{name}（全部）")]))
+                groups[-1][1].extend(
+                    (s.code, s.short_name or s.name)
+                    for s in organisations.children(child)
+                    if s.kind == Kind.SCHOOL
+                )
+            elif child.kind == Kind.SCHOOL:  # a school run by the county itself
                 if not groups or groups[-1][0] != direct:
                     groups.append((direct, []))
-                groups[-1][1].append((code, short_name or name))
-            elif groups:
-                groups[-1][1].append((code, short_name or name))
-        html = format_html_join(
-            "",
-            '<optgroup label="{}">{}</optgroup>',
-            (
-                (label, format_html_join("", '<option value="{}">{}</option>', options))
-                for label, options in groups
-                if options
-            ),
+                groups[-1][1].append((child.code, name))
+        html = str(
+            format_html_join(
+                "",
+                '<optgroup label="{}">{}</optgroup>',
+                (
+                    (label, format_html_join("", '<option value="{}">{}</option>', options))
+                    for label, options in groups
+                    if options
+                ),
+            )
         )
-        cache.set(key, str(html), 3600)
+        if len(_school_options) > 1000:
+            _school_options.clear()
+        _school_options[key] = html
     return SafeString(html)
 
 
@@ -236,49 +239,48 @@ def school_select(request: HttpRequest) -> HttpResponse:
 
 
 def item_page(request: HttpRequest, code: str) -> HttpResponse:
-    # The listing then walks the (item, -published_at) index with the ids resolved here,
-    # instead of joining the catalogue for every row.
+    # Records filed under the same item in any catalogue edition share its key: the listing
+    # walks the (item key, date) index, or (item key, county, date) when filtered.
     item = reference.current_item(code)
     if item is None:
         raise Http404("目录中没有这个事项。")
-    item_ids = reference.same_item_ids(item)
-    records = Record.objects.public().filter(item_id__in=item_ids).order_by("-published_at", "-id")
+    rows = PublicRecord.objects.filter(item_key=item.key).order_by("-published_at", "-record_id")
     counties = organisations.counties()
-    listing = _listing(records, request, scope=f"item:{','.join(map(str, item_ids))}")
+    found = _listing(rows, request, scope="item", ident=item.key)
     context = {
         "item": item,
         "section": item.section,
         "organisations": counties,
-        **listing,
+        **found,
     }
     if "乡级" in item.level:  # schools publish under this item: let readers pick their school
-        filters = listing["filters"]
+        filters = found["filters"]
         context["school_filter"] = True
         context.update(_school_select_context(filters["county"], filters["school"]))
     return render(request, "portal/item.html", context)
 
 
 def record_page(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(
-        # replaced_by is read (lazily) only for a repealed or amended record; the item and the
-        # publisher come from the reference data in memory, not from joins.
-        Record.objects.public().select_related("current_version"),
-        pk=pk,
-    )
-    record.item = reference.item(record.item_id)
-    record.organisation = organisations.organisation(record.organisation_id)
-    version = record.current_version
-    assert version is not None  # public() guarantees it
+    """The published version and the facts frozen with it; never the editable record."""
+    row = get_object_or_404(PublicRecord.objects.select_related("version"), pk=pk)
+    version = row.version
+    record = row.as_record()
+    # The item and the publisher come from the reference data in memory, not from joins.
+    record.item = item = reference.item(row.item_id)
+    record.organisation = organisations.organisation(row.organisation_id)
     # Versions are numbered at publication, so the first is the only one: most records.
     versions = (
         [version]
         if version.number == 1
         else list(
-            record.versions.order_by("-number").only(
-                "record", "number", "published_at", "change_note"
-            )
+            RecordVersion.objects.filter(record_id=pk, number__lte=version.number)
+            .order_by("-number")
+            .only("record", "number", "published_at", "change_note")
         )
     )
+    replacement = None
+    if row.validity != Validity.VALID and row.replaced_by_id:
+        replacement = PublicRecord.objects.filter(pk=row.replaced_by_id).first()
     return render(
         request,
         "portal/record.html",
@@ -286,20 +288,25 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
             "record": record,
             "version": version,
             "versions": versions,
-            "attachments": version.attachments(),
-            "item": record.item,
-            "section": record.item.section,
-            "panels": hooks.public_panels(record) if record.status != "withdrawn" else [],
+            "attachments": version.attachments() if version.attachment_ids else [],
+            "replacement": replacement,
+            "item": item,
+            "section": item.section,
+            "panels": hooks.public_panels(record) if not row.is_withdrawn else [],
         },
     )
 
 
 def attachment_download(request: HttpRequest, pk: int, name: str) -> FileResponse:
     """Only attachments of a public, not withdrawn version are served, and as downloads."""
-    attachment = get_object_or_404(Attachment.objects.select_related("record"), pk=pk)
-    record = attachment.record
-    version = record.current_version if record.is_public else None
-    if version is None or record.status == "withdrawn" or pk not in version.attachment_ids:
+    attachment = get_object_or_404(Attachment, pk=pk)
+    row = (
+        PublicRecord.objects.filter(pk=attachment.record_id, withdrawn_at__isnull=True)
+        .select_related("version")
+        .only("version__attachment_ids")
+        .first()
+    )
+    if row is None or pk not in row.version.attachment_ids:
         raise Http404("附件不存在或已撤回。")
     response = FileResponse(
         attachment.file.open("rb"),
@@ -320,7 +327,7 @@ def organisation_page(request: HttpRequest, code: str) -> HttpResponse:
     org = organisations.by_code(code)
     if org is None or not org.is_active:
         raise Http404("没有这个机构，或它已不在用。")
-    records = Record.objects.public().filter(organisation=org).order_by("-published_at", "-id")
+    rows = PublicRecord.objects.filter(organisation=org).order_by("-published_at", "-record_id")
     return render(
         request,
         "portal/organisation.html",
@@ -328,7 +335,7 @@ def organisation_page(request: HttpRequest, code: str) -> HttpResponse:
             "org": org,
             "children": organisations.children(org),
             "ancestors": organisations.ancestors(org),
-            **_listing(records, request, scope=f"organisation:{org.pk}"),
+            **_listing(rows, request, scope="org", ident=org.pk, publisher=org),
         },
     )
 
@@ -361,6 +368,11 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # A request Django refused early (a Host not in ALLOWED_HOSTS, raised by CommonMiddleware)
+    # never reached the authentication middleware, and its host cannot be read: the page is
+    # rendered for an anonymous reader and links only to paths.
+    if not hasattr(request, "user"):
+        request.user = AnonymousUser()
     return render(request, "errors/400.html", status=400)
 
 

@@ -10,6 +10,7 @@ can list everything that runs on publish (see docs/decisions/0004-record-extensi
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,9 @@ from django.core.exceptions import ValidationError
 
 if TYPE_CHECKING:
     from gongkai.records.models import Record
+    from gongkai.records.public import PublicChange
+
+logger = logging.getLogger(__name__)
 
 Check = Callable[["Record"], list[str]]
 Action = Callable[["Record", Any], None]
@@ -38,6 +42,13 @@ class RecordExtension:
     on_commit_publish: list[Action] = field(default_factory=list)
     on_commit_withdraw: list[Action] = field(default_factory=list)
     on_commit_validity: list[Action] = field(default_factory=list)
+    #: After-commit work whenever what the public sees of a record changed (publication,
+    #: withdrawal, validity, reclassification): the search index, the page cache.
+    on_commit_public: list[Callable[[PublicChange], None]] = field(default_factory=list)
+    #: The public pages (URL paths) of this app that show a record, before or after a change,
+    #: so the page cache purges them: a listing of its kind, the policy an interpretation
+    #: explains.
+    public_paths: list[Callable[[PublicChange], list[str]]] = field(default_factory=list)
     #: Extra data frozen into each published version's metadata.
     snapshot: Callable[[Record], dict[str, Any]] | None = None
     #: False for records another record publishes (an interpretation goes out with its policy).
@@ -82,6 +93,22 @@ def run_actions(record: Record, by: Any, attr: str) -> None:
     for ext in extensions():
         for action in getattr(ext, attr):
             action(record, by)
+
+
+def run_public_change(change: PublicChange) -> None:
+    """After commit: the change is durable, so a failing follower (the search index, the page
+    cache) is logged and the others still run; it must not turn the clerk's committed
+    publication into an error page. ``records rebuild-public`` and ``search reindex`` repair."""
+    for ext in extensions():
+        for action in ext.on_commit_public:
+            try:
+                action(change)
+            except Exception:
+                logger.exception("after-commit %s failed for record %s", ext.name, change.record_id)
+
+
+def public_paths(change: PublicChange) -> list[str]:
+    return [path for ext in extensions() for paths in ext.public_paths for path in paths(change)]
 
 
 def snapshot(record: Record) -> dict[str, Any]:

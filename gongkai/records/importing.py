@@ -39,6 +39,7 @@ from gongkai.core.calendar import CalendarNotLoaded
 from gongkai.organisations.models import Organisation
 from gongkai.organisations.tables import RowError
 from gongkai.records import permissions as can
+from gongkai.records import public
 from gongkai.records.models import (
     THEMES,
     Attachment,
@@ -268,6 +269,8 @@ def import_record(
     )
     record.current_version = version
     record.save(update_fields=["index_number", "current_version", "updated_at"])
+    if record.disclosure == Disclosure.PROACTIVE:
+        public.publish(record, version)
     data |= {"published_at": row.published_at.isoformat(), "index": record.index_number}
     record_event("record.import", actor=by, target=record, to_status=record.status, data=data)
     record_event(

@@ -93,12 +93,15 @@ THEMES = [
 
 class RecordQuerySet(models.QuerySet["Record"]):
     def public(self) -> RecordQuerySet:
-        """Records with a page on the portal: published once, proactive (withdrawn ones keep
-        their address and show a notice)."""
-        return self.filter(current_version__isnull=False, disclosure=Disclosure.PROACTIVE)
+        """Records with a page on the portal: those with a ``PublicRecord`` (published while
+        proactive, not reclassified since; withdrawn ones keep their address and show a
+        notice). Never decided by the editable fields: a revision that changes the disclosure
+        attribute changes nothing public until it has been reviewed."""
+        return self.filter(public_record__isnull=False)
 
     def published(self) -> RecordQuerySet:
-        return self.public().exclude(status=Status.WITHDRAWN)
+        """Public and not withdrawn: listed in feeds and search."""
+        return self.filter(public_record__isnull=False, public_record__withdrawn_at__isnull=True)
 
     def in_organisations(self, orgs: Any) -> RecordQuerySet:
         return self.filter(organisation__in=orgs)
@@ -234,7 +237,14 @@ class Record(TimeStampedModel):
 
     @property
     def is_public(self) -> bool:
-        return self.current_version_id is not None and self.disclosure == Disclosure.PROACTIVE
+        """It has a public page (see ``PublicRecord``)."""
+        if self.pk is None:
+            return False
+        try:
+            self.public_record  # noqa: B018 - the reverse one-to-one is read (and kept) here
+        except PublicRecord.DoesNotExist:
+            return False
+        return True
 
     @property
     def is_revision(self) -> bool:
@@ -346,3 +356,155 @@ def snapshot_metadata(record: Record) -> dict[str, Any]:
         "five_disclosure": record.five_disclosure,
         "item": record.item.code,
     }
+
+
+class PublicRecord(models.Model):
+    """What readers see of a record: its published version and the facts frozen with it.
+
+    One row per record with a public page: published while proactive, and not reclassified
+    since (依申请公开/不予公开 takes the page down). It is written only by publication,
+    withdrawal, a validity change and reclassification, inside their transactions
+    (``records.public``); saving a draft or a revision under review never touches it. Every
+    public page, feed, sitemap and the search index read this row and its version, never
+    the editable ``Record`` (docs/decisions/0013). The organisation's city, county and
+    township are copied in so that a filtered listing walks one index in date order.
+    """
+
+    record = models.OneToOneField(
+        Record, primary_key=True, on_delete=models.CASCADE, related_name="public_record"
+    )
+    version = models.OneToOneField(RecordVersion, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("类别", max_length=24, choices=Kind.choices)
+    title = models.CharField("标题", max_length=300)
+    item = models.ForeignKey(
+        Item, verbose_name="目录事项", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    item_key = models.CharField("事项标识", max_length=64)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="发布机构",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    city = models.ForeignKey(
+        Organisation, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    county = models.ForeignKey(
+        Organisation, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    township = models.ForeignKey(
+        Organisation, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    document_number = models.CharField("文号", max_length=60, blank=True)
+    index_number = models.CharField("索引号", max_length=80, blank=True)
+    written_on = models.DateField("成文日期", null=True, blank=True)
+    theme = models.CharField("主题分类", max_length=20, choices=THEMES, default="教育")
+    five_disclosure = models.CharField("五公开类别", max_length=16, choices=FiveDisclosure.choices)
+    published_at = models.DateTimeField("发布日期")
+    first_published_at = models.DateTimeField("首次发布时间")
+    validity = models.CharField(
+        "有效性", max_length=12, choices=Validity.choices, default=Validity.VALID
+    )
+    validity_changed_on = models.DateField("失效/废止日期", null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        Record, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdrawn_reason = models.TextField("撤回原因", blank=True)
+    #: The last change readers can see (publication, withdrawal, validity): sitemap lastmod.
+    changed_at = models.DateTimeField("变更时间")
+
+    class Meta:
+        verbose_name = "公开信息"
+        verbose_name_plural = "公开信息"
+        ordering = ["-published_at", "-record_id"]
+        # Each listing and feed walks one of these in date order and stops after a page:
+        # its cost does not depend on how many records there are (docs/decisions/0013).
+        indexes = [
+            models.Index(fields=["published_at", "record"], name="public_newest"),
+            models.Index(fields=["item_key", "published_at", "record"], name="public_item"),
+            models.Index(
+                fields=["item_key", "city", "published_at", "record"], name="public_item_city"
+            ),
+            models.Index(
+                fields=["item_key", "county", "published_at", "record"], name="public_item_county"
+            ),
+            models.Index(
+                fields=["item_key", "township", "published_at", "record"],
+                name="public_item_township",
+            ),
+            models.Index(
+                fields=["item_key", "organisation", "published_at", "record"],
+                name="public_item_org",
+            ),
+            models.Index(fields=["organisation", "published_at", "record"], name="public_org"),
+            models.Index(fields=["city", "published_at", "record"], name="public_city"),
+            models.Index(fields=["county", "published_at", "record"], name="public_county"),
+            models.Index(fields=["township", "published_at", "record"], name="public_township"),
+            models.Index(fields=["kind", "first_published_at", "record"], name="public_kind_first"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def status(self) -> str:
+        """``withdrawn`` or ``published``, as templates written for records test it."""
+        return Status.WITHDRAWN if self.withdrawn_at is not None else Status.PUBLISHED
+
+    def get_disclosure_display(self) -> str:
+        return str(Disclosure.PROACTIVE.label)  # only proactive records have a public page
+
+    def as_record(self) -> Record:
+        """A ``Record`` holding only what was published, for the record page's template and
+        the extensions' public panels, which are written for records. It is never saved."""
+        version = self.version
+        return Record(
+            id=self.record_id,
+            kind=self.kind,
+            title=version.title,
+            summary=version.summary,
+            body=version.body,
+            item_id=self.item_id,
+            organisation_id=self.organisation_id,
+            document_number=self.document_number,
+            index_number=self.index_number or None,
+            written_on=self.written_on,
+            theme=self.theme,
+            five_disclosure=self.five_disclosure,
+            disclosure=Disclosure.PROACTIVE,
+            validity=self.validity,
+            validity_changed_on=self.validity_changed_on,
+            replaced_by_id=self.replaced_by_id,
+            status=self.status,
+            published_at=self.published_at,
+            first_published_at=self.first_published_at,
+            withdrawn_at=self.withdrawn_at,
+            withdrawn_reason=self.withdrawn_reason,
+            current_version=version,
+        )
+
+
+class PublicTally(models.Model):
+    """A kept count of public records (and when that set last changed) for one listing.
+
+    ``key`` names the listing, a filter of it, or a sitemap part (``records.public.key``).
+    Publication, withdrawal, validity changes and reclassification add to the counts they
+    change in their own transaction, so a listing's "共 N 条" and a sitemap's lastmod are
+    one row read, however many records there are."""
+
+    key = models.CharField(max_length=160, primary_key=True)
+    count = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "公开信息计数"
+        verbose_name_plural = "公开信息计数"
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.count}"

@@ -22,7 +22,7 @@ from django.utils import timezone
 from gongkai.core.audit import record_event
 from gongkai.core.calendar import CalendarNotLoaded, MovedDeadline
 from gongkai.core.workflow import Transition, TransitionNotAllowed, Workflow
-from gongkai.records import hooks
+from gongkai.records import hooks, public
 from gongkai.records import permissions as can
 from gongkai.records.models import (
     Attachment,
@@ -346,6 +346,9 @@ def change_disclosure(
         locked.full_clean(exclude=["current_version", "replaced_by"])
         locked.revision += 1
         locked.save()
+        # A reviewer's word that the record may not be public takes its page down at once;
+        # making it public again goes through publication like any other change.
+        taken_down = disclosure != Disclosure.PROACTIVE and public.take_down(locked)
         record_event(
             "record.disclosure_change",
             actor=by,
@@ -353,7 +356,7 @@ def change_disclosure(
             from_status=previous,
             to_status=disclosure,
             note=note,
-            data={"ground": locked.withheld_ground},
+            data={"ground": locked.withheld_ground, "taken_down": taken_down},
         )
     return locked
 
@@ -430,19 +433,39 @@ def return_for_changes(record: Record, *, by: Any, note: str) -> Record:
 
 def approve_fast(record: Record, *, by: Any, note: str = "") -> Record:
     """One-step review for concern responses (see permissions.can_fast_approve)."""
-    return workflow.apply(
-        record,
-        "approve_fast",
-        by=by,
-        note=note,
-        changes={"document_reviewer": by, "disclosure_reviewer": by},
-    )
+    with transaction.atomic():
+        approved = workflow.apply(
+            record,
+            "approve_fast",
+            by=by,
+            note=note,
+            changes={"document_reviewer": by, "disclosure_reviewer": by},
+        )
+        _apply_reviewed_disclosure(approved, by=by)
+    return approved
 
 
 def approve_disclosure(record: Record, *, by: Any, note: str = "") -> Record:
-    return workflow.apply(
-        record, "approve_disclosure", by=by, note=note, changes={"disclosure_reviewer": by}
-    )
+    with transaction.atomic():
+        approved = workflow.apply(
+            record, "approve_disclosure", by=by, note=note, changes={"disclosure_reviewer": by}
+        )
+        _apply_reviewed_disclosure(approved, by=by)
+    return approved
+
+
+def _apply_reviewed_disclosure(record: Record, *, by: Any) -> None:
+    """A revision that reclassifies a published record as 依申请公开 or 不予公开 ends here:
+    both reviews have confirmed it, and such a record is never published, so its public
+    page goes now (until then the published version stayed public, as for any revision)."""
+    if record.disclosure != Disclosure.PROACTIVE and public.take_down(record):
+        record_event(
+            "record.taken_down",
+            actor=by,
+            target=record,
+            to_status=record.disclosure,
+            data={"ground": record.withheld_ground},
+        )
 
 
 def publish(record: Record, *, by: Any, note: str = "", change_note: str = "") -> Record:
@@ -536,6 +559,7 @@ def withdraw(record: Record, *, by: Any, reason: str) -> Record:
             note=reason,
             changes={"withdrawn_reason": (reason or "").strip()},
         )
+        public.withdraw(withdrawn)
         hooks.run_actions(withdrawn, by, "after_withdraw")
         transaction.on_commit(lambda: hooks.run_actions(withdrawn, by, "on_commit_withdraw"))
     return withdrawn
@@ -566,6 +590,7 @@ def change_validity(
         locked.validity_changed_on = on if validity != Validity.VALID else None
         locked.replaced_by = replaced_by if validity != Validity.VALID else None
         locked.save(update_fields=["validity", "validity_changed_on", "replaced_by", "updated_at"])
+        public.change_validity(locked)
         record_event(
             "record.validity",
             actor=by,
@@ -622,6 +647,8 @@ def _freeze_version(record: Record, *, by: Any, change_note: str) -> Record:
         target=record,
         data={"version": number, "index": record.index_number},
     )
+    # What readers see changes here and only here; the scheduler (no user) warms the pages.
+    public.publish(record, version, warm=by is None)
     return record
 
 

@@ -19,7 +19,7 @@ from gongkai.records.models import Record, Validity
 
 class SearchEntry(models.Model):
     # No database constraint: the index is derived data; a stale entry is dropped at query
-    # time (results are re-checked against Record.objects.published()) and by reindex.
+    # time (results are re-checked against the public rows) and by reindex.
     record = models.OneToOneField(
         Record,
         on_delete=models.DO_NOTHING,

@@ -2,8 +2,8 @@
 
 Relevance (the default order) ranks the newest N matches with field weights (title, publisher
 and year weigh most) and breaks ties by recency; "newest first" pages through every match.
-Every hit is checked against ``Record.objects.published()`` before it is shown, so a stale
-index entry can never show a record the public may not read.
+Every hit is checked against the public rows (``PublicRecord``, not withdrawn) before it is
+shown, so a stale index entry can never show a record the public may not read.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import datetime
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from gongkai.records.models import Record
+from gongkai.records.models import PublicRecord
 from gongkai.search import conf, segmenter
 from gongkai.search.backends import Query, backend
 from gongkai.search.models import SearchEntry
@@ -194,12 +194,16 @@ def hits(
     entry_ids: list[int], pattern: re.Pattern[str] | None, *, check_public: bool = True
 ) -> list[Hit]:
     """Result lines for entry ids, in order. ``check_public`` re-checks each record against
-    Record.objects.published(); only the benchmark, whose index has no records behind it,
-    turns it off."""
+    its public row (there and not withdrawn); only the benchmark, whose index has no records
+    behind it, turns it off."""
     entries = {e.pk: e for e in SearchEntry.objects.filter(pk__in=entry_ids)}
     record_ids = [e.record_id for e in entries.values()]
     visible = (
-        set(Record.objects.published().filter(pk__in=record_ids).values_list("pk", flat=True))
+        set(
+            PublicRecord.objects.filter(pk__in=record_ids, withdrawn_at__isnull=True).values_list(
+                "pk", flat=True
+            )
+        )
         if check_public
         else set(record_ids)
     )

@@ -1,13 +1,14 @@
 """Keeping the index in step with what the public can read.
 
-A record is in the index while it is published, proactive and not withdrawn; what is
-indexed is its current published version (a revision under review never leaks into search).
-Withdrawn records leave the index: their page still shows the withdrawal notice at the same
-address, but search is for finding information, not notices. 失效/废止 records stay
-findable and are marked on the results page.
+A record is in the index while it has a public page and is not withdrawn; what is indexed
+is its ``PublicRecord`` — the published version's title, summary, body and attachments, and
+the publisher, item and 文号 frozen with it — never the editable record, so a revision under
+review (or a draft) never leaks into search. Withdrawn and reclassified records leave the
+index: a withdrawn page still shows its notice at the same address, but search is for
+finding information, not notices. 失效/废止 records stay findable and are marked.
 
-The record workflow calls these after commit (``apps.SearchConfig.ready`` registers them as
-a ``RecordExtension``); ``reindex`` rebuilds everything (``manage.py search reindex``).
+The record workflow calls ``follow`` after commit (``apps.SearchConfig.ready`` registers it
+as a ``RecordExtension``); ``reindex`` rebuilds everything (``manage.py search reindex``).
 """
 
 from __future__ import annotations
@@ -15,20 +16,23 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from gongkai.records.models import Attachment, Record, RecordQuerySet, Status
+from gongkai.organisations import reference as organisations
+from gongkai.records.models import Attachment, PublicRecord, Record
+from gongkai.records.public import PublicChange
 from gongkai.search import conf, segmenter
 from gongkai.search.backends import Document, backend
 from gongkai.search.models import SearchEntry
 
 
-def is_indexable(record: Record) -> bool:
-    return record.is_public and record.status != Status.WITHDRAWN
+def is_indexable(row: PublicRecord) -> bool:
+    return row.withdrawn_at is None
 
 
-def _public_records() -> RecordQuerySet:
-    return Record.objects.published().select_related("organisation", "item", "current_version")
+def _public_rows() -> QuerySet[PublicRecord]:
+    return PublicRecord.objects.filter(withdrawn_at__isnull=True).select_related("version")
 
 
 def plain_text(summary: str, body_html: str, attachment_texts: list[str]) -> str:
@@ -61,43 +65,36 @@ def document(
     )
 
 
-def build(record: Record, attachment_texts: list[str]) -> tuple[SearchEntry, Document]:
-    """The entry and the token streams for a record's current published version."""
-    version = record.current_version
-    assert version is not None
-    org = record.organisation
-    published = timezone.localtime(record.published_at) if record.published_at else None
-    year = published.year if published else None
+def build(row: PublicRecord, attachment_texts: list[str]) -> tuple[SearchEntry, Document]:
+    """The entry and the token streams for a record as it was published."""
+    version = row.version
+    org = organisations.organisation(row.organisation_id)
+    year = timezone.localtime(row.published_at).year
     text = plain_text(version.summary, version.body, attachment_texts)
     tokens = document(
         title=version.title,
         text=text,
-        publisher=[org.name, org.short_name, record.document_number],
+        publisher=[org.name, org.short_name, row.document_number],
         year=year,
-        item_key=record.item.key,
+        item_key=row.item_key,
         organisation_path=org.path,
     )
     entry = SearchEntry(
-        record_id=record.pk,
+        record_id=row.record_id,
         title=version.title,
         organisation_name=org.display_name,
-        item_key=record.item.key,
+        item_key=row.item_key,
         organisation_path=org.path,
         year=year,
-        published_at=record.published_at,
-        validity=record.validity,
+        published_at=row.published_at,
+        validity=row.validity,
         text=text[: conf.stored_text_chars()],
     )
     return entry, tokens
 
 
-def _attachment_texts(records: list[Record]) -> dict[int, list[str]]:
-    wanted = {
-        pk: record.pk
-        for record in records
-        if record.current_version
-        for pk in record.current_version.attachment_ids
-    }
+def _attachment_texts(rows: list[PublicRecord]) -> dict[int, list[str]]:
+    wanted = {pk: row.record_id for row in rows for pk in row.version.attachment_ids}
     texts: dict[int, list[str]] = {}
     for pk, text in (
         Attachment.objects.filter(pk__in=wanted).order_by("order", "pk").values_list("pk", "text")
@@ -107,9 +104,9 @@ def _attachment_texts(records: list[Record]) -> dict[int, list[str]]:
     return texts
 
 
-def _write(records: list[Record]) -> int:
-    texts = _attachment_texts(records)
-    built = [build(record, texts.get(record.pk, [])) for record in records]
+def _write(rows: list[PublicRecord]) -> int:
+    texts = _attachment_texts(rows)
+    built = [build(row, texts.get(row.record_id, [])) for row in rows]
     entries = SearchEntry.objects.bulk_create([entry for entry, _ in built])
     backend().write(
         (entry.pk, document) for entry, (_, document) in zip(entries, built, strict=True)
@@ -124,26 +121,38 @@ def remove_record(record_id: int) -> None:
         SearchEntry.objects.filter(pk__in=ids).delete()
 
 
-def index_record(record: Record) -> SearchEntry | None:
-    """(Re)index one record from the database; returns None when it is not public.
+def index_record(record: Record | int) -> SearchEntry | None:
+    """(Re)index one record from its public row; returns None when it is not public.
 
     The entry is replaced, not updated, so its id (the "newest first" order) moves with each
     new publication."""
+    pk = record if isinstance(record, int) else record.pk
     with transaction.atomic():
-        remove_record(record.pk)
-        fresh = _public_records().filter(pk=record.pk).first()
-        if fresh is None or not is_indexable(fresh):
+        remove_record(pk)
+        row = _public_rows().filter(pk=pk).first()
+        if row is None:
             return None
-        _write([fresh])
-        return SearchEntry.objects.get(record_id=record.pk)
+        _write([row])
+        return SearchEntry.objects.get(record_id=pk)
 
 
-def update_validity(record: Record) -> None:
+def update_validity(record: Record | int) -> None:
     """失效/废止 changes only the mark on the result, not the text."""
-    SearchEntry.objects.filter(record_id=record.pk).update(
-        validity=Record.objects.filter(pk=record.pk).values_list("validity", flat=True).first()
-        or record.validity
-    )
+    pk = record if isinstance(record, int) else record.pk
+    validity = PublicRecord.objects.filter(pk=pk).values_list("validity", flat=True).first()
+    if validity is not None:
+        SearchEntry.objects.filter(record_id=pk).update(validity=validity)
+
+
+def follow(change: PublicChange) -> None:
+    """After commit: make the index say what the public row now says."""
+    after, before = change.after, change.before
+    if after is None or after.withdrawn:
+        remove_record(change.record_id)
+    elif before is not None and before.version_id == after.version_id and not before.withdrawn:
+        update_validity(change.record_id)  # same version: only the validity can have moved
+    else:
+        index_record(change.record_id)
 
 
 def reindex(*, batch_size: int = 500, progress: Callable[[int, int], None] | None = None) -> int:
@@ -151,13 +160,13 @@ def reindex(*, batch_size: int = 500, progress: Callable[[int, int], None] | Non
 
     Each batch is its own transaction; the old index is dropped in the first one, so readers
     see a growing index while it rebuilds rather than a locked table."""
-    records = _public_records().exclude(status=Status.WITHDRAWN).order_by("published_at", "pk")
+    records = _public_rows().order_by("published_at", "pk")
     total = records.count()
     with transaction.atomic():
         backend().clear()
         SearchEntry.objects.all().delete()
     done = 0
-    batch: list[Record] = []
+    batch: list[PublicRecord] = []
     for record in records.iterator(chunk_size=batch_size):
         batch.append(record)
         if len(batch) >= batch_size:

@@ -101,3 +101,16 @@ def test_manage_py_refuses_to_start_in_production_without_a_site_url(tmp_path):
     assert "site_url.E001" in refused.stderr and "SITE_URL=https://" in refused.stderr
     started = _manage_py_check({**env, "SITE_URL": "https://jyj.example.gov.cn"})
     assert started.returncode == 0, started.stderr
+
+
+def test_the_site_urls_host_must_be_allowed_in_production(settings):
+    from gongkai.core.checks import check_site_url_is_allowed
+
+    settings.DEBUG = False
+    settings.SITE_URL = "https://jyj.example.gov.cn"
+    settings.ALLOWED_HOSTS = ["edu.example.gov.cn"]
+    found = check_site_url_is_allowed()
+    assert [m.id for m in found] == ["site_url.E004"]
+    assert "jyj.example.gov.cn" in found[0].msg and "ALLOWED_HOSTS" in found[0].hint
+    settings.ALLOWED_HOSTS = [".example.gov.cn"]
+    assert check_site_url_is_allowed() == []

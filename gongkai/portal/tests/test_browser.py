@@ -8,6 +8,7 @@ the site's Content-Security-Policy stays as strict as in production.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -398,3 +399,67 @@ def test_reading_works_with_javascript_disabled(live_server, column):
         assert driver.find_element(By.CSS_SELECTOR, "main h1").is_displayed()
     finally:
         _quit(driver)
+
+
+@pytest.mark.parametrize("width", [PHONE, None])
+def test_a_reader_pages_back_through_a_long_column_past_the_numbered_pages(
+    live_server, column, browser, width, monkeypatch
+):
+    """Numbered pages stop (here after the first, as after the 50th in production) and 下一页
+    carries on from the last notice shown, to the very first one published."""
+    from selenium.webdriver.common.by import By
+
+    from gongkai.portal import listing
+
+    monkeypatch.setattr(listing, "MAX_PAGES", 1)
+    zones, county = column["zones"], column["county"]
+    for n in range(40):
+        _publish(zones, county, f"东昌府区招生范围第{n + 1}号补充公告", 9 + n % 9)
+    browser.delete_all_cookies()
+    if width:
+        browser.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": 740, "deviceScaleFactor": 2, "mobile": True},
+        )
+    else:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    try:
+        browser.get(live_server.url + "/")
+        before = browser.current_url
+        browser.find_element(By.LINK_TEXT, "招生范围").click()
+        _navigated(browser, before)
+        seen: list[str] = []
+        labels = []
+        while True:
+            seen += [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".record-list a")]
+            nav = browser.find_element(By.CSS_SELECTOR, "nav.pagination")
+            labels.append(nav.find_element(By.TAG_NAME, "span").text)
+            following = nav.find_elements(By.LINK_TEXT, "下一页")
+            if not following:
+                break
+            before = browser.current_url
+            following[0].click()
+            _navigated(browser, before)
+        if shots := os.environ.get("GONGKAI_SCREENSHOTS"):  # a directory to look at them in
+            browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", nav)
+            name = "phone" if width else "desktop"
+            browser.save_screenshot(str(Path(shots) / f"keyset-last-{name}.png"))
+        assert labels == ["第 1 / 3 页，共 44 条", "第 2 / 3 页，共 44 条", "第 3 / 3 页，共 44 条"]
+        assert len(seen) == len(set(seen)) == 44  # every notice once, none skipped
+        assert "before=" in browser.current_url
+        assert browser.execute_script("return document.scrollingElement.scrollWidth") <= (
+            width or 1280
+        )
+        # and back, one page at a time, seeing the same notices
+        back: list[str] = []
+        while previous := browser.find_elements(By.LINK_TEXT, "上一页"):
+            before = browser.current_url
+            previous[0].click()
+            _navigated(browser, before)
+            back = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".record-list a")] + back
+        assert back == seen[:40]
+        assert browser.find_element(By.CSS_SELECTOR, "nav.pagination span").text.startswith(
+            "第 1 / 3 页"
+        )
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

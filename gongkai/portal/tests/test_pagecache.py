@@ -113,3 +113,69 @@ def test_stored_pages_are_readable_by_the_web_server(client, page_cache):
     client.get("/catalogue/05.04/")
     stored = page_cache / "catalogue/05.04/index.html"
     assert stored.stat().st_mode & 0o044 == 0o044
+
+
+def _leftovers(root):
+    return list(root.rglob(".tmp-*")) if root.exists() else []
+
+
+def test_a_full_disk_skips_the_write_serves_the_page_and_leaves_nothing_behind(
+    client, page_cache, monkeypatch
+):
+    import errno
+    import os
+
+    real_fdopen = os.fdopen
+
+    class FullDisk:
+        def __init__(self, fd, mode):
+            self.handle = real_fdopen(fd, mode)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pagecache.os, "fdopen", FullDisk)
+    response = client.get("/catalogue/05.04/")
+    assert response.status_code == 200 and "招生范围" in response.content.decode()
+    assert "X-Page-Cache" not in response.headers  # served, not stored
+    assert not (page_cache / "catalogue/05.04/index.html").exists()
+    assert _leftovers(page_cache) == []
+
+
+def test_a_directory_the_server_may_not_write_skips_the_write_and_serves_the_page(
+    client, page_cache, monkeypatch
+):
+    import errno
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(pagecache.tempfile, "mkstemp", refuse)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert not (page_cache / "index.html").exists() and _leftovers(page_cache) == []
+
+
+def test_a_cache_path_taken_by_a_file_still_serves_the_page(client, page_cache):
+    page_cache.mkdir(parents=True)
+    (page_cache / "catalogue").write_text("not a directory")  # mkdir below it must fail
+    response = client.get("/catalogue/05.04/")
+    assert response.status_code == 200 and "招生范围" in response.content.decode()
+    assert _leftovers(page_cache) == []
+
+
+def test_a_page_rendered_before_a_purge_is_not_stored_after_it(page_cache):
+    page_cache.mkdir(parents=True)
+    rendered_in = pagecache.generation()
+    pagecache.purge_paths(["/catalogue/05.04/"])  # a publication commits meanwhile
+    assert not pagecache.store("/catalogue/05.04/", b"old page", rendered_in=rendered_in)
+    assert not (page_cache / "catalogue/05.04/index.html").exists()
+    # rendered after the purge: kept
+    assert pagecache.store("/catalogue/05.04/", b"new page", rendered_in=pagecache.generation())
+    assert (page_cache / "catalogue/05.04/index.html").read_bytes() == b"new page"

@@ -293,7 +293,7 @@ def test_the_revision_history_costs_the_same_however_many_versions(client, count
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from gongkai.records.models import Record, RecordVersion
+    from gongkai.records.models import PublicRecord, Record, RecordVersion
 
     _publish(county, "招生范围公告")
     record = Record.objects.get()
@@ -308,6 +308,8 @@ def test_the_revision_history_costs_the_same_however_many_versions(client, count
             published_at=timezone.now(),
         )
         Record.objects.filter(pk=record.pk).update(current_version=version)
+        # what publication does to the public row (without the workflow's other steps)
+        PublicRecord.objects.filter(pk=record.pk).update(version=version)
 
     client.get(f"/records/{record.pk}/")  # the catalogue and directory, read once per process
     counts = []
@@ -343,3 +345,51 @@ def test_a_school_with_nothing_published_gets_the_filtered_empty_state(client, c
     body = client.get("/catalogue/05.04/", {"school": school.code}).content.decode()
     assert "县教体局招生范围公告" not in body
     assert "没有符合筛选条件的信息" in body and "本栏目暂无已公开的信息" not in body
+
+
+@pytest.mark.parametrize("path", ["/", "/catalogue/05.04/?page=2", "/staff/"])
+def test_a_host_the_site_does_not_serve_answers_400_never_500(client, path):
+    # What gunicorn gets when a proxy forwards without setting Host (issue 19), or a scanner.
+    response = client.get(path, HTTP_HOST="gongkai")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "无法处理的请求" in body and 'lang="zh-CN"' in body
+    assert client.get(path, HTTP_HOST="evil.example:80").status_code == 400
+
+
+def test_robots_txt_points_crawlers_to_the_sitemap_index_and_off_staff_pages(client, settings):
+    settings.SITE_URL = "https://edu.example.gov.cn"
+    text = client.get("/robots.txt").content.decode()
+    assert "Sitemap: https://edu.example.gov.cn/sitemap.xml" in text
+    for path in ("/staff/", "/accounts/", "/system/", "/search/"):
+        assert f"Disallow: {path}" in text
+
+
+def test_the_sitemap_lists_every_public_section(client, county, clerk):
+    from gongkai.consultations.services import consultation as consultations
+    from gongkai.consultations.testing import make_consultation
+
+    consultation = make_consultation(by=clerk, organisation=county, is_open=True)
+    consultations.close_consultation(consultation, by=clerk)
+    index = client.get("/sitemap.xml").content.decode()
+    for part in ("pages", "catalogue", "organisations", "participation"):
+        assert f"/sitemap-{part}.xml</loc>" in index
+    pages = client.get("/sitemap-pages.xml").content.decode()
+    for path in (
+        "/interpretations/",
+        "/responses/",
+        "/services/",
+        "/powers/",
+        "/progress/",
+        "/five/",
+        "/five/decision/",
+        "/consultations/",
+        "/mailbox/",
+        "/events/",
+        "/applications/",
+        "/organisations/",
+    ):
+        assert f"{path}</loc>" in pages, path
+    assert "/search/" not in pages
+    participation = client.get("/sitemap-participation.xml").content.decode()
+    assert f"/consultations/{consultation.pk}/</loc>" in participation

@@ -34,6 +34,7 @@ def publish(
     item_code: str = "05.04",
     document_number: str = "",
     body: str = "",
+    validity: str = Validity.VALID,
 ) -> Record:
     """A record published on ``on`` (imported history: the quickest way to a given date)."""
     item = Item.objects.current().get(code=item_code)
@@ -47,7 +48,7 @@ def publish(
         "written_on": on,
         "five_disclosure": item.five_disclosure,
         "document_number": document_number,
-        "validity": Validity.VALID,
+        "validity": validity,
     }
     published_at = timezone.make_aware(datetime.combine(on, time(9, 30)))
     with transaction.atomic():
@@ -159,8 +160,7 @@ def test_the_column_sheet_follows_the_listings_county_school_year_and_validity_f
     publish(county, "县局2024年公告", on=date(2024, 5, 1))
     publish(school, "学校2025年公告", on=date(2025, 5, 2))
     publish(other_county, "另一县2025年公告", on=date(2025, 5, 3))
-    expired = publish(county, "县局已失效的公告", on=date(2025, 4, 1))
-    Record.objects.filter(pk=expired.pk).update(validity=Validity.EXPIRED)
+    publish(county, "县局已失效的公告", on=date(2025, 4, 1), validity=Validity.EXPIRED)
 
     def titles(query: str) -> set[str]:
         page = text(client.get(f"/catalogue/05.04/print/{query}"))

@@ -1,7 +1,9 @@
-"""``manage.py records import`` — bring an existing site's records in from a spreadsheet.
+"""``manage.py records import`` — bring an existing site's records in from a spreadsheet;
+``manage.py records rebuild-public`` — rebuild the public rows and their kept counts.
 
     records import 旧网站信息.xlsx --attachments 附件/ --dry-run   # check only, write nothing
     records import 旧网站信息.xlsx --attachments 附件/ --as county_clerk
+    records rebuild-public   # after bulk SQL or a repair: then `search reindex`
 
 A refused file prints every row error on stderr (row number and reason, in Chinese, as the
 clerk fixing the spreadsheet reads them) and exits with status 1; nothing is imported.
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from gongkai.accounts.models import User
 from gongkai.records.importing import COLUMNS, import_records
@@ -22,7 +25,10 @@ class Command(BaseCommand):
     help = "从原网站迁移政府信息（xlsx，逐行检查，全部成功才导入）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{import}")
+        actions = parser.add_subparsers(
+            dest="action", required=True, metavar="{import,rebuild-public}"
+        )
+        actions.add_parser("rebuild-public", help="重建公开信息及其计数（公开页面读取的数据）")
         importing = actions.add_parser(
             "import",
             help="导入政府信息表（列：" + "、".join(header for _, header, _ in COLUMNS) + "）",
@@ -40,6 +46,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
+        if action == "rebuild-public":
+            from gongkai.portal import pagecache  # every cached page may show a changed row
+            from gongkai.records.public import rebuild
+
+            with transaction.atomic():
+                done = rebuild()
+            pagecache.purge()
+            self.stdout.write(
+                self.style.SUCCESS(f"已重建 {done} 条公开信息及其计数；请再运行 search reindex。")
+            )
+            return
         if action == "import":
             self.import_file(
                 options["file"],

@@ -1,0 +1,188 @@
+"""Paging through a public listing at a cost that does not grow with the data.
+
+Rows are ``PublicRecord``s, newest first, read from an index in that order: a page reads its
+twenty rows and stops. Numbered pages (``?page=N``) skip rows with OFFSET, which costs the
+rows skipped, so they go up to ``MAX_PAGES``; from there "下一页" carries the last row's
+place (``?before=<time>_<id>``) and each further page starts right after it (keyset paging),
+as cheap as the first however far a reader goes; "上一页" there carries the first row's place
+(``?after=``). The total comes from the kept tallies
+(``records.public``), never from counting rows per visitor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+
+from gongkai.organisations import reference as organisations
+from gongkai.records.models import PublicRecord
+
+PAGE_SIZE = 20
+#: Numbered pages: OFFSET reads at most (MAX_PAGES - 1) * PAGE_SIZE index entries to skip.
+MAX_PAGES = 50
+_CURSOR = re.compile(r"^(\d{1,17})_(\d{1,12})$")
+
+#: The columns a listing row reads (record_rows): a narrow read of each row.
+ROW_FIELDS = ("title", "published_at", "validity", "withdrawn_at", "organisation")
+
+
+@dataclass
+class ListingPage:
+    object_list: list[Any]
+    count: int
+    number: int
+    num_pages: int
+    next_query: str = ""
+    previous_query: str = ""
+    #: A page reached by keyset from the last numbered one.
+    is_keyset: bool = False
+    #: ``count`` is a lower bound: the listing has at least that many (a capped count).
+    count_capped: bool = False
+    first_query: str = field(default="")
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.next_query or self.previous_query or self.is_keyset)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def cursor(row: PublicRecord, by: str = "published_at") -> str:
+    """The place of a row in the newest-first order, exact to the microsecond."""
+    micros = (getattr(row, by) - _EPOCH) // timedelta(microseconds=1)
+    return f"{micros}_{row.pk}"
+
+
+def _parse_cursor(value: str) -> tuple[datetime, int] | None:
+    found = _CURSOR.match(value)
+    if not found:
+        return None
+    try:
+        at = _EPOCH + timedelta(microseconds=int(found.group(1)))
+    except OverflowError:
+        return None
+    return at, int(found.group(2))
+
+
+def _number(value: str | None) -> int:
+    value = (value or "").strip()
+    return int(value) if value.isdecimal() and value.isascii() and len(value) < 7 else 1
+
+
+#: Listings whose total is not kept are counted up to this many, then "以上".
+COUNT_CAP = 1000
+
+
+def capped_count(rows: QuerySet[PublicRecord]) -> tuple[int, bool]:
+    """Count at most ``COUNT_CAP`` rows (a bounded read) for a filter no tally keeps."""
+    found = rows.order_by()[:COUNT_CAP].count()
+    return found, found >= COUNT_CAP
+
+
+def paginate(
+    rows: QuerySet[PublicRecord],
+    query: QueryDict,
+    *,
+    count: int,
+    capped: bool = False,
+    by: str = "published_at",
+    fields: tuple[str, ...] | None = ROW_FIELDS,
+    size: int = PAGE_SIZE,
+) -> ListingPage:
+    """One page of ``rows`` (ordered newest first by ``by``, then id) as the query string asks
+    for it; ``count`` is the kept total (or a capped count, ``capped``); ``fields`` are the
+    columns read (None: every column, for rows that bring their version along); ``size`` rows
+    a page."""
+    if fields is not None:
+        rows = rows.only(*fields)
+    page = _paginate(rows, query, count=count, capped=capped, by=by, size=size)
+    page.count_capped = capped
+    return page
+
+
+#: Query parameters that say which page of a listing, not what it lists.
+PAGE_PARAMETERS = ("page", "before", "after", "n")
+
+
+def _paginate(
+    rows: QuerySet[PublicRecord],
+    query: QueryDict,
+    *,
+    count: int,
+    capped: bool,
+    by: str,
+    size: int,
+) -> ListingPage:
+    base = query.copy()
+    for name in PAGE_PARAMETERS:
+        base.pop(name, None)
+
+    def link(**params: Any) -> str:
+        out = base.copy()
+        for name, value in params.items():
+            out[name] = str(value)
+        return out.urlencode()
+
+    if getattr(settings, "GONGKAI_STATIC_EXPORT", False):
+        # The static export has no server to page with: one page holds the whole listing.
+        return ListingPage(_with_publishers(rows), count, 1, 1)
+    num_pages = max(1, -(-count // size))
+    if count == 0:
+        return ListingPage([], 0, 1, 1)
+    if capped:  # a lower bound: page on by keyset past the pages it covers
+        num_pages = max(num_pages, MAX_PAGES + 1)
+    before = _parse_cursor(query.get("before", ""))
+    after = _parse_cursor(query.get("after", "")) if before is None else None
+    if before is not None or after is not None:
+        number = max(_number(query.get("n")), MAX_PAGES + 1)
+        if before is not None:
+            at, pk = before
+            older = Q(**{f"{by}__lt": at}) | Q(**{by: at, "pk__lt": pk})
+            found = list(rows.filter(older)[: size + 1])
+            more_after = len(found) > size
+            found = found[:size]
+        else:  # 上一页 from a keyset page: the rows just newer than its first, in order
+            at, pk = after  # type: ignore[misc]
+            newer = rows.filter(Q(**{f"{by}__gt": at}) | Q(**{by: at, "pk__gt": pk}))
+            found = list(reversed(newer.order_by(by, "pk")[:size]))
+            more_after = True
+        page = ListingPage(
+            _with_publishers(found),
+            count,
+            min(number, num_pages),
+            num_pages,
+            is_keyset=True,
+            first_query=link(),
+        )
+        if found and more_after:
+            page.next_query = link(before=cursor(found[-1], by), n=number + 1)
+        if found:
+            page.previous_query = (
+                link(page=number - 1)
+                if number - 1 <= MAX_PAGES
+                else link(after=cursor(found[0], by), n=number - 1)
+            )
+        return page
+    number = min(_number(query.get("page")), num_pages, MAX_PAGES)
+    offset = (number - 1) * size
+    found = list(rows[offset : offset + size])
+    page = ListingPage(_with_publishers(found), count, number, num_pages)
+    if number > 1:
+        page.previous_query = link(page=number - 1)
+    if number < num_pages and found:
+        if number < MAX_PAGES:
+            page.next_query = link(page=number + 1)
+        else:
+            page.next_query = link(before=cursor(found[-1], by), n=number + 1)
+    return page
+
+
+def _with_publishers(rows: Any) -> list[Any]:
+    return organisations.with_publishers(rows)

@@ -1,0 +1,492 @@
+"""The public read model: what readers may see of each record, and the counts kept of it.
+
+A ``PublicRecord`` row is written by the four things that change what the public sees —
+publication (a first version or a revision), withdrawal, a validity change (失效/废止) and
+reclassification (依申请公开 or 不予公开, which takes the page down) — in their own
+transaction, together with the ``PublicTally`` counts they move. A draft, or a revision
+under review, never touches either: public pages, feeds, sitemaps and search read only
+these rows and the published ``RecordVersion`` they point to (docs/decisions/0013).
+
+After the transaction commits, the extensions' ``on_commit_public`` actions get a
+``PublicChange`` (where the record was listed before and after): the search index follows
+it, and the portal purges exactly the cached pages that showed the record.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.apps import apps as global_apps
+from django.db import connection, transaction
+from django.db.models import BooleanField, Case, Count, F, Max, Q, When
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from gongkai.records import hooks
+from gongkai.records.models import (
+    Disclosure,
+    PublicRecord,
+    PublicTally,
+    Record,
+    RecordVersion,
+    Status,
+)
+
+#: Records per sitemap part (the protocol allows 50,000 URLs; 10,000 keeps a part ~1.5 MB).
+PART_SIZE = 10_000
+
+#: The organisation kinds whose subtree a listing can be filtered by, and the column of
+#: ``PublicRecord`` that names a record's organisation of that kind.
+LEVEL_COLUMNS = {"city": "city", "county": "county", "township": "township"}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Where a public record is listed and counted."""
+
+    record_id: int
+    version_id: int
+    kind: str
+    item_key: str
+    organisation_id: int
+    #: The organisation and its city, county and township (those it has), without repeats.
+    places: tuple[int, ...]
+    year: int
+    validity: str
+    five_disclosure: str
+    withdrawn: bool
+
+    @property
+    def part(self) -> int:
+        return self.record_id // PART_SIZE
+
+
+@dataclass(frozen=True)
+class PublicChange:
+    """What one committed change did to a record's public row (``None``: no row)."""
+
+    record_id: int
+    before: Facts | None
+    after: Facts | None
+    #: Re-render the affected pages now (the scheduler published it: nobody is waiting on
+    #: a request, and the first reader after the minute should not pay for the render).
+    warm: bool = False
+
+    @property
+    def facts(self) -> list[Facts]:
+        return [f for f in (self.before, self.after) if f is not None]
+
+
+def facts(row: PublicRecord) -> Facts:
+    places = tuple(
+        dict.fromkeys(
+            pk
+            for pk in (row.city_id, row.county_id, row.township_id, row.organisation_id)
+            if pk is not None
+        )
+    )
+    return Facts(
+        record_id=row.record_id,
+        version_id=row.version_id,
+        kind=row.kind,
+        item_key=row.item_key,
+        organisation_id=row.organisation_id,
+        places=places,
+        year=timezone.localtime(row.published_at).year,
+        validity=row.validity,
+        five_disclosure=row.five_disclosure,
+        withdrawn=row.withdrawn_at is not None,
+    )
+
+
+# --- Kept counts ----------------------------------------------------------------------------
+
+
+def key(
+    scope: str,
+    ident: object = "",
+    *,
+    place: int | None = None,
+    year: int | None = None,
+    validity: str = "",
+) -> str:
+    """The tally key of a listing: ``scope`` is ``all``, ``item`` (``ident`` the item key),
+    ``org`` (records published by organisation ``ident`` itself), ``five`` (a 五公开 class),
+    ``kind``, ``live`` (a kind, withdrawn ones left out), ``item_live`` (an item, withdrawn
+    ones left out: the column print) or ``part`` (a sitemap part);
+    ``place`` narrows to an organisation's subtree, ``year`` and ``validity`` to the listing's
+    filters. The free-form item key comes last, so keys never collide."""
+    return f"{scope}|{year or '*'}|{validity or '*'}|{place or '*'}|{ident}"
+
+
+def keys(f: Facts, *, part: bool = True) -> list[str]:
+    """Every tally a public record is counted in (``part``: its sitemap part's too)."""
+    found = [key("part", f.part)] if part else []
+    found.append(key("kind", f.kind))
+    for place in (None, *f.places):
+        found.append(key("five", f.five_disclosure, place=place))
+        if not f.withdrawn:  # the listings of a kind (政策解读 …) leave withdrawn ones out
+            found.append(key("live", f.kind, place=place))
+    for year in (None, f.year):
+        for validity in ("", f.validity):
+            found.append(key("all", year=year, validity=validity))
+            found.append(key("org", f.organisation_id, year=year, validity=validity))
+            for scope in ("item",) if f.withdrawn else ("item", "item_live"):
+                found.append(key(scope, f.item_key, year=year, validity=validity))
+                for place in f.places:
+                    found.append(key(scope, f.item_key, place=place, year=year, validity=validity))
+    return found
+
+
+def count(tally_key: str) -> int:
+    found = PublicTally.objects.filter(key=tally_key).values_list("count", flat=True).first()
+    return int(found or 0)
+
+
+def _add(deltas: Counter[str], at: datetime) -> None:
+    """Add to the tallies in one statement; keys in order, so two publications touching the
+    same tallies lock them in the same order."""
+    if not deltas:
+        return
+    table = connection.ops.quote_name(PublicTally._meta.db_table)
+    key_col, count_col, at_col = (
+        connection.ops.quote_name(c) for c in ("key", "count", "changed_at")
+    )
+    when = connection.ops.adapt_datetimefield_value(at)
+    rows = sorted(deltas.items())
+    values = ", ".join(["(%s, %s, %s)"] * len(rows))
+    sql = (
+        f"INSERT INTO {table} ({key_col}, {count_col}, {at_col}) VALUES {values} "  # noqa: S608 - names quoted, values bound
+        f"ON CONFLICT ({key_col}) DO UPDATE SET {count_col} = {table}.{count_col} + "
+        f"excluded.{count_col}, {at_col} = excluded.{at_col}"
+    )
+    params: list[Any] = []
+    for tally_key, delta in rows:
+        params.extend([tally_key, delta, when])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _record_change(before: Facts | None, after: Facts | None, *, at: datetime, warm: bool) -> None:
+    deltas: Counter[str] = Counter()
+    for k in keys(before) if before else []:
+        deltas[k] -= 1
+    for k in keys(after) if after else []:
+        deltas[k] += 1
+    _add(deltas, at)  # keys with a zero sum still move their changed_at (sitemap lastmod)
+    change = PublicChange(
+        record_id=(after or before).record_id,  # type: ignore[union-attr]
+        before=before,
+        after=after,
+        warm=warm,
+    )
+    transaction.on_commit(lambda: hooks.run_public_change(change))
+
+
+# --- Writing the rows -----------------------------------------------------------------------
+
+
+def _levels(organisation_id: int) -> dict[str, int | None]:
+    """The city, county and township an organisation is in (itself included)."""
+    from gongkai.organisations import reference as organisations
+
+    org = organisations.organisation(organisation_id)
+    found: dict[str, int | None] = dict.fromkeys(LEVEL_COLUMNS.values())
+    for above in [*organisations.ancestors(org), org]:
+        column = LEVEL_COLUMNS.get(above.kind)
+        if column:
+            found[column] = above.pk
+    return found
+
+
+def _existing(record: Record) -> PublicRecord | None:
+    return PublicRecord.objects.filter(pk=record.pk).first()
+
+
+def publish(record: Record, version: RecordVersion, *, warm: bool = False) -> PublicRecord:
+    """Freeze what readers see from ``version`` and the record as it was published with it.
+    Runs in the publishing transaction, the record's row locked by the transition."""
+    now = timezone.now()
+    old = _existing(record)
+    published_at = record.published_at or version.published_at
+    row = PublicRecord(
+        record=record,
+        version=version,
+        kind=record.kind,
+        title=version.title,
+        item_id=record.item_id,
+        item_key=record.item.key,
+        organisation_id=record.organisation_id,
+        **{f"{column}_id": pk for column, pk in _levels(record.organisation_id).items()},
+        document_number=record.document_number,
+        index_number=record.index_number or "",
+        written_on=record.written_on,
+        theme=record.theme,
+        five_disclosure=record.five_disclosure,
+        published_at=published_at,
+        first_published_at=record.first_published_at or published_at,
+        validity=record.validity,
+        validity_changed_on=record.validity_changed_on,
+        replaced_by_id=record.replaced_by_id,
+        withdrawn_at=None,
+        withdrawn_reason="",
+        changed_at=now,
+    )
+    row.save(force_update=old is not None, force_insert=old is None)
+    _record_change(facts(old) if old else None, facts(row), at=now, warm=warm)
+    return row
+
+
+def withdraw(record: Record) -> None:
+    """The page stays at its address with the withdrawal notice; it leaves feeds and search."""
+    row = _existing(record)
+    if row is None:
+        return
+    before = facts(row)
+    row.withdrawn_at = record.withdrawn_at or timezone.now()
+    row.withdrawn_reason = record.withdrawn_reason
+    row.changed_at = timezone.now()
+    row.save(update_fields=["withdrawn_at", "withdrawn_reason", "changed_at"])
+    _record_change(before, facts(row), at=row.changed_at, warm=False)
+
+
+def change_validity(record: Record) -> None:
+    """失效/废止 (or valid again) is a fact about the published document: shown at once."""
+    row = _existing(record)
+    if row is None:
+        return
+    before = facts(row)
+    row.validity = record.validity
+    row.validity_changed_on = record.validity_changed_on
+    row.replaced_by_id = record.replaced_by_id
+    row.changed_at = timezone.now()
+    row.save(update_fields=["validity", "validity_changed_on", "replaced_by", "changed_at"])
+    _record_change(before, facts(row), at=row.changed_at, warm=False)
+
+
+def take_down(record: Record) -> bool:
+    """Reclassified as 依申请公开 or 不予公开: the public page, its listings, feeds, sitemap
+    entry and search entry go (the versions stay for the audit). True if it was public."""
+    row = _existing(record)
+    if row is None:
+        return False
+    before = facts(row)
+    row.delete()
+    _record_change(before, None, at=timezone.now(), warm=False)
+    return True
+
+
+def refresh_places(organisation_id: int) -> int:
+    """After an organisation was saved (moved under another parent, say): the rows of it and
+    of everything under it name their city, county and township again, and the tallies are
+    recounted if any row moved. Returns the number of rows that moved."""
+    from gongkai.organisations.models import Organisation
+
+    root = Organisation.objects.filter(pk=organisation_id).only("path").first()
+    if root is None:
+        return 0
+    subtree = list(Organisation.objects.filter(path__startswith=root.path))
+    codes = {code for org in subtree for code in org.path.strip("/").split("/")}
+    known = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
+    moved = 0
+    for org in subtree:
+        levels: dict[str, int | None] = dict.fromkeys(LEVEL_COLUMNS.values())
+        for code in org.path.strip("/").split("/"):
+            above = known.get(code)
+            if above is not None and above.kind in LEVEL_COLUMNS:
+                levels[LEVEL_COLUMNS[above.kind]] = above.pk
+        same = Q(**{f"{column}_id": pk for column, pk in levels.items()})
+        moved += (
+            PublicRecord.objects.filter(organisation_id=org.pk)
+            .exclude(same)
+            .update(**{f"{column}_id": pk for column, pk in levels.items()})
+        )
+    if moved:
+        rebuild_tallies()
+    return moved
+
+
+# --- Rebuilding -----------------------------------------------------------------------------
+
+
+def rebuild(*, apps: Any = None, batch_size: int = 2000) -> int:
+    """Rebuild every row and tally from the records (data migration, the benchmark's
+    dataset, ``manage.py records rebuild-public``). A record is public when it has a
+    published version and is proactive; what a row shows comes from that version's frozen
+    metadata where the record has been edited since (a revision under way)."""
+    apps = apps or global_apps
+    record_model = apps.get_model("records", "Record")
+    row_model = apps.get_model("records", "PublicRecord")
+    tally_model = apps.get_model("records", "PublicTally")
+    organisation_model = apps.get_model("organisations", "Organisation")
+    item_model = apps.get_model("catalogue", "Item")
+    orgs = {o.pk: o for o in organisation_model.objects.all()}
+    by_code = {o.code: o for o in orgs.values()}
+    by_name = {o.name: o for o in orgs.values()}
+    items = {i.pk: i for i in item_model.objects.select_related("section")}
+    items_by_code = {(i.section.edition_id, i.code): i for i in items.values()}
+
+    def levels(org: Any) -> dict[str, int | None]:
+        found: dict[str, int | None] = dict.fromkeys(LEVEL_COLUMNS.values())
+        for code in org.path.strip("/").split("/"):
+            above = by_code.get(code)
+            if above is not None and above.kind in LEVEL_COLUMNS:
+                found[LEVEL_COLUMNS[above.kind]] = above.pk
+        return found
+
+    row_model.objects.all().delete()
+    tally_model.objects.all().delete()
+    now = timezone.now()
+    public = (
+        record_model.objects.filter(current_version__isnull=False, disclosure=Disclosure.PROACTIVE)
+        .select_related("current_version")
+        .order_by("pk")
+    )
+    done = 0
+    batch: list[Any] = []
+    for record in public.iterator(chunk_size=batch_size):
+        version = record.current_version
+        meta = version.metadata or {}
+        org = orgs[record.organisation_id]
+        item = items[record.item_id]
+        revising = record.status not in (Status.PUBLISHED, Status.WITHDRAWN)
+        if revising:  # the record holds unpublished edits: trust what was frozen
+            named = by_name.get(meta.get("organisation") or "")
+            org = org if org.name == meta.get("organisation") or named is None else named
+            coded = items_by_code.get((item.section.edition_id, meta.get("item")))
+            item = coded or item
+        published_at = record.published_at or version.published_at
+        batch.append(
+            row_model(
+                record_id=record.pk,
+                version_id=version.pk,
+                kind=record.kind,
+                title=version.title,
+                item_id=item.pk,
+                item_key=item.key,
+                organisation_id=org.pk,
+                **{f"{column}_id": pk for column, pk in levels(org).items()},
+                document_number=(
+                    meta.get("document_number", record.document_number)
+                    if revising
+                    else record.document_number
+                )
+                or "",
+                index_number=record.index_number or "",
+                written_on=(
+                    _date(meta.get("written_on"))
+                    if revising and "written_on" in meta
+                    else record.written_on
+                ),
+                theme=meta.get("theme", record.theme) if revising else record.theme,
+                five_disclosure=(
+                    meta.get("five_disclosure", record.five_disclosure)
+                    if revising
+                    else record.five_disclosure
+                ),
+                published_at=published_at,
+                first_published_at=record.first_published_at or published_at,
+                validity=record.validity,
+                validity_changed_on=record.validity_changed_on,
+                replaced_by_id=record.replaced_by_id,
+                withdrawn_at=(
+                    (record.withdrawn_at or now) if record.status == Status.WITHDRAWN else None
+                ),
+                withdrawn_reason=record.withdrawn_reason
+                if record.status == Status.WITHDRAWN
+                else "",
+                changed_at=record.withdrawn_at or published_at,
+            )
+        )
+        if len(batch) >= batch_size:
+            row_model.objects.bulk_create(batch)
+            done += len(batch)
+            batch = []
+    if batch:
+        row_model.objects.bulk_create(batch)
+        done += len(batch)
+    rebuild_tallies(apps=apps)
+    return done
+
+
+def _date(value: Any) -> Any:
+    from datetime import date
+
+    return date.fromisoformat(value) if value else None
+
+
+def rebuild_tallies(*, apps: Any = None) -> None:
+    """Recount every tally from the rows, a group at a time (no row is read one by one)."""
+    apps = apps or global_apps
+    row_model = apps.get_model("records", "PublicRecord")
+    tally_model = apps.get_model("records", "PublicTally")
+    tally_model.objects.all().delete()
+    counts: Counter[str] = Counter()
+    latest: dict[str, datetime] = {}
+
+    def add(found: Iterable[str], n: int, at: datetime) -> None:
+        for k in found:
+            counts[k] += n
+            if k not in latest or latest[k] < at:
+                latest[k] = at
+
+    groups = (
+        row_model.objects.annotate(
+            year=ExtractYear("published_at"),
+            withdrawn=Case(
+                When(withdrawn_at__isnull=True, then=False),
+                default=True,
+                output_field=BooleanField(),
+            ),
+        )
+        .values(
+            "kind",
+            "item_key",
+            "organisation",
+            "city",
+            "county",
+            "township",
+            "year",
+            "validity",
+            "five_disclosure",
+            "withdrawn",
+        )
+        .annotate(n=Count("pk"), at=Max("changed_at"))
+        .order_by()
+    )
+    for g in groups:
+        f = Facts(
+            record_id=0,
+            version_id=0,
+            kind=g["kind"],
+            item_key=g["item_key"],
+            organisation_id=g["organisation"],
+            places=tuple(
+                dict.fromkeys(
+                    pk
+                    for pk in (g["city"], g["county"], g["township"], g["organisation"])
+                    if pk is not None
+                )
+            ),
+            year=g["year"],
+            validity=g["validity"],
+            five_disclosure=g["five_disclosure"],
+            withdrawn=bool(g["withdrawn"]),
+        )
+        add(keys(f, part=False), g["n"], g["at"])
+    parts = (
+        row_model.objects.annotate(part=F("pk") / PART_SIZE)
+        .values("part")
+        .annotate(n=Count("pk"), at=Max("changed_at"))
+        .order_by()
+    )
+    for p in parts:
+        add([key("part", p["part"])], p["n"], p["at"])
+    tally_model.objects.bulk_create(
+        [tally_model(key=k, count=n, changed_at=latest[k]) for k, n in counts.items()],
+        batch_size=2000,
+    )
