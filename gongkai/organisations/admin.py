@@ -44,7 +44,10 @@ class OrganisationAdmin(admin.ModelAdmin):
         ("登记与联系信息", {"fields": ("uscc", "address", "phone", "website", "email")}),
         ("学校", {"fields": ("school_stage", "is_private")}),
         ("状态", {"fields": ("is_active", "order")}),
-        ("树中位置（自动计算）", {"fields": ("tree_path", "tree_depth", "created_at", "updated_at")}),
+        (
+            "树中位置（自动计算）",
+            {"fields": ("tree_path", "tree_depth", "created_at", "updated_at")},
+        ),
     )
 
     @admin.display(description="路径")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from gongkai.accounts import policy, services, twofactor
 from gongkai.accounts.forms import FirstPasswordForm, OwnPasswordForm
+from gongkai.accounts.models import User
 from gongkai.accounts.permissions import grants
 
 
@@ -52,19 +53,19 @@ def _safe_next(request: HttpRequest) -> str:
 def password_change(request: HttpRequest) -> HttpResponse:
     """Change one's own password. After a temporary password or a sign-in link (or when the
     policy's age limit has passed) every page leads here until it is done."""
-    user = request.user
-    forced = bool(user.must_change_password or policy.password_expired(user))  # type: ignore[union-attr]
-    form_class = FirstPasswordForm if user.must_change_password else OwnPasswordForm  # type: ignore[union-attr]
+    user = User.objects.get(pk=request.user.pk)  # the model itself, not the lazy request.user
+    forced = bool(user.must_change_password or policy.password_expired(user))
+    form_class = FirstPasswordForm if user.must_change_password else OwnPasswordForm
     form = form_class(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.change_own_password(user, form.cleaned_data["new_password1"])  # type: ignore[arg-type]
-        update_session_auth_hash(request, user)  # type: ignore[arg-type]
+        services.change_own_password(user, form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)
         messages.success(request, "密码已修改。下次登录请使用新密码。")
         return HttpResponseRedirect(_safe_next(request) or "/accounts/profile/")
     context = {
         "form": form,
         "forced": forced,
-        "temporary": user.must_change_password,  # type: ignore[union-attr]
+        "temporary": user.must_change_password,
         "next": _safe_next(request),
     }
     return render(request, "accounts/password_change.html", context)
