@@ -76,7 +76,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def link_sign_in(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button; only the POST spends the link, so a mail scanner or a chat app's
     link preview that fetches the address does not use it up."""
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("confirm") == "1":
         user = services.use_sign_in_link(token)
         if user is not None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
