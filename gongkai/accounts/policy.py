@@ -89,8 +89,7 @@ class PolicyPasswordValidator:
         policy = current()
         return (
             f"至少 {policy.password_min_length} 个字符，包含大写字母、小写字母、数字、符号中的"
-            f"至少 {policy.password_min_classes} 类；不能过于常见，不能全是数字，"
-            "不能与用户名或姓名相近。"
+            f"至少 {policy.password_min_classes} 类。"
         )
 
 

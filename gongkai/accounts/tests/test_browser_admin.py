@@ -2,18 +2,20 @@
 
 Sign-in goes to the profile page (``?next=``), whose staff navigation lists every page the
 role has; from there everything is clicks. Every administration page is also photographed
-at 360 px and 1280 px (``/tmp/admin/*.png`` or $GONGKAI_SCREENSHOTS) and must not scroll
+at 360 px and 1280 px (into $GONGKAI_SCREENSHOTS) and must not scroll
 sideways on the phone.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongkai.accounts.models import Role, RoleGrant, User
@@ -25,7 +27,8 @@ from gongkai.testing import DEMO_PASSWORD, make_organisation, make_record, make_
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("GONGKAI_SCREENSHOTS", "/tmp/admin"))
+#: Where screenshots go: $GONGKAI_SCREENSHOTS, or a fresh temporary folder.
+SHOTS = Path(os.environ.get("GONGKAI_SCREENSHOTS") or tempfile.mkdtemp(prefix="gk-admin-"))
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +66,10 @@ def office(transactional_db: None) -> dict[str, Any]:
             organisation=county,
         ),
         "security": make_user(
-            username="city_security", full_name="赵安", roles=[Role.SECURITY_ADMIN], organisation=city
+            username="city_security",
+            full_name="赵安",
+            roles=[Role.SECURITY_ADMIN],
+            organisation=city,
         ),
         "auditor": make_user(
             username="city_auditor", full_name="钱审", roles=[Role.AUDIT_ADMIN], organisation=city
@@ -100,7 +106,8 @@ def _click(driver: Any, text: str, *, within: str = "body") -> None:
     old = driver.find_element(By.TAG_NAME, "html")
     scope = driver.find_element(By.CSS_SELECTOR, within)
     candidates = scope.find_elements(
-        By.XPATH, f".//a[contains(normalize-space(.), '{text}')] | "
+        By.XPATH,
+        f".//a[contains(normalize-space(.), '{text}')] | "
         f".//button[contains(normalize-space(.), '{text}')]",
     )
     visible = [c for c in candidates if c.is_displayed()]
@@ -111,12 +118,22 @@ def _click(driver: Any, text: str, *, within: str = "body") -> None:
     _loaded(driver)
 
 
+def _open(driver: Any, text: str) -> None:
+    """Unfold a <details> whose summary contains ``text`` (a confirmation step)."""
+    from selenium.webdriver.common.by import By
+
+    summary = driver.find_element(By.XPATH, f"//summary[contains(normalize-space(.), '{text}')]")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
+    summary.click()
+    _wait(driver, lambda d: summary.find_element(By.XPATH, "..").get_attribute("open") is not None)
+
+
 def _stale(element: Any) -> bool:
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import WebDriverException
 
     try:
         element.tag_name  # noqa: B018 - touching it raises once the page changed
-    except StaleElementReferenceException:
+    except WebDriverException:  # stale, or "node does not belong to the document"
         return True
     return False
 
@@ -136,10 +153,12 @@ def _select(driver: Any, field_id: str, text: str) -> None:
     options = Select(driver.find_element(By.ID, field_id))
     match = [o for o in options.options if text in o.text]
     assert match, f"no option “{text}” in #{field_id}"
-    options.select_by_visible_text(match[0].text)
+    options.select_by_value(match[0].get_attribute("value"))
 
 
-def _sign_in(driver: Any, server: str, username: str, password: str, then: str = "/accounts/profile/") -> None:
+def _sign_in(
+    driver: Any, server: str, username: str, password: str, then: str = "/accounts/profile/"
+) -> None:
     driver.delete_all_cookies()
     driver.get(f"{server}/accounts/login/?next={then}")
     _fill(driver, "id_username", username)
@@ -164,21 +183,21 @@ def _main(driver: Any) -> str:
 
 
 def _photograph(driver: Any, name: str) -> None:
-    """The page at 1280 px and at 360 px; on the phone nothing may scroll sideways."""
-    url = driver.current_url
-    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-    driver.set_window_size(1280, 900)
-    driver.save_screenshot(str(SHOTS / f"{name}-1280.png"))
-    driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": PHONE, "height": 740, "deviceScaleFactor": 1, "mobile": True},
-    )
-    driver.get(url) if driver.current_url != url else driver.refresh()
-    _loaded(driver)
-    overflow = driver.execute_script(
-        "return document.documentElement.scrollWidth - window.innerWidth"
-    )
-    driver.save_screenshot(str(SHOTS / f"{name}-360.png"))
+    """The whole page at 1280 px and at 360 px; on the phone nothing may scroll sideways."""
+    overflow = 0
+    for width, mobile in ((1280, False), (PHONE, True)):
+        metrics = {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": mobile}
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+        # The layout follows the new width at once; no reload (it would empty a filled form).
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        if width == PHONE:
+            overflow = driver.execute_script(
+                "return document.documentElement.scrollWidth - window.innerWidth"
+            )
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {**metrics, "height": min(height, 8000)}
+        )
+        driver.save_screenshot(str(SHOTS / f"{name}-{width}.png"))
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     assert overflow <= 0, f"{name}: the page scrolls {overflow}px sideways at {PHONE}px"
 
@@ -246,22 +265,38 @@ def test_a_system_administrator_creates_an_account_and_the_new_clerk_sets_a_pass
 
 def test_the_security_administrator_resets_a_second_factor(live_server, office, browser):
     victim = make_user(
-        username="lost_phone", full_name="周核", roles=[Role.DOCUMENT_REVIEWER], organisation=office["county"]
+        username="lost_phone",
+        full_name="周核",
+        roles=[Role.DOCUMENT_REVIEWER],
+        organisation=office["county"],
     )
     TOTPDevice.objects.create(user=victim, name="身份验证器", confirmed=True)
+    AccessAttempt.objects.create(
+        username=victim.username,
+        ip_address="10.20.30.40",
+        user_agent="Mozilla/5.0",
+        get_data="",
+        post_data="",
+        http_accept="text/html",
+        path_info="/accounts/login/",
+        failures_since_start=5,
+    )
     driver, server = browser, live_server.url
 
     _sign_in(driver, server, "city_security", DEMO_PASSWORD)
     _click(driver, "安全策略", within="header")
     _photograph(driver, "policy")
     _click(driver, "账户锁定", within="header")
+    assert "已锁定" in _main(driver) and "周核" in _main(driver)
     _photograph(driver, "lockouts")
     _click(driver, "账户管理", within="header")
     _fill(driver, "id_q", "周核")
     _click(driver, "查找", within="main")
     _click(driver, "周核", within="main .card-list")
     assert "双因素认证" in _main(driver) and "已启用" in _main(driver)
-    _click(driver, "重置双因素认证", within="main")
+    _open(driver, "重置双因素认证")
+    _photograph(driver, "user-detail-security")
+    _click(driver, "确认重置", within="main")
 
     assert "已重置" in _main(driver)
     assert not TOTPDevice.objects.filter(user=victim).exists()
