@@ -110,7 +110,7 @@ class GongkaiAdminSite(admin.AdminSite):
     site_header = "义务教育政务公开平台 · 后台数据维护"
     site_title = "后台数据维护"
     index_title = "后台数据维护（日常管理请使用工作台中的各管理页面）"
-    site_url = "/staff/"
+    site_url = "/staff/accounts/users/"  # 查看站点: back to the administration pages
     enable_nav_sidebar = False
 
     def has_permission(self, request: HttpRequest) -> bool:

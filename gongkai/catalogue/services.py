@@ -393,6 +393,8 @@ class Revision:
     sections_added: list[tuple[str, str]] = field(default_factory=list)
     sections_removed: list[tuple[str, str]] = field(default_factory=list)
     sections_renamed: list[tuple[str, str, str]] = field(default_factory=list)
+    #: (code, old name, new name) of items that keep their code under a new name.
+    items_renamed: list[tuple[str, str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -413,6 +415,13 @@ def compare_draft(draft: Edition) -> Revision:
     revision.sections_removed = [(c, n) for c, n in before.items() if c not in after]
     revision.sections_renamed = [
         (c, before[c], n) for c, n in after.items() if c in before and before[c] != n
+    ]
+    old_names = {i.code: i.name for s in old.sections for i in s.items}
+    revision.items_renamed = [
+        (i.code, old_names[i.code], i.name)
+        for s in new.sections
+        for i in s.items
+        if i.code in old_names and old_names[i.code] != i.name
     ]
     revision.problems = [str(e) for e in validate(new)]
     if not new.item_count:

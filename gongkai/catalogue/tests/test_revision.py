@@ -78,6 +78,7 @@ def test_the_city_administrator_revises_compares_and_publishes(client, city_admi
     assert "新增</span> 10.02 校园欺凌防治" in page
     assert "删除</span> 07.09" in page
     assert "修改</span> 05.04 招生范围（学区划分）：二级事项、公开时限" in page
+    assert "改名</span> 05.04 招生范围 → 招生范围（学区划分）" in page
     # The public still reads the current edition until publication.
     assert Edition.objects.current() == current
 
