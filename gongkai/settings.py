@@ -60,7 +60,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     # The Django admin with Gongkai's site: system administrators of the root only, no
-    # secrets, no deletes, every change audited (accounts/adminsite.py, decision 0013).
+    # secrets, no deletes, every change audited (accounts/adminsite.py, decision 0015).
     "gongkai.accounts.apps.GongkaiAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

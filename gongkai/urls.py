@@ -22,7 +22,7 @@ urlpatterns = [
     path("", include("gongkai.disclosures.urls")),
     path("", include("gongkai.supervision.urls")),
     path("", include("gongkai.screening.urls")),
-    # The Django admin: root system administrators only, no secrets, audited (decision 0013).
+    # The Django admin: root system administrators only, no secrets, audited (decision 0015).
     path("system/admin/", admin.site.urls),
 ]
 

@@ -2,7 +2,7 @@
 
 Daily administration happens on the staff pages (accounts, organisations, catalogue). The
 admin stays for the rare correction those pages do not offer, under four rules
-(docs/decisions/0013):
+(docs/decisions/0015):
 
 1. Only a system administrator of the root organisation opens it. Django's ``is_staff`` and
    ``is_superuser`` flags open nothing here: a flag set from a shell is not a role grant, and

@@ -83,7 +83,7 @@ def holds_root_role(user: Any, role: str) -> bool:
 
 def can_use_django_admin(user: Any) -> bool:
     """The Django admin edits any row of the whole tree, so only a system administrator of
-    its root opens it; Django's is_staff/is_superuser flags grant nothing (decision 0013)."""
+    its root opens it; Django's is_staff/is_superuser flags grant nothing (decision 0015)."""
     return bool(getattr(user, "is_active", False)) and holds_root_role(user, Role.SYSTEM_ADMIN)
 
 

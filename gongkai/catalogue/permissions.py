@@ -6,7 +6,7 @@ so it is done by the city bureau's system administrator (a system administrator 
 of the tree), who prepares a draft edition, reviews what changes and publishes it.
 Supervisors evaluate against the catalogue; they do not edit it (supervision only reads).
 A county extends the catalogue for itself (主动拓宽公开范围): the county's system
-administrator adds local items (docs/decisions/0013).
+administrator adds local items (docs/decisions/0015).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The Django admin: the root's system administrator only, in Chinese, no secrets, no
-deletes, every change audited (accounts/adminsite.py, docs/decisions/0013)."""
+deletes, every change audited (accounts/adminsite.py, docs/decisions/0015)."""
 
 from __future__ import annotations
 
