@@ -4,10 +4,13 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export PYTHONDONTWRITEBYTECODE := 1
 
-# Local runs use a secret kept in var/ (created once); production sets SECRET_KEY itself.
+# Local runs use secrets kept in var/ (created once); production sets SECRET_KEY and AUDIT_KEY
+# itself. The audit key signs the audit chain (docs/decisions/0013): keep it with the backups.
 # The demo turns two-factor sign-in off so its reviewers need no authenticator app
 # (docs/decisions/0010); production leaves TWO_FACTOR unset, which means required.
-RUN_ENV := SECRET_KEY_FILE=var/secret_key ALLOWED_HOSTS=127.0.0.1,localhost TWO_FACTOR=off
+# SITE_URL is the address printed QR codes point to; a deployment sets its public one.
+RUN_ENV := SECRET_KEY_FILE=var/secret_key AUDIT_KEY_FILE=var/audit_key \
+	ALLOWED_HOSTS=127.0.0.1,localhost TWO_FACTOR=off SITE_URL=http://127.0.0.1:8000
 
 .PHONY: run test check lint format types migrations-check bench clean install
 
@@ -26,7 +29,12 @@ var/secret_key:
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
-run: install var/secret_key
+var/audit_key:
+	mkdir -p var
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))" > $@
+	chmod 600 $@
+
+run: install var/secret_key var/audit_key
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -48,7 +56,8 @@ types: install
 	$(BIN)/mypy gongkai
 
 migrations-check: install
-	SECRET_KEY=check $(BIN)/python manage.py makemigrations --check --dry-run
+	SECRET_KEY=check AUDIT_KEY=check-only-not-a-secret-0123456789abcdef SITE_URL=https://check.invalid \
+		$(BIN)/python manage.py makemigrations --check --dry-run
 
 check: lint types migrations-check test
 

@@ -113,6 +113,8 @@ def main() -> None:
     env = {
         **os.environ,
         "SECRET_KEY": "bench-only-not-secret",
+        "AUDIT_KEY": "bench-only-audit-key-not-secret-0123456789",
+        "SITE_URL": "https://bench.example.gov.cn",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "GONGKAI_VAR_DIR": str(work / "var"),
         "STATIC_ROOT": str(work / "static"),
@@ -146,6 +148,7 @@ def main() -> None:
         "@SAMESIZE@": str(same_size),
         "@STATIC@": str(work / "static"),
         "@PAGES@": str(work / "pages"),
+        "@ROOT@": str(ROOT),
     }.items():
         conf = conf.replace(key, value)
     (prefix / "nginx.conf").write_text(conf, encoding="utf-8")

@@ -44,6 +44,8 @@ def setup_django(vendor: str, database: str) -> None:
         url = f"postgres://gongkai:gongkai@127.0.0.1:5432/{database}"
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("SECRET_KEY", "bench-only")
+    os.environ.setdefault("AUDIT_KEY", "bench-only-audit-key-not-secret-0123456789")
+    os.environ.setdefault("SITE_URL", "https://bench.example.gov.cn")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
     import django
 

@@ -23,9 +23,11 @@ if os.environ.get("CI"):
 @pytest.fixture(autouse=True)
 def _fresh_reference_data() -> None:
     """A test's rolled-back rows send no signal: start every test from the database."""
+    from gongkai.core import calendar
     from gongkai.core.refdata import reset_all
 
     reset_all()
+    calendar.clear_cache()  # a notice loaded by a rolled-back test is gone too
 
 
 def pytest_configure(config: pytest.Config) -> None:

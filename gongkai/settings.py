@@ -56,7 +56,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "gongkai.portal.views.csrf_failure"
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's public address (https://jyj.example.gov.cn): printed QR codes, the static export
+# and mail link to it. Required when DEBUG is off (system check site_url.E001).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").strip().rstrip("/")
 
 INSTALLED_APPS = [
     # The Django admin with Gongkai's site: system administrators of the root only, no
@@ -89,11 +91,14 @@ INSTALLED_APPS = [
     "gongkai.consultations",
     "gongkai.supervision",
     "gongkai.portal",
+    "gongkai.holidays",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control: no-store for staff pages and anyone signed in (before sessions: see why).
+    "gongkai.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -158,6 +163,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and background jobs ---------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -308,6 +314,8 @@ GONGKAI_SITE = {
     "icp": os.environ.get("SITE_ICP", ""),  # ICP 备案号
     "police_record": os.environ.get("SITE_POLICE_RECORD", ""),  # 公安机关备案号
     "contact": os.environ.get("SITE_CONTACT", ""),
+    # When applications are received in person (依申请公开): the static export's apply page.
+    "office_hours": os.environ.get("SITE_OFFICE_HOURS", ""),
 }
 
 LOGGING = {
@@ -336,6 +344,50 @@ GONGKAI_PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # and rebuilt on change, or at the latest after this many seconds.
 GONGKAI_REFDATA_SECONDS = float(os.environ.get("REFDATA_SECONDS", "30"))
 GONGKAI_PAGE_CACHE_DIR = Path(os.environ.get("PAGE_CACHE_DIR", VAR_DIR / "pages"))
+
+# --- Audit trail -----------------------------------------------------------------------------
+# The audit chain is keyed (HMAC-SHA256) with a secret kept outside the database, so whoever can
+# write the database cannot recompute it after an edit (docs/decisions/0013). AUDIT_KEY, or
+# AUDIT_KEY_FILE with one key per line: the first signs new rows, the others (retired keys)
+# still verify the rows they signed. `make run` creates var/audit_key; required unless DEBUG=1
+# (a system check says so). Keep a copy with the backups: without it the chain cannot be checked.
+GONGKAI_AUDIT_KEYS = [k for k in [os.environ.get("AUDIT_KEY", "").strip()] if k]
+if not GONGKAI_AUDIT_KEYS and os.environ.get("AUDIT_KEY_FILE"):
+    GONGKAI_AUDIT_KEYS = [
+        line.strip()
+        for line in Path(os.environ["AUDIT_KEY_FILE"]).read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+# Signed chain heads ("anchors": row id, hash, time, HMAC) are appended here by the daily job
+# and `audit anchor`, and written to the log and each backup manifest; `audit verify` checks
+# the chain against them, so a rewritten chain or removed newest rows are reported.
+GONGKAI_AUDIT_ANCHOR_FILE = Path(
+    os.environ.get("AUDIT_ANCHOR_FILE", VAR_DIR / "audit_anchors.jsonl")
+)
+
+# --- Client addresses, lockout, counts shared by every worker --------------------------------
+# Behind nginx (BEHIND_PROXY=1) the client is the address nginx puts last in X-Forwarded-For,
+# believed only from TRUSTED_PROXIES (addresses or networks; empty: any peer, so bind the app
+# servers where only nginx reaches them). Without BEHIND_PROXY the header is never believed.
+GONGKAI_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# Sign-in lockout counts the account together with that real client address: behind the proxy
+# every request would otherwise come from nginx, and anyone could lock anyone out.
+AXES_CLIENT_IP_CALLABLE = "gongkai.core.middleware.client_address"
+# Rate limits and one-time tokens must be counted once for all workers and processes
+# (core/cache.py): a database cache on the embedded default (its table is made by `migrate`),
+# Redis with REDIS_URL. The default cache above stays per process for data each may copy.
+CACHES["shared"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "gongkai.core.cache.DatabaseCache",
+        "LOCATION": "gongkai_shared_cache",
+        # Entries expire with their window; the cap only stops runaway growth (at the cap
+        # Django deletes a third of the entries, which would forget spent tokens).
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+)
+GONGKAI_SHARED_CACHE = "shared"
 
 # --- Accounts issued by administrators ---------------------------------------------------------
 # How long a one-time sign-in link stays valid (hours); it works once either way.

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("gongkai.disclosures.urls")),
     path("", include("gongkai.supervision.urls")),
     path("", include("gongkai.screening.urls")),
+    path("", include("gongkai.holidays.urls")),
     # The Django admin: root system administrators only, no secrets, audited (decision 0015).
     path("system/admin/", admin.site.urls),
 ]

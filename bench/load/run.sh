@@ -27,6 +27,8 @@ echo "run directory: $RUN"
 
 export DJANGO_SETTINGS_MODULE=gongkai.settings
 export SECRET_KEY=load-test-only-not-secret
+export AUDIT_KEY=load-test-only-audit-key-not-secret-0123
+export SITE_URL=https://load.example.gov.cn
 export DATABASE_URL="$PG/$LOAD_DB"
 export GONGKAI_VAR_DIR="$RUN/var"
 export ALLOWED_HOSTS=127.0.0.1

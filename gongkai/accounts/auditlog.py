@@ -1,18 +1,17 @@
 """The audit log as the audit administrator reads it: rows in Chinese, filtered, exported.
 
-Exports are for people who open them in Excel or WPS, so a cell that starts like a formula
-(= + - @, a tab or a carriage return) is written with a leading apostrophe and never runs:
-actor names, object names and notes come from staff and the public.
+Exports are for people who open them in Excel or WPS; actor names, object names and notes
+come from staff and the public, so every cell goes through core/spreadsheets.py (a cell that
+looks like a formula is written as text and never runs).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from gongkai.core import verbs
+from gongkai.core import spreadsheets, verbs
 from gongkai.core.models import AuditEvent
 
 #: Rows per page, and the most an export writes (narrow the filter for more).
@@ -33,15 +32,6 @@ HEADERS = [
     "状态变化",
     "说明",
 ]
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def formula_safe(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula, made plain text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def page(events: Any, before: int | None) -> tuple[list[AuditEvent], int | None]:
@@ -96,7 +86,7 @@ def cells(event: AuditEvent) -> list[Any]:
 def _rows(events: Any) -> Iterator[list[Any]]:
     query = events.select_related("content_type").order_by("-id")[:EXPORT_LIMIT]
     for event in query.iterator(chunk_size=2000):
-        yield [formula_safe(c) for c in cells(event)]
+        yield cells(event)
 
 
 class _Echo:
@@ -106,7 +96,7 @@ class _Echo:
 
 def csv_lines(events: Any) -> Iterable[str]:
     """UTF-8 CSV with a BOM (Excel needs it for Chinese), streamed row by row."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    writer = spreadsheets.csv_writer(_Echo(), lineterminator="\r\n")
     yield "\ufeff" + writer.writerow(HEADERS)
     for row in _rows(events):
         yield writer.writerow(row)
@@ -114,19 +104,13 @@ def csv_lines(events: Any) -> Iterable[str]:
 
 def xlsx_bytes(events: Any) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("审计日志")
-    header = []
-    for title in HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
+    spreadsheets.append_write_only(sheet, HEADERS, font=Font(bold=True))
     for row in _rows(events):
-        sheet.append(row)
+        spreadsheets.append_write_only(sheet, row)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

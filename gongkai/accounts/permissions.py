@@ -163,3 +163,15 @@ def role_required(*roles: str) -> Callable[[View], View]:
         return wrapper
 
     return decorator
+
+
+def role_holders(org: Organisation, roles: Iterable[str]) -> list[Any]:
+    """Active users holding one of ``roles`` on ``org`` or one of its ancestors: the people
+    answerable for something of ``org`` (whom a moved deadline is told to)."""
+    paths = [o.path for o in org.ancestors()] + [org.path]
+    grants = (
+        RoleGrant.objects.active()
+        .filter(role__in=list(roles), organisation__path__in=paths, user__is_active=True)
+        .select_related("user")
+    )
+    return sorted({g.user for g in grants}, key=lambda u: u.pk)

@@ -98,13 +98,21 @@ def _refusal(device: TOTPDevice) -> str | None:
     return "暂时不能验证，请稍后再试。"
 
 
+def _audit_throttled(device: TOTPDevice) -> None:
+    """A code typed while django-otp still refuses codes (after wrong ones): audited, since a
+    run of these is someone trying codes."""
+    record_event("account.2fa_throttled", actor=device.user, target=device.user)
+
+
 def confirm_enrolment(request: Any, device: TOTPDevice, token: str) -> str | None:
     """Confirm a new device with a first code; the session counts as verified.
     Returns why it was refused, or None when it succeeded."""
     refusal = _refusal(device)
     if refusal:
+        _audit_throttled(device)
         return refusal
     if device.confirmed or not device.verify_token(clean_token(token)):
+        record_event("account.2fa_enrol_failure", actor=device.user, target=device.user)
         return "验证码不正确。请确认手机时间准确，并输入应用当前显示的6位数字。"
     with transaction.atomic():
         TOTPDevice.objects.filter(user=device.user, confirmed=True).delete()
@@ -122,6 +130,7 @@ def verify(request: Any, token: str) -> str | None:
         return "尚未设置身份验证器。"
     refusal = _refusal(device)
     if refusal:
+        _audit_throttled(device)
         return refusal
     if not device.verify_token(clean_token(token)):
         record_event("account.2fa_failure", actor=device.user, target=device.user)

@@ -2,8 +2,8 @@
 
 ONE literal table: each category is exactly one row of 年报表三 “三、本年度办理结果”
 (国办公开办函〔2021〕30号; row codes as in shared/reference/annual-report-format.md §3). The
-reply form, the letter's legal ground and ``reports.table_three`` all read this table, so a
-category can never land in the wrong row.
+reply form, the letter's legal ground and ``supervision.annual.tables.table_three`` all read
+this table, so a category can never land in the wrong row.
 """
 
 from __future__ import annotations

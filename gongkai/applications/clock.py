@@ -16,6 +16,13 @@ The rules (条例 2019; numbers in ``rules.py``):
   count; a consultation ends at the latest when the consulted party's 15 working days are up.
 * 国办函〔2020〕109号 — from the fee notice to payment does not count; unpaid after 20 working
   days → abandoned (其他处理 2).
+* The consulted party's 15 working days and the payer's 20 run from the day the letter was
+  received (第三十二条 "自收到征求意见书之日起") when that day is recorded (postal delivery,
+  signed receipt), and from the day it was sent until then; the explanation says which
+  (``rules.ClockRules.*_from_receipt``).
+
+Working days are walked by ``core.calendar.walk`` (the one walk of Gongkai), which also says
+which days were counted on the provisional calendar of a year whose notice is not loaded.
 """
 
 from __future__ import annotations
@@ -23,16 +30,15 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from gongkai.applications.rules import DEFAULT_RULES, ClockRules
+from gongkai.core import calendar
 from gongkai.core.calendar import (
     WorkdayCount,
     add_working_days,
-    day_reason,
     fmt,
     fmt_short,
-    is_working_day,
     working_days_between,
 )
 
@@ -45,10 +51,13 @@ class Kind(enum.StrEnum):
     CORRECTION_RECEIVED = "correction_received"
     EXTENSION_APPROVED = "extension_approved"
     THIRD_PARTY_STARTED = "third_party_started"
+    THIRD_PARTY_RECEIVED = "third_party_received"
     THIRD_PARTY_ENDED = "third_party_ended"
     AGENCY_STARTED = "agency_started"
+    AGENCY_RECEIVED = "agency_received"
     AGENCY_ENDED = "agency_ended"
     FEE_NOTICE_SENT = "fee_notice_sent"
+    FEE_NOTICE_RECEIVED = "fee_notice_received"
     FEE_PAID = "fee_paid"
     REPLY_SENT = "reply_sent"
 
@@ -59,10 +68,13 @@ KIND_LABELS: dict[str, str] = {
     Kind.CORRECTION_RECEIVED: "收到补正后的申请",
     Kind.EXTENSION_APPROVED: "延长答复期限",
     Kind.THIRD_PARTY_STARTED: "书面征求第三方意见",
+    Kind.THIRD_PARTY_RECEIVED: "第三方收到征求意见书",
     Kind.THIRD_PARTY_ENDED: "第三方意见收到",
     Kind.AGENCY_STARTED: "征求其他机关意见",
+    Kind.AGENCY_RECEIVED: "其他机关收到征求意见函",
     Kind.AGENCY_ENDED: "其他机关意见收到",
     Kind.FEE_NOTICE_SENT: "发出收费通知",
+    Kind.FEE_NOTICE_RECEIVED: "申请人收到收费通知",
     Kind.FEE_PAID: "申请人缴费",
     Kind.REPLY_SENT: "答复",
 }
@@ -77,6 +89,14 @@ PAUSES = {
     ),
     "agency": (Kind.AGENCY_STARTED, Kind.AGENCY_ENDED, "征求其他机关意见", "第三十四条"),
     "fee": (Kind.FEE_NOTICE_SENT, Kind.FEE_PAID, "等待缴纳信息处理费", "国办函〔2020〕109号"),
+}
+
+#: The event recording the day the letter of a pause reached its addressee, and what the
+#: letter is called: the addressee's period runs from that day once it is known.
+RECEIPTS = {
+    "third_party": (Kind.THIRD_PARTY_RECEIVED, "第三方", "征求意见书"),
+    "agency": (Kind.AGENCY_RECEIVED, "被征求意见机关", "征求意见函"),
+    "fee": (Kind.FEE_NOTICE_RECEIVED, "申请人", "收费通知"),
 }
 
 
@@ -117,6 +137,9 @@ class Pause:
     start: date
     end: date | None  # the day recorded as its end (None: still open)
     limit_on: date  # the latest day it can last (the consulted party's or payer's deadline)
+    #: The day the addressee's period counts from, and the sentence saying which day that is.
+    limit_from: date | None = None
+    limit_basis: str = ""
 
     @property
     def effective_end(self) -> date | None:
@@ -143,6 +166,12 @@ class Clock:
     lines: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     count: WorkdayCount | None = field(default=None, compare=False)
+    #: Years whose working days were counted on the provisional calendar (暂定).
+    provisional_years: tuple[int, ...] = ()
+
+    @property
+    def is_provisional(self) -> bool:
+        return bool(self.provisional_years)
 
     @property
     def state_label(self) -> str:
@@ -233,7 +262,8 @@ def compute_clock(events: Iterable[ClockEvent], rules: ClockRules = DEFAULT_RULE
     lines = [f"{fmt(received.on)}：收到申请。{received.note}".rstrip()]
     warnings: list[str] = []
 
-    notice_by = add_working_days(received.on, rules.correction_notice_days).due_on
+    notice_count = add_working_days(received.on, rules.correction_notice_days)
+    notice_by = notice_count.due_on
     correction = _one(ordered, Kind.CORRECTION_REQUESTED)
     corrected = _one(ordered, Kind.CORRECTION_RECEIVED)
     reply = _one(ordered, Kind.REPLY_SENT)
@@ -286,7 +316,7 @@ def compute_clock(events: Iterable[ClockEvent], rules: ClockRules = DEFAULT_RULE
     for p in pauses:
         lines.append(_pause_line(p))
 
-    base = _walk(start, rules.reply_days, pauses)
+    base, _ = _walk(start, rules.reply_days, pauses)
     for e in extensions:
         lines.append(
             f"{fmt(e.on)}：经政府信息公开工作机构负责人同意并告知申请人，延长答复期限 "
@@ -295,12 +325,12 @@ def compute_clock(events: Iterable[ClockEvent], rules: ClockRules = DEFAULT_RULE
         if base.due_on is not None and e.on > base.due_on:
             warnings.append(f"延长决定（{fmt(e.on)}）晚于原答复期限 {fmt(base.due_on)}。")
     total = rules.reply_days + extension_days
-    walked = _walk(start, total, pauses) if extensions else base
+    walked, open_pause = _walk(start, total, pauses)
+    provisional = tuple(sorted(set(walked.provisional_years) | set(notice_count.provisional_years)))
     fee_deadline = next((p.limit_on for p in pauses if p.key == "fee" and p.end is None), None)
 
     if walked.due_on is None:
         # Stopped inside an open fee pause: the clock waits for the payment.
-        open_pause = walked.open_pause
         assert open_pause is not None
         lines.append(
             f"{open_pause.reason}，自 {fmt(open_pause.start)} 起暂停计时；此前已计 "
@@ -322,15 +352,10 @@ def compute_clock(events: Iterable[ClockEvent], rules: ClockRules = DEFAULT_RULE
             counted=walked.counted,
             lines=tuple(lines),
             warnings=tuple(warnings),
+            provisional_years=provisional,
         )
 
-    count = WorkdayCount(
-        start=start,
-        days=total,
-        due_on=walked.due_on,
-        holidays=walked.holidays,
-        weekend_days=walked.weekend_days,
-        adjusted_workdays=walked.adjusted,
+    count = walked.count(
         paused=tuple(
             (p.start, p.effective_end or p.start, p.reason)
             for p in pauses
@@ -369,6 +394,7 @@ def compute_clock(events: Iterable[ClockEvent], rules: ClockRules = DEFAULT_RULE
             lines=tuple(lines),
             warnings=tuple(warnings),
             count=count,
+            provisional_years=provisional,
         )
     return Clock(
         state=State.CONSULTING if consulting else State.RUNNING,
@@ -383,6 +409,7 @@ def compute_clock(events: Iterable[ClockEvent], rules: ClockRules = DEFAULT_RULE
         lines=tuple(lines),
         warnings=tuple(warnings),
         count=count,
+        provisional_years=provisional,
     )
 
 
@@ -406,21 +433,39 @@ def _pauses(events: list[ClockEvent], start: date, rules: ClockRules) -> tuple[P
         "agency": rules.agency_days,
         "fee": rules.fee_payment_days,
     }
+    from_receipt = {
+        "third_party": bool(rules.third_party_from_receipt),
+        "agency": bool(rules.agency_from_receipt),
+        "fee": bool(rules.fee_from_receipt),
+    }
     found: list[Pause] = []
     for key, (start_kind, end_kind, reason, _article) in PAUSES.items():
+        receipt_kind = RECEIPTS[key][0]
         begun: ClockEvent | None = None
+        receipt: ClockEvent | None = None
         for e in events:
             if e.kind == start_kind:
                 if begun is not None:
                     raise ClockError(f"上一次{reason}尚未结束，不能再次开始。")
-                begun = e
+                begun, receipt = e, None
+            elif e.kind == receipt_kind:
+                if begun is None and any(x.kind == start_kind and x.on > e.on for x in events):
+                    whom, letter = RECEIPTS[key][1:]
+                    raise ClockError(f"{whom}收到{letter}的日期早于发出日期。")
+                if begun is None:
+                    raise ClockError(f"没有{reason}，却记录了{KIND_LABELS[receipt_kind]}。")
+                if receipt is not None:
+                    raise ClockError(f"“{KIND_LABELS[receipt_kind]}”只能记录一次。")
+                receipt = e
             elif e.kind == end_kind:
                 if begun is None:
                     raise ClockError(f"没有开始{reason}，却记录了结束。")
-                found.append(_pause(key, reason, begun.on, e.on, limits[key]))
+                found.append(
+                    _pause(key, reason, begun, receipt, e.on, limits[key], from_receipt[key])
+                )
                 begun = None
         if begun is not None:
-            found.append(_pause(key, reason, begun.on, None, limits[key]))
+            found.append(_pause(key, reason, begun, receipt, None, limits[key], from_receipt[key]))
     # Periods before the reply period started (e.g. before a correction) do not matter.
     kept = (p for p in found if p.effective_end is None or p.effective_end > start)
     return tuple(sorted(kept, key=_by_start))
@@ -430,70 +475,62 @@ def _by_start(p: Pause) -> date:
     return p.start
 
 
-def _pause(key: str, reason: str, begin: date, end: date | None, days: int) -> Pause:
-    if end is not None and end < begin:
+def _pause(
+    key: str,
+    reason: str,
+    begun: ClockEvent,
+    receipt: ClockEvent | None,
+    end: date | None,
+    days: int,
+    from_receipt: bool,
+) -> Pause:
+    if end is not None and end < begun.on:
         raise ClockError(f"{reason}的结束日期早于开始日期。")
-    return Pause(key, reason, begin, end, add_working_days(begin, days).due_on)
+    _kind, whom, letter = RECEIPTS[key]
+    if receipt is not None and receipt.on < begun.on:
+        raise ClockError(f"{whom}收到{letter}的日期早于发出日期。")
+    if receipt is not None and from_receipt:
+        how = f"，{receipt.note}" if receipt.note else ""
+        basis = f"自{whom}收到{letter}之日（{fmt(receipt.on)}{how}）起算 {days} 个工作日"
+        limit_from = receipt.on
+    else:
+        basis = (
+            f"未记录{whom}收到{letter}的日期，暂自发出之日（{fmt(begun.on)}）起算 {days} 个"
+            "工作日；记录送达（签收）日期后按收到之日重新计算"
+            if from_receipt
+            else f"自发出{letter}之日（{fmt(begun.on)}）起算 {days} 个工作日"
+        )
+        limit_from = begun.on
+    limit = add_working_days(limit_from, days).due_on
+    return Pause(key, reason, begun.on, end, limit, limit_from, basis)
 
 
 def _pause_line(p: Pause) -> str:
     article = next(v[3] for k, v in PAUSES.items() if k == p.key)
     head = f"{fmt(p.start)}：{p.reason}（{article}），期间不计入答复期限"
+    basis = f"（{p.limit_basis}）" if p.limit_basis else ""
     if p.key == "fee":
         if p.end is None:
-            return f"{head}；应于 {fmt(p.limit_on)} 前缴费。"
+            return f"{head}；应于 {fmt(p.limit_on)} 前缴费{basis}。"
         paused = f"{fmt_short(p.start)}—{fmt_short(p.end)}"
         return f"{head}；{fmt(p.end)} 缴费，{p.reason}暂停计时 {paused}。"
     if p.end is None:
-        return f"{head}；被征求意见方应于 {fmt(p.limit_on)} 前提出意见。"
+        return f"{head}；被征求意见方应于 {fmt(p.limit_on)} 前提出意见{basis}。"
     if p.end > p.limit_on:
         return (
-            f"{head}；意见于 {fmt(p.end)} 才收到，超过最后期限 {fmt(p.limit_on)}，"
+            f"{head}；意见于 {fmt(p.end)} 才收到，超过最后期限 {fmt(p.limit_on)}{basis}，"
             f"暂停计时只算到期限届满：{fmt_short(p.start)}—{fmt_short(p.limit_on)}。"
         )
     return f"{head}；{fmt(p.end)} 收到意见，暂停计时 {fmt_short(p.start)}—{fmt_short(p.end)}。"
 
 
-@dataclass(frozen=True)
-class _Walk:
-    due_on: date | None
-    counted: int
-    holidays: tuple[tuple[date, str], ...]
-    weekend_days: int
-    adjusted: tuple[date, ...]
-    open_pause: Pause | None
-
-
-def _walk(start: date, days: int, pauses: tuple[Pause, ...]) -> _Walk:
-    """Count ``days`` working days after ``start``, skipping every paused day (inclusive)."""
-    current = start
-    counted = 0
-    holidays: list[tuple[date, str]] = []
-    adjusted: list[date] = []
-    weekend = 0
-    while counted < days:
-        current += timedelta(days=1)
-        pause = next((p for p in pauses if _covers(p, current)), None)
-        if pause is not None:
-            if pause.effective_end is None:
-                return _Walk(None, counted, tuple(holidays), weekend, tuple(adjusted), pause)
-            continue
-        if is_working_day(current):
-            counted += 1
-            if current.weekday() >= 5:
-                adjusted.append(current)
-        else:
-            reason = day_reason(current)
-            if reason.startswith("周"):
-                weekend += 1
-            else:
-                holidays.append((current, reason))
-    return _Walk(current, counted, tuple(holidays), weekend, tuple(adjusted), None)
-
-
-def _covers(p: Pause, day: date) -> bool:
-    end = p.effective_end
-    return p.start <= day and (end is None or day <= end)
+def _walk(start: date, days: int, pauses: tuple[Pause, ...]) -> tuple[calendar.Walk, Pause | None]:
+    """Count ``days`` working days after ``start`` on the shared calendar, skipping every
+    paused day (inclusive); an open fee pause stops the count (returned second)."""
+    spans = [calendar.Pause(p.start, p.effective_end, p.reason) for p in pauses]
+    walked = calendar.walk(start, days, spans)
+    stopped = walked.stopped_at
+    return walked, (pauses[spans.index(stopped)] if stopped is not None else None)
 
 
 def _stopped_without_due(

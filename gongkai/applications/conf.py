@@ -32,6 +32,14 @@ def tracking_code_limit() -> tuple[int, int]:
     return _pair("GONGKAI_APPLICATION_TRACK_CODE_LIMIT", (5, 1800))
 
 
+def filing_rate_limit() -> tuple[int, int]:
+    """``GONGKAI_APPLICATION_RATE_LIMIT`` ((5, 3600)): online applications accepted per client
+    address in that many seconds. Each one starts a statutory clock (第三十三条), so a robot
+    filing fifteen in half a second is stopped at the fifth; wrong answers to the challenge
+    are capped as for the mailbox (core/antispam.py)."""
+    return _pair("GONGKAI_APPLICATION_RATE_LIMIT", (5, 3600))
+
+
 def public_base_url() -> str:
     """Prefixed to the tracking-page link in mail to applicants: ``GONGKAI_SITE_URL``, else
     ``SITE_URL``. The applicant reads the mail outside the site, so the link must be whole."""

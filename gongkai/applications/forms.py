@@ -16,6 +16,8 @@ from gongkai.applications.models import (
     RemedyKind,
     RemedyOutcome,
 )
+from gongkai.applications.services import RECEIPT_PROOFS
+from gongkai.core.antispam import SpamProtectedForm
 from gongkai.organisations.models import Organisation
 
 #: ISO format: an <input type="date"> ignores any other value (the zh-hans locale would
@@ -86,6 +88,14 @@ class ApplicationForm(forms.Form):
         return {k: self.cleaned_data[k] for k in keys}
 
 
+class PublicApplicationForm(ApplicationForm, SpamProtectedForm):
+    """The applicant's own online filing: the same anti-spam as the mailbox (a honeypot, a
+    text challenge, and in the view the per-address rate limit); staff registration
+    (ApplicationForm) needs none of it."""
+
+    field_order = [*ApplicationForm.base_fields, "answer"]
+
+
 class RegisterForm(ApplicationForm):
     """Staff register an application that came by letter, in person, by fax (第三十一条)."""
 
@@ -123,13 +133,16 @@ ACTIONS = {
     "end_agency": "其他机关意见收到",
     "fee_notice": "发出收费通知",
     "fee_paid": "申请人已缴费",
+    "third_party_received": "记录第三方收到征求意见书的日期",
+    "agency_received": "记录其他机关收到征求意见函的日期",
+    "fee_received": "记录申请人收到收费通知的日期",
     "archive": "归档",
     "void": "登记作废",
 }
 
 
 class ActionForm(forms.Form):
-    action = forms.ChoiceField(choices=list(ACTIONS.items()))
+    action = forms.ChoiceField(label="办理事项", choices=list(ACTIONS.items()))
     on = forms.DateField(label="日期", required=False, widget=DATE)
     until_on = forms.DateField(label="补正期限", required=False, widget=DATE)
     days = forms.IntegerField(label="延长工作日数", required=False, min_value=1, max_value=20)
@@ -138,6 +151,13 @@ class ActionForm(forms.Form):
         choices=[("per_request", "按件计收"), ("per_page", "按量计收")],
     )  # fmt: skip
     pages = forms.IntegerField(label="页数", required=False, min_value=0)
+    proof = forms.ChoiceField(
+        label="送达证明",
+        required=False,
+        choices=[("", "（记录送达日期时选择）"), *RECEIPT_PROOFS.items()],
+        help_text="第三方的 15 个工作日、缴费的 20 个工作日自收到之日起算；"
+        "未记录时自发出之日起算。",
+    )
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -97,10 +97,13 @@ class EventKind(models.TextChoices):
     CORRECTION_RECEIVED = "correction_received", KIND_LABELS["correction_received"]
     EXTENSION_APPROVED = "extension_approved", KIND_LABELS["extension_approved"]
     THIRD_PARTY_STARTED = "third_party_started", KIND_LABELS["third_party_started"]
+    THIRD_PARTY_RECEIVED = "third_party_received", KIND_LABELS["third_party_received"]
     THIRD_PARTY_ENDED = "third_party_ended", KIND_LABELS["third_party_ended"]
     AGENCY_STARTED = "agency_started", KIND_LABELS["agency_started"]
+    AGENCY_RECEIVED = "agency_received", KIND_LABELS["agency_received"]
     AGENCY_ENDED = "agency_ended", KIND_LABELS["agency_ended"]
     FEE_NOTICE_SENT = "fee_notice_sent", KIND_LABELS["fee_notice_sent"]
+    FEE_NOTICE_RECEIVED = "fee_notice_received", KIND_LABELS["fee_notice_received"]
     FEE_PAID = "fee_paid", KIND_LABELS["fee_paid"]
     REPLY_SENT = "reply_sent", KIND_LABELS["reply_sent"]
 

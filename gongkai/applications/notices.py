@@ -15,6 +15,7 @@ change that rolls back sends nothing. Each notice goes out once: the ``Applicant
 from __future__ import annotations
 
 import logging
+from datetime import date
 from smtplib import SMTPException
 
 from django.core.mail import send_mail
@@ -24,6 +25,7 @@ from django.urls import reverse
 from gongkai.applications import conf
 from gongkai.applications.models import ApplicantNotice, ApplicationEvent, EventKind
 from gongkai.core.audit import record_event
+from gongkai.core.calendar import provisional_mark
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +44,10 @@ def queue(event: ApplicationEvent) -> None:
         transaction.on_commit(lambda: send_notice(event.pk))
 
 
-def _day(value: object) -> str:
-    return f"{value:%Y年%m月%d日}" if value else "（请在查询页面查看）"
+def _day(value: date | None) -> str:
+    if not value:
+        return "（请在查询页面查看）"
+    return f"{value:%Y年%m月%d日}{provisional_mark(value)}"
 
 
 def _details(event: ApplicationEvent) -> str:

@@ -18,7 +18,7 @@ from gongkai.applications import conf
 from gongkai.applications.models import Application, ReminderKind, SentReminder
 from gongkai.applications.permissions import HANDLER_ROLES
 from gongkai.applications.rules import current_rules
-from gongkai.core.calendar import CalendarNotLoaded, add_working_days, fmt
+from gongkai.core.calendar import CalendarNotLoaded, add_working_days, fmt, provisional_mark
 
 SUBJECTS: dict[str, str] = {
     ReminderKind.DUE_SOON: "依申请公开答复即将到期：{reference}（{on}）",
@@ -69,7 +69,9 @@ def send_reminders(today: date) -> int:
         except IntegrityError:
             continue  # already sent
         if to:
-            subject = SUBJECTS[kind].format(reference=application.reference, on=fmt(on))
+            subject = SUBJECTS[kind].format(
+                reference=application.reference, on=fmt(on) + provisional_mark(on)
+            )
             link = conf.staff_base_url() + reverse("applications:detail", args=[application.pk])
             body = f"{subject}\n受理机关：{application.organisation.name}\n办理页面：{link}\n"
             send_mail(subject, body, conf.reminder_sender(), to)

@@ -42,6 +42,15 @@ class ClockRules:
     #: 国办函〔2020〕109号: the applicant pays within 20 working days of the fee notice, or the
     #: application is treated as abandoned (年报“其他处理 2”). [记忆: 条文序号待核]
     fee_payment_days: int = 20
+    #: 第三十二条: the third party's 15 working days run "自收到征求意见书之日起" — from the
+    #: day the letter was received when that day is recorded (postal delivery, signed
+    #: receipt), from the day it was sent until then. 1 = yes, 0 = always from sending. [记忆]
+    third_party_from_receipt: int = 1
+    #: 第三十四条: the consulted agency's 15 working days, likewise. [记忆]
+    agency_from_receipt: int = 1
+    #: 国办函〔2020〕109号: the payer's 20 working days run "自收到收费通知之日起", likewise.
+    #: [记忆: 条文序号待核]
+    fee_from_receipt: int = 1
     #: Workbench and reminders: "due soon" means within this many working days. Not a legal
     #: number; an operating choice.
     due_soon_days: int = 5
@@ -51,7 +60,16 @@ class ClockRules:
 
 
 #: Rules marked [记忆] above: shown on the staff pages so nobody mistakes them for checked law.
-UNVERIFIED = frozenset({"third_party_days", "agency_days", "fee_payment_days"})
+UNVERIFIED = frozenset(
+    {
+        "third_party_days",
+        "agency_days",
+        "fee_payment_days",
+        "third_party_from_receipt",
+        "agency_from_receipt",
+        "fee_from_receipt",
+    }
+)
 
 DEFAULT_RULES = ClockRules()
 

@@ -20,8 +20,11 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
+from gongkai.accounts.permissions import role_holders
 from gongkai.applications import categories, fees, notices
 from gongkai.applications import permissions as can
 from gongkai.applications.clock import ClockError, ClockEvent, compute_clock, received_on
@@ -41,7 +44,7 @@ from gongkai.applications.models import (
 )
 from gongkai.applications.rules import current_rules
 from gongkai.core.audit import record_event
-from gongkai.core.calendar import CalendarNotLoaded
+from gongkai.core.calendar import CalendarNotLoaded, MovedDeadline
 from gongkai.core.workflow import Transition, TransitionNotAllowed, Workflow
 
 S = Status
@@ -481,6 +484,38 @@ def end_consultation(
     return _reload(application)
 
 
+#: The letters whose addressee's period runs from the day they receive it (clock.RECEIPTS).
+LETTERS = {
+    "third_party": EventKind.THIRD_PARTY_RECEIVED,
+    "agency": EventKind.AGENCY_RECEIVED,
+    "fee": EventKind.FEE_NOTICE_RECEIVED,
+}
+#: How the day of receipt is known: the explanation quotes it.
+RECEIPT_PROOFS = {
+    "post": "邮件妥投（邮政查询记录）",
+    "signed": "签收回执",
+    "in_person": "当面送达签收",
+    "electronic": "电子送达确认",
+}
+
+
+def record_letter_received(
+    application: Application, *, by: Any, letter: str, on: date, proof: str
+) -> Application:
+    """The third party, the consulted agency or the applicant received the letter (征求意见书,
+    征求意见函, 收费通知) on ``on``: their period now runs from that day (第三十二条)."""
+    if letter not in LETTERS or proof not in RECEIPT_PROOFS:
+        raise ValidationError("请选择送达的文书和送达的证明方式。")
+    with transaction.atomic():
+        locked = _clock_action(application, by=by, verb="记录送达日期")
+        _add_event(locked, LETTERS[letter], on=on, note=RECEIPT_PROOFS[proof], by=by)
+        record_event(
+            f"application.{LETTERS[letter]}", actor=by, target=locked,
+            data={"on": on.isoformat(), "proof": proof},
+        )  # fmt: skip
+    return _reload(application)
+
+
 def quote_fee(application: Application, *, method: str, pages: int = 0) -> fees.FeeQuote:
     """The fee the system computes (国办函〔2020〕109号): by request, counting the applicant's
     earlier applications in the same natural month, or by pages."""
@@ -878,3 +913,51 @@ def save_reply_template(
             "application.save_template", actor=by, target=template, data={"previous": before}
         )
     return template
+
+
+# --- A new holiday notice -------------------------------------------------------------------
+
+
+def _on(day: date | None) -> str:
+    return f"{day:%Y-%m-%d}" if day else "无"
+
+
+def recompute_deadlines(*, since: date, by: Any = None) -> list[MovedDeadline]:
+    """Refresh the clock of every open application whose deadlines may count days from
+    ``since`` on (core.calendar.loading.load_notice, in its transaction). Every application
+    whose explanation changed gets an audit row; those whose dates moved are returned."""
+    moved: list[MovedDeadline] = []
+    candidates = Application.objects.open().filter(
+        Q(due_on__isnull=True)
+        | Q(due_on__gte=since)
+        | Q(fee_deadline__gte=since)
+        | Q(correction_notice_by__gte=since)
+    )
+    for application in candidates.order_by("pk"):
+        locked = _lock(application)
+        before = (locked.due_on, locked.fee_deadline, locked.correction_notice_by)
+        explanation = locked.clock_explanation
+        refresh_clock(locked)
+        after = (locked.due_on, locked.fee_deadline, locked.correction_notice_by)
+        if explanation == locked.clock_explanation and before == after:
+            continue
+        labels = ("答复期限", "缴费期限", "补正告知期限")
+        changes = [
+            f"{label}由 {_on(old)} 改为 {_on(new)}"
+            for label, old, new in zip(labels, before, after, strict=True)
+            if old != new
+        ]
+        record_event(
+            "application.deadline_recomputed", actor=by, target=locked,
+            note="导入节假日安排后重新计算：" + ("；".join(changes) or "日期未变，期限说明已更新"),
+            data={"due_on": [str(before[0]), str(after[0])],
+                  "fee_deadline": [str(before[1]), str(after[1])],
+                  "correction_notice_by": [str(before[2]), str(after[2])]},
+        )  # fmt: skip
+        if before != after:
+            people = tuple(role_holders(locked.organisation, can.HANDLER_ROLES))
+            url = reverse("applications:detail", args=[locked.pk])
+            for label, old, new in zip(labels, before, after, strict=True):
+                if old != new:
+                    moved.append(MovedDeadline(locked, label, old, new, people, url))
+    return moved

@@ -1,7 +1,7 @@
 """Throttling the public tracking form (查询码 + 密码) against guessing.
 
 Two fixed-window counters of *wrong* entries in Django's cache, with the same helpers as the
-participation forms (``consultations.antispam``):
+public forms (``core.antispam``), in the shared cache (one count for every worker):
 
 * per client address (as ``core.middleware.client_address`` computes it): one address cannot
   try code after code;
@@ -26,7 +26,7 @@ from django.utils import timezone
 from gongkai.applications import conf
 from gongkai.applications.models import Application
 from gongkai.applications.services import normalise_code, tracking_hash
-from gongkai.consultations.antispam import RateLimited, count_hit, hits, seconds_left
+from gongkai.core.antispam import RateLimited, count_hit, hits, seconds_left
 from gongkai.core.audit import record_event
 
 ADDRESS_SCOPE = "application-track"

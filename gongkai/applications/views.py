@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongkai.accounts.permissions import role_required
-from gongkai.applications import forms, services, tracking
+from gongkai.applications import conf, forms, services, tracking
 from gongkai.applications import permissions as can
 from gongkai.applications.letters import letter_pdf, render_letter
 from gongkai.applications.models import (
@@ -26,7 +26,8 @@ from gongkai.applications.models import (
     Reply,
 )
 from gongkai.applications.rules import current_rules
-from gongkai.consultations.antispam import RateLimited
+from gongkai.core import antispam
+from gongkai.core.antispam import RateLimited
 from gongkai.core.calendar import CalendarNotLoaded, add_working_days
 from gongkai.core.middleware import client_address
 from gongkai.core.models import AuditEvent
@@ -48,23 +49,32 @@ def _errors(exc: Exception) -> str:
 
 
 def start(request: HttpRequest) -> HttpResponse:
-    form = forms.ApplicationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            filed = services.register_application(
-                by=None, channel="online", applicant=form.applicant(), **form.application()
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            request.session[SESSION_FILED] = {
-                "reference": filed.application.reference,
-                "code": filed.tracking_code,
-                "secret": filed.secret,
-            }
-            _remember(request, filed.application)
-            return redirect("applications:filed")
-    return render(request, "applications/start.html", {"form": form})
+    form = forms.PublicApplicationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        refusal = antispam.spam_checked(request, form, "application", conf.filing_rate_limit())
+        if refusal == 429:  # too many from this address: the form keeps what was typed
+            status = refusal
+        elif not refusal:
+            try:
+                filed = services.register_application(
+                    by=None, channel="online", applicant=form.applicant(), **form.application()
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                antispam.record_submission(
+                    "application", client_address(request), conf.filing_rate_limit()
+                )
+                request.session[SESSION_FILED] = {
+                    "reference": filed.application.reference,
+                    "code": filed.tracking_code,
+                    "secret": filed.secret,
+                }
+                _remember(request, filed.application)
+                return redirect("applications:filed")
+        form.fresh()
+    return render(request, "applications/start.html", {"form": form}, status=status)
 
 
 def filed(request: HttpRequest) -> HttpResponse:
@@ -252,6 +262,11 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
             )
         if action == "extend":
             return services.extend(a, by=by, on=on, days=data["days"] or 0, note=note)
+        if action.endswith("_received"):
+            letter = action.removesuffix("_received")
+            return services.record_letter_received(
+                a, by=by, letter=letter, on=on, proof=data["proof"] or "signed"
+            )
         if action.startswith(("start_", "end_")):
             verb, party = action.split("_", 1)
             service = services.start_consultation if verb == "start" else services.end_consultation

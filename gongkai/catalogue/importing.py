@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gongkai.catalogue.levels import Importer
 from gongkai.catalogue.models import FiveDisclosure, Item, Recurrence, Section, TimeLimitKind
 
 if TYPE_CHECKING:
@@ -80,6 +81,9 @@ class SectionData:
 class CatalogueData:
     title: str
     sections: list[SectionData]
+    #: What the import filled in or read in an unusual way (blank 公开对象 filled from the
+    #: standard, 东阳市级 read as 县级, a column it ignored): reported, never refused.
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def item_count(self) -> int:
@@ -87,6 +91,9 @@ class CatalogueData:
 
 
 MANNERS = ("主动", "依申请")
+#: What a blank 公开对象 or 公开方式 becomes when the standard has no item of that name
+#: (公开层级 defaults to the importing body's own level, or 县级).
+DEFAULTS = {"audience": ["全社会"], "manner": ["主动"], "level": ["县级"]}
 LEVELS = ("县级", "乡级")
 
 _CN_DIGITS = {
@@ -151,14 +158,15 @@ def parse_time_limit(text: str) -> TimeLimit:
     return TimeLimit(kind=TimeLimitKind.TEXT, days=None, start=start, text=text.strip())
 
 
-def load(path: Path) -> CatalogueData:
+def load(path: Path, *, importer: Importer | None = None) -> CatalogueData:
+    """Read a catalogue file; ``importer`` (who imports it) decides what 市级 means."""
     suffix = path.suffix.lower()
     if suffix == ".json":
         return load_json(path)
     if suffix in {".xlsx", ".csv"}:
         from gongkai.catalogue.tables import load_table
 
-        return load_table(path)
+        return load_table(path, importer=importer)
     if suffix in {".xls", ".et", ".wps"}:
         # openpyxl reads only OOXML; WPS and old Excel files must be re-saved first.
         raise CatalogueInvalid([RowError(path.name, "请在 Excel 或 WPS 中另存为 .xlsx 后再导入")])
@@ -290,6 +298,9 @@ def standard_defaults() -> dict[str, dict[str, Any]]:
             "five_disclosure": FiveDisclosure.from_label(item["five_disclosures"]).value,
             "recurrence": item.get("recurrence", Recurrence.EVENT),
             "needs_interpretation": item.get("needs_interpretation", False),
+            "audience": list(item.get("audience") or []),
+            "manner": list(item.get("manner") or []),
+            "level": list(item.get("level") or []),
         }
         for section in raw["sections"]
         for item in section["items"]

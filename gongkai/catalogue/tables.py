@@ -12,7 +12,6 @@ export can be edited in Excel or WPS and imported again without losing anything.
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -35,8 +34,9 @@ from gongkai.catalogue.importing import (
     SectionData,
     TimeLimit,
 )
+from gongkai.catalogue.levels import Importer, LevelReader
 from gongkai.catalogue.models import Edition, FiveDisclosure, Recurrence, TimeLimitKind
-from gongkai.core import csvtext
+from gongkai.core import csvtext, spreadsheets
 
 #: The eleven columns, in the order published catalogues print them.
 STANDARD_HEADERS: dict[str, str] = {
@@ -66,7 +66,9 @@ REQUIRED = ("section", "name", "elements", "basis", "time_limit", "subject", "ch
 #: Columns whose content makes a row an item row (rather than a section or note row).
 CONTENT = ("elements", "basis", "time_limit", "subject", "channels", "audience", "manner", "level")
 #: Columns that may be split into √ sub-columns under a two-row header.
-GROUPS = ("channels", "audience", "manner", "level")
+GROUPS = ("channels", "audience", "manner", "level", "five_disclosure")
+#: Groups a blank cell of which is filled in (from the standard's item, or a default).
+FILLED = ("audience", "manner", "level")
 
 # Header cells are matched by key words, first match wins, so that "公开内容\n（要素）",
 # "公开内容(要素)" and "公开 依据" all land on the right column.
@@ -110,9 +112,10 @@ _SYNONYMS: dict[str, dict[str, str]] = {
         "乡镇街道级": "乡级",
     },
     "channels": {},
+    "five_disclosure": {},
 }
 GROUP_LABELS = {"channels": "公开渠道和载体", "audience": "公开对象", "manner": "公开方式",
-                "level": "公开层级"}  # fmt: skip
+                "level": "公开层级", "five_disclosure": "五公开归类"}  # fmt: skip
 
 _CHECKED = {"√", "✓", "✔", "●", "是", "☑", "■", "✅", "v", "V", "1", "Y", "y", "有", "TRUE"}
 # × is "no" in Chinese forms; x/X is left unrecognised because some people use it as a tick.
@@ -154,9 +157,11 @@ _FIELD_BREAK = {
 # Reading
 
 
-def load_table(path: Path) -> CatalogueData:
+def load_table(path: Path, *, importer: Importer | None = None) -> CatalogueData:
     """Parse a catalogue spreadsheet (.xlsx or .csv). Raises ``CatalogueInvalid`` listing every
-    bad row (Excel's 1-based row numbers) rather than returning part of the file."""
+    bad row (Excel's 1-based row numbers) rather than returning part of the file; what it
+    filled in or read generously is listed in ``CatalogueData.warnings``. ``importer`` is the
+    body importing the file: it decides what 市级 means (``levels``)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         sheets = _xlsx_sheets(path)
@@ -170,7 +175,17 @@ def load_table(path: Path) -> CatalogueData:
         if header is None:
             continue
         _fill_merged(grid, merged, header_end=header + 1)
-        return _read_rows(grid, _layout(grid, header))
+        layout = _layout(grid, header)
+        # A 一级事项 cell merged across the 二级事项 column: a section that is its own item.
+        if "section" in layout.columns and "name" in layout.columns:
+            left, right = layout.columns["section"] + 1, layout.columns["name"] + 1
+            layout.own_item_rows = {
+                r - 1
+                for min_row, min_col, max_row, max_col in merged
+                if min_col <= left and max_col >= right
+                for r in range(min_row, max_row + 1)
+            }
+        return _read_rows(grid, layout, importer or Importer())
     raise CatalogueInvalid(
         [RowError(path.name, "找不到表头：表格中须有“一级事项”和“二级事项”两列")]
     )
@@ -241,6 +256,11 @@ def _find_header(grid: list[list[str]]) -> int | None:
     for index, row in enumerate(grid[:20]):
         keys = {_header_key(cell) for cell in row}
         if {"section", "name"} <= keys:
+            # "公开事项" over 一级事项 | 二级事项: the header starts on the row above, which
+            # names the other columns.
+            above = {_header_key(cell) for cell in grid[index - 1]} if index else set()
+            if len(above & set(CONTENT)) >= 3:
+                return index - 1
             return index
     return None
 
@@ -273,6 +293,10 @@ class _Layout:
     columns: dict[str, int]
     #: group → [(column, value that a tick in this column stands for)]
     marks: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    #: Header cells that are no column of a catalogue: reported, then ignored.
+    ignored: list[str] = field(default_factory=list)
+    #: 0-based rows whose 一级事项 cell is merged across the 二级事项 column.
+    own_item_rows: set[int] = field(default_factory=set)
 
 
 def _cell(row: Sequence[str], column: int) -> str:
@@ -284,9 +308,16 @@ def _layout(grid: list[list[str]], header: int) -> _Layout:
     below = grid[header + 1] if header + 1 < len(grid) else []
     width = max(len(head), len(below))
     keys: list[str | None] = []
+    from_below: set[int] = set()
     last: str | None = None
     for c in range(width):
-        if _cell(head, c):
+        below_key = _header_key(_cell(below, c))
+        if below_key in ("section", "name") and _header_key(_cell(head, c)) is None:
+            # "公开事项" spanning 一级事项 | 二级事项 on the row below.
+            last = below_key
+            keys.append(last)
+            from_below.add(c)
+        elif _cell(head, c):
             last = _header_key(head[c])
             keys.append(last)
         elif last in GROUPS and _cell(below, c):
@@ -302,8 +333,9 @@ def _layout(grid: list[list[str]], header: int) -> _Layout:
     # A second header row leaves every plain column blank (or merged with the cell above) and
     # names sub-columns under the split groups. A data row, even one missing its 二级事项,
     # fills in its content columns.
-    two_rows = any(keys[c] in GROUPS and is_sub_label(c) for c in range(width)) and not any(
-        keys[c] not in GROUPS and is_sub_label(c) for c in range(width)
+    two_rows = bool(from_below) or (
+        any(keys[c] in GROUPS and is_sub_label(c) for c in range(width))
+        and not any(keys[c] not in GROUPS and is_sub_label(c) for c in range(width))
     )
     columns: dict[str, int] = {}
     marks: dict[str, list[tuple[int, str]]] = {}
@@ -316,10 +348,15 @@ def _layout(grid: list[list[str]], header: int) -> _Layout:
         elif key not in columns and key not in marks:
             columns[key] = c
     title = next((cell for row in grid[:header] for cell in row if cell), "")
-    missing = [STANDARD_HEADERS[k] for k in REQUIRED if k not in columns and k not in marks]
+    # 公开对象, 公开方式 and 公开层级 may be left out (many published catalogues have no
+    # 公开层级): each item is then filled in as a blank cell is.
+    missing = [STANDARD_HEADERS[k] for k in REQUIRED
+               if k not in columns and k not in marks and k not in FILLED]  # fmt: skip
     if missing:
         raise CatalogueInvalid([RowError(header + 1, f"表头缺少“{name}”列") for name in missing])
-    return _Layout(header, header + (2 if two_rows else 1), title, columns, marks)
+    ignored = [head[c] for c, key in enumerate(keys) if key is None and _cell(head, c)]
+    ignored = list(dict.fromkeys(ignored))  # a merged header cell is one column group
+    return _Layout(header, header + (2 if two_rows else 1), title, columns, marks, ignored)
 
 
 @dataclass
@@ -327,12 +364,31 @@ class _SectionDraft:
     name: str
     row: int
     items: list[tuple[ItemData, str | None]] = field(default_factory=list)
+    own_item: bool = False
 
 
-def _read_rows(grid: list[list[str]], layout: _Layout) -> CatalogueData:
+@dataclass(frozen=True)
+class _RowContext:
+    number: int  # as Excel shows it
+    section: str  # the 一级事项 the row belongs to
+    levels: LevelReader
+
+
+def _read_rows(grid: list[list[str]], layout: _Layout, importer: Importer) -> CatalogueData:
     errors: list[RowError] = []
+    warnings: list[RowError] = [
+        RowError(layout.header_row + 1, f"表头“{name}”不是目录的列，已忽略")
+        for name in layout.ignored
+    ]
+    warnings += [
+        RowError(layout.header_row + 1,
+                 f"表格没有“{STANDARD_HEADERS[key]}”列，各事项按标准目录同名事项或默认值填写")
+        for key in FILLED
+        if key not in layout.columns and key not in layout.marks
+    ]  # fmt: skip
     sections: dict[str, _SectionDraft] = {}
     current: _SectionDraft | None = None
+    levels = LevelReader(importer, _level_words(grid, layout))
 
     def value(row: Sequence[str], key: str) -> str:
         return _cell(row, layout.columns[key]) if key in layout.columns else ""
@@ -360,30 +416,57 @@ def _read_rows(grid: list[list[str]], layout: _Layout) -> CatalogueData:
                 current = sections[section_name] = _SectionDraft(section_name, number)
         if not value(row, "name") and not has_content:
             continue  # a section row, or a stray 序号
-        item, problems = _parse_item(row, layout, number)
+        context = _RowContext(number, current.name if current else "", levels)
+        item, problems, notes = _parse_item(row, layout, context)
         errors.extend(RowError(number, problem) for problem in problems)
+        warnings.extend(RowError(number, note) for note in notes)
         if current is None:
             errors.append(RowError(number, "缺少一级事项名称"))
             continue
         current.items.append((item, _file_code(value(row, "number"))))
+        if not item.name and index in layout.own_item_rows:
+            current.own_item = True
 
-    data = _assemble(layout.title, list(sections.values()), errors)
+    data = _assemble(layout.title, list(sections.values()), errors, warnings)
     if not data.item_count and not errors:
         errors.append(RowError(layout.header_row + 1, "表头下面没有任何二级事项"))
     errors.extend(importing.validate(data))
     if errors:
         raise CatalogueInvalid(_sorted(errors))
+    data.warnings = _sorted(warnings)
     return data
 
 
-def _assemble(title: str, drafts: list[_SectionDraft], errors: list[RowError]) -> CatalogueData:
-    """Number sections 01..NN and items NN.MM in file order, unless the file gives codes."""
+def _level_words(grid: list[list[str]], layout: _Layout) -> set[str]:
+    """Every level word the file uses, in sub-column headers or in cells."""
+    words = {label for _, label in layout.marks.get("level", [])}
+    if "level" in layout.columns:
+        column = layout.columns["level"]
+        for row in grid[layout.data_start :]:
+            words.update(_choices(_cell(row, column), "level"))
+    return words
+
+
+def _assemble(
+    title: str, drafts: list[_SectionDraft], errors: list[RowError], warnings: list[RowError]
+) -> CatalogueData:
+    """Number sections 01..NN and items NN.MM in file order, unless the file gives codes. A
+    section whose only row leaves 二级事项 empty (the cell merged into 一级事项, as published
+    catalogues print a section with no sub-items) is one item of the same name."""
     sections: list[SectionData] = []
     for position, draft in enumerate(drafts, start=1):
         given = next((code for _, code in draft.items if code), None)
         code = given.split(".")[0] if given else f"{position:02d}"
         section = SectionData(code=code, name=draft.name)
         for item_position, (item, item_code) in enumerate(draft.items, start=1):
+            if not item.name:
+                if len(draft.items) == 1 or draft.own_item:
+                    item.name = draft.name
+                    warnings.append(RowError(
+                        item.row, f"二级事项为空，按一级事项“{draft.name}”导入为同名事项"
+                    ))  # fmt: skip
+                else:
+                    errors.append(RowError(item.row, "缺少二级事项名称"))
             item.code = item_code or f"{code}.{item_position:02d}"
             section.items.append(item)
         if not section.items:
@@ -397,17 +480,21 @@ def _sorted(errors: list[RowError]) -> list[RowError]:
     return sorted(unique, key=lambda e: (0, 0) if isinstance(e.row, str) else (1, e.row))
 
 
-def _parse_item(row: Sequence[str], layout: _Layout, number: int) -> tuple[ItemData, list[str]]:
+def _parse_item(
+    row: Sequence[str], layout: _Layout, context: _RowContext
+) -> tuple[ItemData, list[str], list[str]]:
     """One item row. Problems are returned rather than raised so every bad cell of every row
-    is reported in one go; the placeholder values never leave this module."""
+    is reported in one go; the placeholder values never leave this module. Notes say what was
+    filled in or read generously (warnings)."""
     problems: list[str] = []
+    notes: list[str] = []
 
     def value(key: str) -> str:
         return _cell(row, layout.columns[key]) if key in layout.columns else ""
 
     name = _strip_ordinal(value("name"))
-    if not name:
-        problems.append("缺少二级事项名称")
+    # A nameless row may be its section's own item: look it up by the section's name.
+    lookup = name or context.section
 
     limit_text = value("time_limit")
     if limit_text:
@@ -417,6 +504,7 @@ def _parse_item(row: Sequence[str], layout: _Layout, number: int) -> tuple[ItemD
         limit = TimeLimit(kind=TimeLimitKind.TEXT, days=None, start="", text="")
 
     choices: dict[str, list[str]] = {}
+    unreadable: set[str] = set()
     for group in GROUPS:
         if group in layout.marks:
             choices[group] = []
@@ -425,19 +513,55 @@ def _parse_item(row: Sequence[str], layout: _Layout, number: int) -> tuple[ItemD
                 if _is_checked(mark):
                     choices[group].append(label)
                 elif not _is_unchecked(mark):
+                    unreadable.add(group)
                     problems.append(
                         f"{GROUP_LABELS[group]}“{label}”列的“{mark}”无法识别，请打 √ 或留空"
                     )
         else:
             choices[group] = _choices(value(group), group)
 
-    known = importing.standard_defaults().get(name, {})
-    five = known.get("five_disclosure") or importing.infer_five_disclosure(name)
-    if value("five_disclosure"):
+    levels: list[str] = []
+    for word in choices["level"]:
+        mapped = context.levels.read(word)
+        if mapped.level is None:
+            problems.append(mapped.problem)
+        elif mapped.level not in levels:
+            levels.append(mapped.level)
+        if mapped.note:
+            notes.append(mapped.note)
+    choices["level"] = levels
+
+    known = importing.standard_defaults().get(lookup, {})
+    for group in FILLED:
+        if choices[group] or group in unreadable:
+            continue
+        if known.get(group):
+            choices[group] = list(known[group])
+            source = f"标准目录“{lookup}”"
+        else:
+            choices[group] = list(importing.DEFAULTS[group])
+            if group == "level" and context.levels.importer.level:
+                choices[group] = [context.levels.importer.level]
+            source = "默认值"
+        if group in layout.columns or group in layout.marks:
+            notes.append(
+                f"{GROUP_LABELS[group]}为空，已按{source}填为“{'、'.join(choices[group])}”"
+            )
+
+    five = known.get("five_disclosure") or importing.infer_five_disclosure(lookup)
+    marked = choices["five_disclosure"]
+    if len(marked) > 1:
+        problems.append(f"五公开归类只能选一项，不能同时选“{'、'.join(marked)}”")
+    elif marked:
         try:
-            five = FiveDisclosure.from_label(value("five_disclosure")).value
+            five = FiveDisclosure.from_label(marked[0]).value
         except ValueError as exc:
             problems.append(str(exc))
+    elif value("five_disclosure") or "five_disclosure" in layout.marks:
+        # "□决策 □执行 …" with no box ticked: as good as blank.
+        label = FiveDisclosure(five).label
+        source = f"标准目录“{lookup}”" if known.get("five_disclosure") else "事项名称"
+        notes.append(f"五公开归类未勾选，已按{source}填为“{label}”")
     recurrence = known.get("recurrence") or Recurrence.EVENT
     if value("recurrence"):
         try:
@@ -475,15 +599,16 @@ def _parse_item(row: Sequence[str], layout: _Layout, number: int) -> tuple[ItemD
         needs_interpretation=flags["needs_interpretation"],
         verified=flags["verified"],
         note=value("note"),
-        row=number,
+        row=context.number,
     )
-    return item, problems
+    return item, problems, notes
 
 
 def split_list(text: str) -> list[str]:
     """'1.xxx；2.yyy', '①…②…', one entry per line → ['xxx', 'yyy']. A 、 never splits: it
     separates words inside one entry ("设立、变更、终止等行政许可的依据")."""
     text = _INLINE_MARKER.sub("\n", text)
+    text = re.sub(r"[●•◆▪]", "\n", text)  # "●办学性质 ●办学地点": one entry per bullet
     text = re.sub(rf"(?<=\S)\s*(?=[{_CIRCLED}])", "\n", text)
     entries = []
     for piece in _ENTRY_BREAK.split(text):
@@ -497,6 +622,9 @@ def _choices(text: str, group: str) -> list[str]:
     """One cell holding several choices: '■政府网站 □政府公报', '县级、乡级', '主动公开'."""
     if not text:
         return []
+    if group == "level":
+        # "县（市、区）级" is one level: the 、 inside its brackets separates nothing.
+        text = re.sub(r"[（(]([^）)]*)[）)]", lambda m: re.sub(r"[、，,]", "", m.group(1)), text)
     if any(mark in text for mark in _BOX_ON + _BOX_OFF):
         # Only ticked boxes count; an unticked □ is the form printing the option.
         raw = [name for mark, name in _BOXED.findall(text) if mark in _BOX_ON]
@@ -599,7 +727,7 @@ def _extras(item: ItemData) -> list[str]:
 def _write_csv(data: CatalogueData, path: Path) -> None:
     # utf-8-sig: without the BOM, Excel on Chinese Windows opens UTF-8 as GBK and garbles it.
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = spreadsheets.csv_writer(handle)
         writer.writerow([*STANDARD_HEADERS.values(), *EXTRA_HEADERS.values()])
         for section in data.sections:
             for item in section.items:
@@ -640,7 +768,7 @@ def _write_xlsx(data: CatalogueData, path: Path) -> None:
     centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
     header_fill = PatternFill("solid", fgColor="DDE4EE")
 
-    sheet["A1"] = data.title or _DEFAULT_TITLE
+    spreadsheets.write_cell(sheet, 1, 1, data.title or _DEFAULT_TITLE)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = centre
     sheet.merge_cells(f"A1:{last}1")
@@ -648,7 +776,7 @@ def _write_xlsx(data: CatalogueData, path: Path) -> None:
 
     for c, (key, top, sub) in enumerate(columns, start=1):
         for r, text in ((2, top), (3, sub if sub is not None else top)):
-            cell = sheet.cell(row=r, column=c, value=text)
+            cell = spreadsheets.write_cell(sheet, r, c, text)
             cell.font = Font(bold=True)
             cell.alignment = centre
             cell.fill = header_fill
@@ -676,7 +804,7 @@ def _write_xlsx(data: CatalogueData, path: Path) -> None:
                 values += ["√" if label in chosen else "" for label in labels]
             values += _extras(item)
             for c, (key, _, sub) in enumerate(columns, start=1):
-                cell = sheet.cell(row=row, column=c, value=values[c - 1])
+                cell = spreadsheets.write_cell(sheet, row, c, values[c - 1])
                 cell.border = border
                 centred = sub is not None or key in {"number", "section", "five_disclosure",
                                                      "recurrence", "needs_interpretation",

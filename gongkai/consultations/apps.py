@@ -10,3 +10,6 @@ class ConsultationsConfig(AppConfig):
         ("政民互动", "consultations:events"),
     ]
     staff_links = [("公众参与", "consultations:staff_home")]
+    # Recomputes mailbox reply deadlines when a year's holiday notice is loaded. The adoption
+    # feedback is due in natural days (conf.feedback_days) and never moves with the calendar.
+    deadline_refresher = "gongkai.consultations.services.mailbox.recompute_deadlines"

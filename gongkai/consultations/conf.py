@@ -13,10 +13,8 @@ Defaults follow the rules they come from:
   working days on the State Council calendar; far inside the three months after which the
   national website inspection (国办秘函〔2019〕19号) fails a site.
 * ``GONGKAI_PARTICIPATION_RATE_LIMIT`` ((5, 600)): at most 5 comments or messages per client
-  address in 600 seconds; ``GONGKAI_CHALLENGE_ATTEMPT_LIMIT`` ((10, 600)) caps wrong answers
-  to the arithmetic question, so it cannot be guessed by trying every number.
-* ``GONGKAI_CHALLENGE_MAX_AGE`` (7200): seconds a question stays valid — long enough to write
-  a considered comment.
+  address in 600 seconds. The challenge's own settings (wrong answers allowed, how long a
+  question stays valid) are with the anti-spam measures in ``core/antispam.py``.
 """
 
 from __future__ import annotations
@@ -52,14 +50,6 @@ def default_reply_working_days() -> int:
 def submission_rate_limit() -> tuple[int, int]:
     """(how many, in how many seconds) successful submissions per client address."""
     return _pair("GONGKAI_PARTICIPATION_RATE_LIMIT", (5, 600))
-
-
-def challenge_attempt_limit() -> tuple[int, int]:
-    return _pair("GONGKAI_CHALLENGE_ATTEMPT_LIMIT", (10, 600))
-
-
-def challenge_max_age() -> int:
-    return _int("GONGKAI_CHALLENGE_MAX_AGE", 7200)
 
 
 def reply_due_soon_working_days() -> int:

@@ -1,4 +1,4 @@
-"""Forms. Public forms carry the anti-spam measures (antispam.py): a honeypot, a text
+"""Forms. Public forms carry the anti-spam measures (core/antispam.py): a honeypot, a text
 challenge and, in the view, the per-address rate limit."""
 
 from __future__ import annotations
@@ -6,10 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.http import QueryDict
 
-from gongkai.consultations import antispam
 from gongkai.consultations.models import (
     Channel,
     Comment,
@@ -20,49 +17,10 @@ from gongkai.consultations.models import (
     RejectionReason,
     Section,
 )
+from gongkai.core.antispam import SpamProtectedForm
 from gongkai.organisations.models import Organisation
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-class SpamProtectedForm(forms.Form):
-    """Honeypot + challenge. ``challenge`` holds the question shown with the answer field."""
-
-    answer = forms.CharField(label="验证问题", max_length=10, required=False)
-    token = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields[antispam.HONEYPOT_FIELD] = forms.CharField(label="请勿填写此项", required=False)
-        self.is_spam = False
-        self.wrong_answer = False
-        self.new_challenge()
-
-    def new_challenge(self) -> None:
-        self.challenge = antispam.new_challenge()
-        self.fields["answer"].help_text = f"{self.challenge.question}（请填写数字）"
-        self.initial["token"] = self.challenge.token
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get(antispam.HONEYPOT_FIELD):
-            self.is_spam = True
-            raise ValidationError("提交未被接受。")
-        try:
-            antispam.check_challenge(data.get("token", ""), data.get("answer", ""))
-        except ValidationError as exc:
-            self.wrong_answer = True
-            self.add_error("answer", exc)
-        return data
-
-    def fresh(self) -> SpamProtectedForm:
-        """After a failed attempt the old question is spent; show a new one."""
-        if isinstance(self.data, QueryDict):
-            data = self.data.copy()
-            data["token"] = self.challenge.token
-            data["answer"] = ""
-            self.data = data
-        return self
 
 
 class CommentForm(SpamProtectedForm):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongkai.accounts.permissions import organisations_for, role_required
-from gongkai.consultations import antispam, forms
+from gongkai.consultations import conf, forms
 from gongkai.consultations import permissions as can
 from gongkai.consultations.models import (
     Adoption,
@@ -30,6 +30,7 @@ from gongkai.consultations.models import (
 from gongkai.consultations.services import consultation as consultations
 from gongkai.consultations.services import event as events
 from gongkai.consultations.services import mailbox as mailboxes
+from gongkai.core import antispam
 from gongkai.core.middleware import client_address
 from gongkai.core.workflow import TransitionNotAllowed
 
@@ -43,23 +44,6 @@ def form_errors(form: Any, exc: ValidationError | TransitionNotAllowed) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-def spam_checked(request: HttpRequest, form: forms.SpamProtectedForm, scope: str) -> int:
-    """Validate a public form against the rate limit, honeypot and challenge: 0 if it may
-    go on to the service, else the status code to answer with (the form carries the error)."""
-    address = client_address(request)
-    try:
-        antispam.submission_allowed(scope, address)
-    except antispam.RateLimited as exc:
-        form.is_valid()
-        form.add_error(None, exc.message)
-        return 429
-    if form.is_valid():
-        return 0
-    if form.wrong_answer:
-        antispam.record_wrong_answer(scope, address)
-    return 400
 
 
 # --- Public: consultations ------------------------------------------------------------------
@@ -111,7 +95,7 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_submit(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = get_object_or_404(Consultation.objects.public(), pk=pk)
     form = forms.CommentForm(request.POST, consultation=consultation)
-    status = spam_checked(request, form, "comment")
+    status = antispam.spam_checked(request, form, "comment", conf.submission_rate_limit())
     if not status:
         data = form.cleaned_data
         try:
@@ -127,7 +111,9 @@ def comment_submit(request: HttpRequest, pk: int) -> HttpResponse:
             form_errors(form, exc)
             status = 400
         else:
-            antispam.record_submission("comment", client_address(request))
+            antispam.record_submission(
+                "comment", client_address(request), conf.submission_rate_limit()
+            )
             if comment.status == "published":
                 messages.success(request, "感谢您的意见，已公开显示。")
             elif comment.personal_data:
@@ -162,7 +148,7 @@ def mailbox_write(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.MessageForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        status = spam_checked(request, form, "message")
+        status = antispam.spam_checked(request, form, "message", conf.submission_rate_limit())
         if not status:
             data = form.cleaned_data
             try:
@@ -179,7 +165,9 @@ def mailbox_write(request: HttpRequest, pk: int) -> HttpResponse:
                 form_errors(form, exc)
                 status = 400
             else:
-                antispam.record_submission("message", client_address(request))
+                antispam.record_submission(
+                    "message", client_address(request), conf.submission_rate_limit()
+                )
                 return render(request, "consultations/message_received.html", {"message": message})
         form.fresh()
     return render(
@@ -197,14 +185,14 @@ def mailbox_track(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         address = client_address(request)
         try:
-            antispam.check_rate("track", address, antispam.conf.submission_rate_limit())
+            antispam.check_rate("track", address, conf.submission_rate_limit())
         except antispam.RateLimited as exc:
             form.add_error(None, exc.message)
             status = 429
         else:
             message = mailboxes.find_by_code(form.cleaned_data["code"])
             if message is None:
-                antispam.count_hit("track", address, antispam.conf.submission_rate_limit())
+                antispam.count_hit("track", address, conf.submission_rate_limit())
                 form.add_error("code", "没有找到该查询码对应的留言，请核对后重新输入。")
                 status = 404
     return render(

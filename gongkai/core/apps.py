@@ -21,10 +21,25 @@ def load_reference_calendar(sender: AppConfig, **kwargs: Any) -> None:
             import_notice(notice)
 
 
+def create_cache_tables(sender: AppConfig, **kwargs: Any) -> None:
+    """The database cache's table (rate limits and one-time tokens shared by every worker,
+    core/cache.py) is made with the rest of the schema; nothing to do when it exists."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=kwargs.get("using", "default"), verbosity=0)
+
+
 class CoreConfig(AppConfig):
     name = "gongkai.core"
     verbose_name = "基础设施"
 
     def ready(self) -> None:
+        from gongkai.core import (
+            checks,  # noqa: F401 - registers the system checks
+            signins,
+        )
+
         # Reference data (not domain flow) is what post_migrate is for.
         post_migrate.connect(load_reference_calendar, sender=self)
+        post_migrate.connect(create_cache_tables, sender=self)
+        signins.connect()

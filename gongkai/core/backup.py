@@ -5,7 +5,8 @@ A backup is a folder::
     gongkai-20261130-021500/
       db.sqlite3 | db.dump      SQLite online-backup copy, or pg_dump's custom format
       media/...                 every uploaded file (attachments, screenshots, letters)
-      manifest.json             sizes and SHA-256 of every file, row counts, audit head
+      manifest.json             sizes and SHA-256 of every file, row counts, audit head and
+                                its signed anchor (``audit verify --anchors manifest.json``)
 
 The database goes first (one consistent snapshot: SQLite's online backup API, pg_dump's
 single-transaction snapshot), the files after it. Files are written under random names
@@ -83,6 +84,7 @@ def backup(target_dir: Path, *, now: datetime | None = None) -> Path:
         "migrations": _latest_migrations(),
         "tables": counts,
         "audit_head": _audit_head(),
+        "audit_anchor": _audit_anchor(),
         "files": {
             path.relative_to(folder).as_posix(): {
                 "size": path.stat().st_size,
@@ -157,6 +159,18 @@ def _audit_head() -> str:
 
     head = AuditChainHead.objects.filter(pk=1).first()
     return head.last_hash if head else ""
+
+
+def _audit_anchor() -> dict[str, Any] | None:
+    """The signed head at backup time (core/audit.py), also written to the log: a copy of the
+    chain's head outside the database, kept with the backup."""
+    from gongkai.core.audit import logger, sign_head
+
+    anchor = sign_head()
+    if anchor is None:
+        return None
+    logger.info("audit-anchor %s", json.dumps(anchor.as_dict(), sort_keys=True))
+    return anchor.as_dict()
 
 
 def _sha256(path: Path) -> str:

@@ -54,9 +54,12 @@ def staff_links_for(user: Any) -> list[tuple[str, str]]:
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
+    # Error pages can render before the middleware ran (a Host that ALLOWED_HOSTS refuses is
+    # rejected while reading the request), so there may be no request.user at all.
+    user = getattr(request, "user", None)
     return {
         "public_links": public_links(),
-        "staff_links": staff_links_for(request.user) if request.user.is_authenticated else [],
+        "staff_links": staff_links_for(user) if user is not None and user.is_authenticated else [],
         "site": settings.GONGKAI_SITE,
         "large_type": request.COOKIES.get("gk_large") == "1",
         # The static export (USB stick at a reading point) has no server: no forms or filters.

@@ -4,12 +4,16 @@ Excel on Chinese Windows saves "CSV" as GBK (contained in GB18030); newer versio
 tools save UTF-8, often with a BOM. Tab-separated text pasted from a sheet is accepted too.
 A file with NUL characters is not a CSV text file (usually a renamed binary): Python's csv
 module would raise on it, so it is refused here with a message a clerk can act on.
+Gongkai's own exports put an apostrophe before text a spreadsheet could run as a formula
+(core/spreadsheets.py); reading drops it again, so an exported file reads back unchanged.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+
+from gongkai.core.spreadsheets import restore_csv_cell
 
 
 class UnreadableCSV(ValueError):
@@ -39,4 +43,5 @@ def rows(data: bytes) -> list[list[str]]:
     text = decode(data)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [[restore_csv_cell(cell) for cell in row] for row in reader]

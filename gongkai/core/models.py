@@ -2,7 +2,8 @@
 
 The audit trail is one append-only table. Every state change in Gongkai writes a row here in
 the same transaction as the change itself (see ``gongkai.core.audit.record_event``); each row
-carries the hash of the row before it, so `manage.py audit verify` can find tampering.
+carries the hash of the row before it, keyed with a secret kept outside the database (HMAC,
+``key_id`` names the key), so `manage.py audit verify` can find tampering.
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ class AuditEvent(models.Model):
     data = models.JSONField("详情", default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, unique=True)
+    # Empty: a row written before the chain was keyed (plain SHA-256); otherwise the id of the
+    # AUDIT_KEY whose HMAC-SHA256 is ``hash`` (docs/decisions/0013).
+    key_id = models.CharField("签名密钥", max_length=16, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -89,6 +93,8 @@ class AuditChainHead(models.Model):
     """One row holding the newest hash; locking it serialises appends to the chain."""
 
     last_hash = models.CharField(max_length=64, blank=True)
+    # The key that signed the newest row: a change of key is written into the chain first.
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = "审计链头"

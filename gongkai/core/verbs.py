@@ -43,6 +43,13 @@ class Verb(models.TextChoices):
     ACCOUNT_2FA_FAILURE = "account.2fa_failure", "账号：双因素验证码错误"
     ACCOUNT_2FA_RESET = "account.2fa_reset", "账号：重置双因素认证"
     ACCOUNT_2FA_SUCCESS = "account.2fa_success", "账号：双因素验证通过"
+    ACCOUNT_2FA_ENROL_FAILURE = "account.2fa_enrol_failure", "账号：启用双因素认证时验证码错误"
+    ACCOUNT_2FA_THROTTLED = "account.2fa_throttled", "账号：验证码错误过多，暂停验证时再次输入"
+    ACCOUNT_SIGN_IN = "account.sign_in", "账号：登录"
+    ACCOUNT_SIGN_OUT = "account.sign_out", "账号：退出登录"
+    ACCOUNT_SIGN_IN_FAILED = "account.sign_in_failed", "账号：登录失败"
+    ACCOUNT_LOCKED_OUT = "account.locked_out", "账号：登录失败次数过多，暂时锁定"
+    AUDIT_KEY_SWITCH = "audit.key_switch", "审计：审计链改用新的签名密钥"
     ROLE_GRANT = "role.grant", "角色：授予"
     ROLE_REVOKE = "role.revoke", "角色：撤销"
     ORGANISATIONS_CREATE = "organisations.create", "机构：新增"
@@ -112,6 +119,27 @@ class Verb(models.TextChoices):
     APPLICATION_THIRD_PARTY_ENDED = "application.third_party_ended", "依申请公开：收到第三方意见"
     APPLICATION_AGENCY_STARTED = "application.agency_started", "依申请公开：征求其他机关意见"
     APPLICATION_AGENCY_ENDED = "application.agency_ended", "依申请公开：收到其他机关意见"
+    APPLICATION_THIRD_PARTY_RECEIVED = (
+        "application.third_party_received",
+        "依申请公开：第三方收到征求意见书",
+    )
+    APPLICATION_AGENCY_RECEIVED = (
+        "application.agency_received",
+        "依申请公开：其他机关收到征求意见函",
+    )
+    APPLICATION_FEE_NOTICE_RECEIVED = (
+        "application.fee_notice_received",
+        "依申请公开：申请人收到收费通知",
+    )
+    APPLICATION_DEADLINE_RECOMPUTED = (
+        "application.deadline_recomputed",
+        "依申请公开：按节假日安排重算期限",
+    )
+    RECORD_DEADLINE_RECOMPUTED = "record.deadline_recomputed", "信息：按节假日安排重算公开截止日期"
+    MESSAGE_DEADLINE_RECOMPUTED = (
+        "message.deadline_recomputed",
+        "信箱来信：按节假日安排重算答复期限",
+    )
     APPLICATION_FEE_NOTICE = "application.fee_notice", "依申请公开：发出收费通知"
     APPLICATION_FEE_PAID = "application.fee_paid", "依申请公开：记录缴费"
     APPLICATION_WITHDRAW_EVENT = "application.withdraw_event", "依申请公开：撤销办理事项"

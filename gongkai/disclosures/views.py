@@ -5,24 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from gongkai.accounts.models import Role
 from gongkai.accounts.permissions import organisations_for, role_required
 from gongkai.catalogue.models import FiveDisclosure
+from gongkai.core import qr
 from gongkai.core.workflow import TransitionNotAllowed
 from gongkai.disclosures import elements, history, services
 from gongkai.disclosures.counts import five_disclosure_counts
 from gongkai.disclosures.forms import DETAIL_FORMS, ROW_FORMSETS, RecordPartForm, rows_of
 from gongkai.organisations.models import Organisation
-from gongkai.portal.downloads import _qr_data_uri
+from gongkai.portal.printing import sheet_response
 from gongkai.records import permissions as can
 from gongkai.records.models import Kind, Record
 from gongkai.records.services import EditConflict
@@ -75,18 +74,9 @@ def service_list(request: HttpRequest) -> HttpResponse:
 def guide_print(request: HttpRequest, pk: int) -> HttpResponse:
     """A one-page A4 print of a published guide for the service hall's bulletin board."""
     record = get_object_or_404(_published(Kind.SERVICE_GUIDE), pk=pk)
-    path = reverse("portal:record", args=[pk])
-    return render(
-        request,
-        "disclosures/print_guide.html",
-        {
-            "record": record,
-            "d": elements.published_data(record),
-            "qr": _qr_data_uri(path),
-            "url": settings.SITE_URL + path,
-            "printed_at": timezone.localtime(),
-        },
-    )
+    url, code = qr.for_path(reverse("portal:record", args=[pk]))
+    context = {"record": record, "d": elements.published_data(record), "qr": code, "url": url}
+    return sheet_response(request, "disclosures/print_guide.html", context)
 
 
 def power_list(request: HttpRequest) -> HttpResponse:

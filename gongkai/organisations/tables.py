@@ -11,7 +11,6 @@ organisation is row 2. That is what a clerk looks for when told "第 7 行".
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -25,7 +24,7 @@ from stdnum.cn import uscc as uscc_number
 from stdnum.exceptions import InvalidChecksum, InvalidLength
 from stdnum.exceptions import ValidationError as NumberError
 
-from gongkai.core import csvtext
+from gongkai.core import csvtext, spreadsheets
 from gongkai.organisations.models import Kind, Organisation
 
 #: The columns in the order they are written; ``field`` is the attribute on ``Organisation``.
@@ -414,7 +413,7 @@ def organisation_cells(organisation: Organisation, parent_code: str) -> list[str
 
 
 def write_csv(stream: Writable, rows: Iterable[Sequence[str | int]]) -> None:
-    writer = csv.writer(stream, lineterminator="\r\n")
+    writer = spreadsheets.csv_writer(stream, lineterminator="\r\n")
     writer.writerow(HEADERS)
     writer.writerows(rows)
 
@@ -427,11 +426,11 @@ def write_xlsx(path: Path, rows: Iterable[Sequence[str | int]]) -> None:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "机构"
-    sheet.append(HEADERS)
+    spreadsheets.append_row(sheet, HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(list(row))
+        spreadsheets.append_row(sheet, row)
     # Codes and phone numbers are text: keep Excel from turning 0635-… or 371500 into numbers
     # when someone edits and saves the sheet.
     for column_cells in sheet.iter_cols(min_row=1):

@@ -1,29 +1,115 @@
 """A read-only JSON API over public data, with an OpenAPI schema at /api/openapi.json.
 
 Only what the portal shows is here: the catalogue, the organisation tree and published
-records. Nothing about applicants, drafts or reviewers.
+records, each record as its published version (``RecordVersion``: title, summary, body,
+attachments, and the 文号, 索引号, item and dates frozen in its metadata), never the editable
+record, which may hold a revision under review. Nothing about applicants, drafts or reviewers.
+
+Every answer the schema does not call a success is JSON with a Chinese message and a status
+the schema declares: 404 for what is not there, 422 for a parameter out of range or of the
+wrong kind (``?year=10000``, ``?limit=0``, ``?offset=abc``), never an HTML page or a 500.
+Lists are paged with ``limit`` (at most ``MAX_LIMIT``) and ``offset`` (at most ``MAX_OFFSET``;
+narrow a long list with ``year`` or ``item`` instead). CI runs schemathesis against the schema
+(.ci/run, ``portal/tests/test_api_schema.py``).
 """
 
 # ninja reads annotations at runtime: no "from __future__ import annotations" in this module.
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Query, Schema
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.renderers import JSONRenderer
 
 from gongkai.catalogue.models import Edition, Item
 from gongkai.organisations.models import Organisation
-from gongkai.records.models import Record
+from gongkai.records.models import Record, RecordVersion
+
+#: The most rows one request returns, and the furthest a list can be paged into.
+MAX_LIMIT = 100
+MAX_OFFSET = 1_000_000
+#: Codes as the catalogue and the organisation directory write them (05.04, C0100, 371502-d01).
+CODE = r"^[0-9A-Za-z.\-]{1,40}$"
+
+
+class ChineseJSON(JSONRenderer):
+    """Chinese as characters, not \\u escapes: the answers stay readable in any viewer."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
+    renderer=ChineseJSON(),
     title="Gongkai 公开 API",
     version="1",
     description="义务教育政务公开专栏的只读数据接口：标准目录、机构和已公开的信息。",
     docs_url=None,  # the interactive docs page loads scripts from a CDN; the schema is enough
     urls_namespace="api",
 )
+
+
+class ErrorOut(Schema):
+    """An error: ``detail`` says what went wrong in Chinese; ``errors`` names each parameter."""
+
+    detail: str
+    errors: list[dict[str, str]] = []
+
+
+NOT_FOUND = {404: ErrorOut}
+INVALID = {422: ErrorOut}
+
+#: pydantic's error types in the words a reader of the API would use.
+MESSAGES = {
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "greater_than_equal": "不能小于 {ge}",
+    "greater_than": "应大于 {gt}",
+    "less_than_equal": "不能大于 {le}",
+    "less_than": "应小于 {lt}",
+    "string_pattern_mismatch": "格式不正确",
+    "string_too_long": "过长",
+    "string_type": "应为文字",
+    "missing": "必须填写",
+}
+PARAMETERS = {"limit": "每页条数", "offset": "起始位置", "year": "发布年份", "item": "目录事项编码"}
+PARAMETERS |= {"organisation": "机构编码", "record_id": "信息编号"}
+
+
+def _message(error: dict[str, Any]) -> str:
+    template = MESSAGES.get(str(error.get("type")), "不正确")
+    try:
+        return template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return "不正确"
+
+
+@api.exception_handler(ValidationError)
+def invalid_parameters(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        name = str(next((part for part in reversed(error.get("loc", ())) if part), ""))
+        label = PARAMETERS.get(name, name)
+        errors.append({"parameter": name, "message": f"{label}{_message(error)}"})
+    detail = "请求参数不正确：" + "；".join(e["message"] for e in errors) + "。"
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    message = str(exc) if exc.args else "没有找到。"
+    return api.create_response(request, {"detail": message, "errors": []}, status=404)
+
+
+class Page(LimitOffsetPagination):
+    class Input(Schema):
+        limit: int = Field(20, ge=1, le=MAX_LIMIT, description=f"每页条数，1 到 {MAX_LIMIT}")
+        offset: int = Field(
+            0, ge=0, le=MAX_OFFSET, description=f"从第几条开始（0 起），至多 {MAX_OFFSET}"
+        )
 
 
 class TimeLimitOut(Schema):
@@ -78,8 +164,19 @@ class OrganisationOut(Schema):
         return obj.parent.code if obj.parent else None
 
 
+def _published(obj: Record) -> RecordVersion:
+    version = obj.current_version
+    assert version is not None  # public() guarantees it
+    return version
+
+
+def _metadata(obj: Record, key: str) -> Any:
+    return (_published(obj).metadata or {}).get(key)
+
+
 class RecordOut(Schema):
-    """Resolved from a Record row, so the list endpoint pages a queryset lazily."""
+    """Resolved from a Record row and its published version, so the list endpoint pages a
+    queryset lazily."""
 
     id: int
     title: str
@@ -100,11 +197,19 @@ class RecordOut(Schema):
 
     @staticmethod
     def resolve_title(obj: Record) -> str:
-        return obj.current_version.title if obj.current_version else obj.title
+        return _published(obj).title
 
     @staticmethod
     def resolve_url(obj: Record) -> str:
         return f"/records/{obj.pk}/"
+
+    @staticmethod
+    def resolve_index_number(obj: Record) -> str | None:
+        return _metadata(obj, "index_number") or obj.index_number
+
+    @staticmethod
+    def resolve_document_number(obj: Record) -> str:
+        return str(_metadata(obj, "document_number") or "")
 
     @staticmethod
     def resolve_organisation(obj: Record) -> str:
@@ -112,7 +217,16 @@ class RecordOut(Schema):
 
     @staticmethod
     def resolve_item(obj: Record) -> str:
-        return obj.item.code
+        return str(_metadata(obj, "item") or obj.item.code)
+
+    @staticmethod
+    def resolve_five_disclosure(obj: Record) -> str:
+        return str(_metadata(obj, "five_disclosure") or "")
+
+    @staticmethod
+    def resolve_written_on(obj: Record) -> date | None:
+        value = _metadata(obj, "written_on")
+        return date.fromisoformat(value) if value else None
 
     @staticmethod
     def resolve_withdrawn(obj: Record) -> bool:
@@ -127,17 +241,17 @@ class RecordDetailOut(RecordOut):
 
     @staticmethod
     def resolve_summary(obj: Record) -> str:
-        return "" if _hidden(obj) else obj.current_version.summary  # type: ignore[union-attr]
+        return "" if _hidden(obj) else _published(obj).summary
 
     @staticmethod
     def resolve_body_html(obj: Record) -> str:
-        return "" if _hidden(obj) else obj.current_version.body  # type: ignore[union-attr]
+        return "" if _hidden(obj) else _published(obj).body
 
     @staticmethod
     def resolve_attachments(obj: Record) -> list[str]:
         if _hidden(obj):
             return []
-        return [a.original_name for a in obj.current_version.attachments()]  # type: ignore[union-attr]
+        return [a.original_name for a in _published(obj).attachments()]
 
     @staticmethod
     def resolve_versions(obj: Record) -> int:
@@ -150,9 +264,11 @@ def _hidden(obj: Record) -> bool:
 
 
 class RecordFilter(Schema):
-    item: str | None = None
-    organisation: str | None = None
-    year: int | None = None
+    item: str | None = Field(None, pattern=CODE, description="目录事项编码，如 05.04")
+    organisation: str | None = Field(
+        None, pattern=CODE, description="机构编码：该机构及其下属机构发布的信息"
+    )
+    year: int | None = Field(None, ge=1900, le=2100, description="发布年份")
 
 
 def _item(item: Item) -> ItemOut:
@@ -178,9 +294,12 @@ def _item(item: Item) -> ItemOut:
     )
 
 
-@api.get("/catalogue", response=CatalogueOut, summary="现行标准目录")
+@api.get("/catalogue", response={200: CatalogueOut, **NOT_FOUND}, summary="现行标准目录")
 def catalogue(request: HttpRequest) -> CatalogueOut:
-    edition = Edition.objects.current()
+    try:
+        edition = Edition.objects.current()
+    except Edition.DoesNotExist:
+        raise Http404("尚未发布标准目录。") from None
     sections = edition.sections.prefetch_related("items__organisation")
     return CatalogueOut(
         edition=edition.name,
@@ -192,8 +311,8 @@ def catalogue(request: HttpRequest) -> CatalogueOut:
     )
 
 
-@api.get("/organisations", response=list[OrganisationOut], summary="机构")
-@paginate(LimitOffsetPagination)
+@api.get("/organisations", response={200: list[OrganisationOut], **INVALID}, summary="机构")
+@paginate(Page)
 def organisations(request: HttpRequest) -> Any:
     return Organisation.objects.active().select_related("parent").order_by("path")
 
@@ -202,8 +321,12 @@ def _public_records() -> Any:
     return Record.objects.public().select_related("organisation", "item", "current_version")
 
 
-@api.get("/records", response=list[RecordOut], summary="已公开的信息（新发布在前）")
-@paginate(LimitOffsetPagination)
+@api.get(
+    "/records",
+    response={200: list[RecordOut], **INVALID},
+    summary="已公开的信息（新发布在前）",
+)
+@paginate(Page)
 def records(request: HttpRequest, filters: Query[RecordFilter]) -> Any:
     rows = _public_records()
     if filters.item:
@@ -216,8 +339,15 @@ def records(request: HttpRequest, filters: Query[RecordFilter]) -> Any:
     return rows.order_by("-published_at", "-id")
 
 
-@api.get("/records/{record_id}", response=RecordDetailOut, summary="一条已公开的信息")
-def record(request: HttpRequest, record_id: int) -> Record:
+RecordId = Annotated[int, Path(ge=1, le=2**63 - 1, description="信息编号")]
+
+
+@api.get(
+    "/records/{record_id}",
+    response={200: RecordDetailOut, **NOT_FOUND, **INVALID},
+    summary="一条已公开的信息",
+)
+def record(request: HttpRequest, record_id: RecordId) -> Record:
     found = _public_records().filter(pk=record_id).first()
     if found is None:
         raise Http404("没有这条信息。")

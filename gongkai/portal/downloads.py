@@ -1,21 +1,14 @@
-"""Open data downloads (CSV) and the A4 print views for bulletin boards (公示栏)."""
+"""Open data downloads (CSV)."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
-import segno
-from django.conf import settings
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
-from django.utils import timezone
+from django.http import HttpRequest, StreamingHttpResponse
 
-from gongkai.catalogue.models import Edition, Item
+from gongkai.core.spreadsheets import csv_writer
 from gongkai.organisations.models import Kind, Organisation
-from gongkai.records.models import Record
 
 
 class _Echo:
@@ -24,7 +17,7 @@ class _Echo:
 
 
 def _csv_response(filename: str, header: list[str], rows: Any) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())  # formula-safe: names and addresses are typed by people
 
     def stream() -> Any:
         yield "\ufeff"  # BOM: Excel on Chinese Windows opens UTF-8 correctly
@@ -99,51 +92,4 @@ def statistics_csv(request: HttpRequest) -> StreamingHttpResponse:
             )
     return _csv_response(
         "义务教育学校统计.csv", ["县（市、区）", "办学层次", "办学类型", "学校数"], rows
-    )
-
-
-def _qr_data_uri(path: str) -> str:
-    url = settings.SITE_URL + path
-    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
-
-
-def record_print(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(
-        Record.objects.published().select_related("organisation", "item", "current_version"),
-        pk=pk,
-    )
-    path = reverse("portal:record", args=[pk])
-    return render(
-        request,
-        "portal/print_record.html",
-        {
-            "record": record,
-            "version": record.current_version,
-            "attachments": record.current_version.attachments() if record.current_version else [],
-            "qr": _qr_data_uri(path),
-            "url": settings.SITE_URL + path,
-            "printed_at": timezone.localtime(),
-        },
-    )
-
-
-def item_print(request: HttpRequest, code: str) -> HttpResponse:
-    item = get_object_or_404(Item, section__edition=Edition.objects.current(), code=code)
-    records = (
-        Record.objects.published()
-        .under_item(item)
-        .select_related("organisation")
-        .order_by("-published_at")[:40]
-    )
-    path = reverse("portal:item", args=[code])
-    return render(
-        request,
-        "portal/print_item.html",
-        {
-            "item": item,
-            "records": records,
-            "qr": _qr_data_uri(path),
-            "url": settings.SITE_URL + path,
-            "printed_at": timezone.localtime(),
-        },
     )

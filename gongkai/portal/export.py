@@ -2,29 +2,49 @@
 
 The exporter crawls the public pages through Django's test client, starting from the home
 page, and writes each page as a file. Links are rewritten to relative paths, so the site
-works when opened straight from a folder (file://) with no server. Attachments and static
-assets are copied; a pre-built search index (a JS file, since browsers do not let file://
-pages fetch JSON) powers an offline search page.
+works when opened straight from a folder (file://) with no server.
+
+- **Assets** are copied under exactly the names the pages use: with the production storage
+  those are the hashed names (``site.eeb1c3887f82.css``), read from ``STATIC_ROOT``, so
+  ``collectstatic`` must have run, as it has on any deployed server. Stylesheets are read for
+  the files they refer to (``url()``, ``@import``), which are copied too.
+- **Links stay offline.** A link to a page of the export is made relative; a page reached
+  with a query string (``/powers/?org=…``) is exported as its own file. What needs the
+  online service is replaced by an offline page: search by the offline search page
+  (``search.html``, an index built here), 依申请公开 by a page explaining how to apply in
+  person (``apply.html``: the receiving organisations' addresses and telephone numbers from
+  the organisation directory, the office hours from ``SITE_OFFICE_HOURS``, and what to bring,
+  from the application form's own fields), anything else (the mailbox form, feeds, sign-in)
+  by ``online.html``, which says the service needs the internet and where to find it.
+- **Published versions only**: the pages are the public pages; the search index and the
+  attachments come from each record's current ``RecordVersion``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import html
 import json
+import mimetypes
 import posixpath
 import re
 import shutil
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
-from django.test import Client, override_settings
-from django.utils.html import strip_tags
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory, override_settings
+from django.utils import timezone
 
-from gongkai.records.models import Attachment, Record
+from gongkai.records.models import Attachment, Record, Validity
 
 #: Paths the static site leaves out: staff pages, forms that need a server, machine endpoints.
 SKIP = (
@@ -38,10 +58,21 @@ SKIP = (
     "/healthz",
     "/applications/",
     "/mailbox/new",
+    "/filters/",
 )
+#: Online-only paths and the offline page that stands in for them (the first match wins);
+#: any other skipped path goes to ``online.html``.
+OFFLINE = (("/search/", "/search.html"), ("/applications/", "/apply.html"))
 #: Files the exporter writes itself: linked relatively, never crawled.
-EXPORT_ONLY = ("/search.html",)
+EXPORT_ONLY = ("/search.html", "/apply.html", "/online.html", "/search-index.js")
 LINK = re.compile(r'(?P<attr>href|src)="(?P<url>/[^"]*)"')
+CSS_REFERENCE = re.compile(
+    r"""url\(\s*(?P<q1>['"]?)(?P<url>[^'")]+)(?P=q1)\s*\)|@import\s+(?P<q2>['"])(?P<imp>[^'"]+)(?P=q2)"""
+)
+
+
+class ExportError(Exception):
+    """The export would be broken (an asset the pages use cannot be found)."""
 
 
 @dataclass
@@ -49,14 +80,22 @@ class ExportReport:
     pages: int = 0
     files: int = 0
     skipped: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
 
 
 def page_file(path: str) -> str:
-    """URL path → file path inside the export: /catalogue/05.04/ → catalogue/05.04/index.html."""
-    path = unquote(path.split("#", 1)[0].split("?", 1)[0])
-    relative = path.lstrip("/")
+    """URL path → file path inside the export: /catalogue/05.04/ → catalogue/05.04/index.html.
+
+    A page reached with a query string gets its own file beside it, named by the query's
+    digest: /powers/?org=C1 → powers/index.q-<10 hex digits>.html."""
+    path, _, query = path.split("#", 1)[0].partition("?")
+    relative = unquote(path).lstrip("/")
     if relative == "" or relative.endswith("/"):
         relative += "index.html"
+    if query:
+        stem, dot, suffix = relative.rpartition(".")
+        digest = hashlib.sha256(html.unescape(query).encode()).hexdigest()[:10]
+        relative = f"{stem}.q-{digest}.{suffix}" if dot and "/" not in suffix else relative
     return relative
 
 
@@ -70,8 +109,18 @@ def relative_link(from_file: str, to_path: str) -> str:
     return posixpath.relpath(target, start) + fragment
 
 
-def _wanted(path: str) -> bool:
-    return not path.startswith(SKIP) and "?" not in path
+def _crawled(path: str) -> bool:
+    """A page of the site the export holds (attachments are copied, not crawled)."""
+    return not path.startswith((*SKIP, "/static/", "/files/")) and path not in EXPORT_ONLY
+
+
+def offline_target(url: str) -> str:
+    """Where a link of the site points inside the export (a URL path of the export)."""
+    if url.split("?", 1)[0].split("#", 1)[0] in EXPORT_ONLY:
+        return url
+    if url.startswith(SKIP):
+        return next((page for prefix, page in OFFLINE if url.startswith(prefix)), "/online.html")
+    return url
 
 
 def export_site(target: Path) -> ExportReport:
@@ -80,61 +129,93 @@ def export_site(target: Path) -> ExportReport:
         shutil.rmtree(target)
     target.mkdir(parents=True)
     report = ExportReport()
+    assets: set[str] = set()
+    pages: dict[str, str] = {}  # URL path -> HTML, written once every file name is known
+    names: dict[str, str] = {}  # URL path -> file in the export
     with override_settings(
         GONGKAI_STATIC_EXPORT=True, GONGKAI_PAGE_CACHE=False, ALLOWED_HOSTS=["*"]
     ):
         client = Client()
         queue: deque[str] = deque(["/"])
         seen = {"/"}
-        while queue:
-            path = queue.popleft()
-            response = client.get(path)
-            if response.status_code != 200:
-                report.skipped.append(f"{path} ({response.status_code})")
-                continue
-            if path.startswith("/files/"):
-                continue  # attachments are copied from storage below
-            content_type = response.get("Content-Type", "")
-            body = (
-                b"".join(response.streaming_content)  # type: ignore[attr-defined]
-                if response.streaming
-                else response.content
-            )
-            out = page_file(path)
-            if content_type.startswith("text/html"):
-                html = body.decode("utf-8")
-                for match in LINK.finditer(html):
-                    link = match.group("url").split("#", 1)[0]
-                    if (
-                        link
-                        and _wanted(link)
-                        and link not in seen
-                        and not link.startswith("/static/")
-                        and link not in EXPORT_ONLY
-                    ):
-                        seen.add(link)
-                        queue.append(link)
-                html = LINK.sub(partial(_rewrite_match, out), html)
-                body = html.encode("utf-8")
-            _write(target / out, body)
-            report.pages += 1
-    report.files += _copy_static(target)
+
+        def add_page(path: str, markup: str) -> None:
+            pages[path] = markup
+            names[path] = page_file(path)
+            for found in _site_links(markup):
+                if found.startswith("/static/"):
+                    assets.add(found.split("?", 1)[0].split("#", 1)[0])
+                    continue
+                link = offline_target(found).split("#", 1)[0]
+                if link and _crawled(link) and link not in seen:
+                    seen.add(link)
+                    queue.append(link)
+
+        def crawl() -> None:
+            while queue:
+                path = queue.popleft()
+                response = client.get(path)
+                if response.status_code != 200:
+                    report.skipped.append(f"{path} ({response.status_code})")
+                    continue
+                body = (
+                    b"".join(response.streaming_content)  # type: ignore[attr-defined]
+                    if response.streaming
+                    else response.content
+                )
+                kind = response.get("Content-Type", "").split(";", 1)[0].strip()
+                if kind == "text/html":
+                    add_page(path, body.decode("utf-8"))
+                else:
+                    names[path] = _file_name(path, kind)
+                    _write(target / names[path], body)
+                    report.pages += 1
+
+        crawl()
+        for path, markup in _offline_pages():
+            add_page(path, markup)
+        crawl()  # pages linked only from the offline pages
+    for path, markup in pages.items():
+        _write(target / names[path], _rewrite_links(names[path], markup, names).encode("utf-8"))
+        report.pages += 1
+    report.files += _copy_assets(target, assets, report)
     report.files += _copy_attachments(target)
     _write_search_index(target)
     return report
 
 
-def _rewrite_match(from_file: str, match: re.Match[str]) -> str:
-    return f'{match.group("attr")}="{_rewrite(from_file, match.group("url"))}"'
+def _file_name(path: str, content_type: str) -> str:
+    """A file that is not a page (an image, a CSV) keeps its name, or is named by its type
+    when its address ends in a slash: a browser opening files from a folder goes by the
+    extension."""
+    name = page_file(path)
+    if name.endswith("index.html") and content_type != "text/html":
+        extension = mimetypes.guess_extension(content_type) or ".bin"
+        name = name[: -len(".html")] + extension
+    return name
 
 
-def _rewrite(from_file: str, url: str) -> str:
-    if url.startswith("/static/"):
-        return relative_link(from_file, url.split("?", 1)[0])
-    if not _wanted(url):
-        # A page that needs the online service: point at the site itself.
-        return settings.SITE_URL + url
-    return relative_link(from_file, url)
+def _site_links(markup: str) -> Iterable[str]:
+    for match in LINK.finditer(markup):
+        yield html.unescape(match.group("url"))
+
+
+def _rewrite_links(from_file: str, markup: str, names: dict[str, str]) -> str:
+    start = posixpath.dirname(from_file) or "."
+
+    def rewrite(match: re.Match[str]) -> str:
+        url = html.unescape(match.group("url"))
+        if url.startswith("/static/"):
+            link = relative_link(from_file, url.split("?", 1)[0])
+        else:
+            address, hash_mark, fragment = offline_target(url).partition("#")
+            if address in names:
+                link = posixpath.relpath(names[address], start) + hash_mark + fragment
+            else:
+                link = relative_link(from_file, address + hash_mark + fragment)
+        return f'{match.group("attr")}="{html.escape(link)}"'
+
+    return LINK.sub(rewrite, markup)
 
 
 def _write(path: Path, content: bytes) -> None:
@@ -142,16 +223,67 @@ def _write(path: Path, content: bytes) -> None:
     path.write_bytes(content)
 
 
-def _copy_static(target: Path) -> int:
-    count = 0
-    for name in ("gongkai/site.css", "gongkai/print.css", "gongkai/offline-search.js"):
-        found = finders.find(name)
-        if found:
-            destination = target / "static" / name
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(found, destination)
-            count += 1
-    return count
+# --- Assets ---------------------------------------------------------------------------------
+
+
+def _asset_source(name: str) -> Path | None:
+    """The file served as /static/<name>: the collected file (hashed names exist only in
+    STATIC_ROOT), else the source file found by the static-file finders (DEBUG setups)."""
+    try:
+        if staticfiles_storage.exists(name):
+            return Path(staticfiles_storage.path(name))
+    except NotImplementedError:  # a remote storage: only the finders can help
+        pass
+    found = finders.find(name)
+    return Path(found) if isinstance(found, str) else None
+
+
+def _css_references(name: str, css: str) -> set[str]:
+    """Static names a stylesheet refers to, relative to the static root."""
+    found = set()
+    for match in CSS_REFERENCE.finditer(css):
+        ref = (match.group("url") or match.group("imp") or "").strip()
+        if not ref or ref.startswith(("data:", "#", "http:", "https:", "//")):
+            continue
+        ref = unquote(ref.split("?", 1)[0].split("#", 1)[0])
+        if ref.startswith(settings.STATIC_URL):
+            found.add(ref[len(settings.STATIC_URL) :])
+        elif not ref.startswith("/"):
+            found.add(posixpath.normpath(posixpath.join(posixpath.dirname(name), ref)))
+    return found
+
+
+def _copy_assets(target: Path, urls: set[str], report: ExportReport) -> int:
+    """Copy every asset the pages use, and every file those stylesheets use."""
+    prefix = settings.STATIC_URL
+    queue = deque(sorted(unquote(u[len(prefix) :]) for u in urls if u.startswith(prefix)))
+    done: set[str] = set()
+    while queue:
+        name = queue.popleft()
+        if name in done:
+            continue
+        done.add(name)
+        source = _asset_source(name)
+        if source is None:
+            report.missing.append(prefix + name)
+            continue
+        destination = target / "static" / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if name.endswith(".css"):
+            css = source.read_text(encoding="utf-8")
+            queue.extend(sorted(_css_references(name, css) - done))
+            # An absolute /static/ address does not open from a folder: make it relative.
+            css = css.replace(f"url({prefix}", "url(" + "../" * name.count("/"))
+            destination.write_text(css, encoding="utf-8")
+        else:
+            shutil.copyfile(source, destination)
+    if report.missing:
+        raise ExportError(
+            "这些静态文件找不到，导出的页面会缺少样式或脚本："
+            + "、".join(report.missing)
+            + "。请先运行 manage.py collectstatic。"
+        )
+    return len(done)
 
 
 def _copy_attachments(target: Path) -> int:
@@ -169,61 +301,153 @@ def _copy_attachments(target: Path) -> int:
     return count
 
 
-def _tokens(text: str) -> set[str]:
-    import rjieba
-
-    return {t.strip().lower() for t in rjieba.cut_for_search(text) if len(t.strip()) > 1}
+# --- Pages written by the exporter ----------------------------------------------------------
 
 
-def _write_search_index(target: Path) -> None:
+def _offline_pages() -> list[tuple[str, str]]:
+    from gongkai.applications.models import DeliveryForm, DeliveryMethod, IdType
+    from gongkai.organisations.models import Kind, Organisation
+
+    factory = RequestFactory()
+
+    def render(path: str, template: str, context: dict[str, Any]) -> tuple[str, str]:
+        request = factory.get(path)
+        request.user = AnonymousUser()
+        return path, render_to_string(template, context, request)
+
+    receivers = Organisation.objects.active().exclude(kind=Kind.SCHOOL).order_by("path")
+    return [
+        render("/search.html", "portal/export/search.html", {}),
+        render(
+            "/apply.html",
+            "portal/export/apply.html",
+            {
+                "receivers": receivers,
+                "hours": settings.GONGKAI_SITE.get("office_hours", ""),
+                "id_types": IdType.labels,
+                "delivery_forms": DeliveryForm.labels,
+                "delivery_methods": DeliveryMethod.labels,
+                "online_url": settings.SITE_URL + "/applications/",
+            },
+        ),
+        render("/online.html", "portal/export/online.html", {"site_url": settings.SITE_URL}),
+    ]
+
+
+# --- The offline search index ---------------------------------------------------------------
+
+
+def _postings(index: dict[str, list[int]]) -> dict[str, str]:
+    """Posting lists as gaps in base 36, comma-separated: a third of the size of JSON numbers."""
+    out = {}
+    for token, docs in index.items():
+        previous = -1
+        gaps = []
+        for doc in docs:
+            gaps.append(_base36(doc - previous))
+            previous = doc
+        out[token] = ",".join(gaps)
+    return out
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, rest = divmod(number, 36)
+        text = digits[rest] + text
+        if number == 0:
+            return text
+
+
+def search_index() -> dict[str, Any]:
+    """The offline search index, built from the published versions with the online index's
+    own tokens (``search.services.document``): words of the title side (title, publisher,
+    文号, year) and of the text (summary, body, attachments), and character pairs.
+
+    ``docs`` are newest first: [address, title, publisher, date, validity label, the
+    normalised title, the normalised publisher and year] — the last two are what the online
+    ranking (``search.backends.title_rank``) weighs."""
+    from gongkai.search import segmenter
+    from gongkai.search.services import document, plain_text
+
     docs: list[list[str]] = []
-    terms: dict[str, list[int]] = {}
+    words: dict[str, list[int]] = {}
+    grams: dict[str, list[int]] = {}
     records = (
         Record.objects.published()
-        .select_related("organisation", "current_version")
-        .order_by("-published_at")
+        .select_related("current_version")
+        .order_by("-published_at", "-id")
     )
-    for record in records.iterator():
+    for record in records.iterator(chunk_size=500):
         version = record.current_version
         assert version is not None
+        attachment_texts = (
+            [
+                text
+                for text in Attachment.objects.filter(pk__in=version.attachment_ids)
+                .order_by("order", "pk")
+                .values_list("text", flat=True)
+                if text
+            ]
+            if version.attachment_ids
+            else []
+        )
+        metadata = version.metadata or {}
+        publisher = str(metadata.get("organisation") or "")
+        published = timezone.localtime(record.published_at) if record.published_at else None
+        year = published.year if published else None
+        tokens = document(
+            title=version.title,
+            text=plain_text(version.summary, version.body, attachment_texts),
+            publisher=[publisher, str(metadata.get("document_number") or "")],
+            year=year,
+            item_key="",
+            organisation_path="",
+        )
         index = len(docs)
         docs.append(
             [
                 page_file(f"/records/{record.pk}/"),
                 version.title,
-                record.organisation.name,
-                record.published_at.date().isoformat() if record.published_at else "",
+                publisher,
+                published.date().isoformat() if published else "",
+                "" if record.validity == Validity.VALID else Validity(record.validity).label,
+                segmenter.normalise(version.title),
+                segmenter.normalise(f"{publisher} {year or ''}"),
             ]
         )
-        text = version.title + " " + strip_tags(version.body)[:2000]
-        for token in _tokens(text):
-            terms.setdefault(token, []).append(index)
-    payload = json.dumps({"docs": docs, "terms": terms}, ensure_ascii=False, separators=(",", ":"))
+        for token in set((tokens.title + " " + tokens.body).split()):
+            words.setdefault(token, []).append(index)
+        for token in set(tokens.grams.split()):
+            grams.setdefault(token, []).append(index)
+    return {
+        "docs": docs,
+        "words": _postings(words),
+        "grams": _postings(grams),
+        "stopwords": sorted(segmenter.STOPWORDS),
+        "maxQueryChars": segmenter.MAX_QUERY_CHARS,
+        "maxQueryTerms": segmenter.MAX_QUERY_TERMS,
+    }
+
+
+def _write_search_index(target: Path) -> None:
+    payload = json.dumps(search_index(), ensure_ascii=False, separators=(",", ":"))
+    # A script, not JSON: browsers do not let a page opened from a folder fetch a file.
     _write(target / "search-index.js", f"window.GONGKAI_INDEX={payload};\n".encode())
-    _write(target / "search.html", _search_page().encode("utf-8"))
-
-
-def _search_page() -> str:
-    name = settings.GONGKAI_SITE["name"]
-    return f"""<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>站内检索 - {name}</title><link rel="stylesheet" href="static/gongkai/site.css"></head>
-<body><main id="main" class="wrap"><p><a href="index.html">返回首页</a></p>
-<h1>站内检索（离线）</h1>
-<form class="search-box" id="offline-search" role="search">
-<label class="visually-hidden" for="q">检索词</label>
-<input type="search" id="q" name="q" placeholder="例如：招生范围">
-<button type="submit" class="primary">检索</button></form>
-<p id="summary" role="status"></p><ul class="record-list" id="results"></ul>
-<noscript><p>离线检索需要浏览器启用脚本；也可以从首页按目录查找。</p></noscript>
-</main><script src="search-index.js"></script>
-<script src="static/gongkai/offline-search.js"></script></body></html>
-"""
 
 
 def export_size(target: Path) -> int:
     return sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
 
 
-__all__ = ["ExportReport", "export_site", "export_size", "page_file", "relative_link"]
+__all__ = [
+    "ExportError",
+    "ExportReport",
+    "export_site",
+    "export_size",
+    "offline_target",
+    "page_file",
+    "relative_link",
+    "search_index",
+]

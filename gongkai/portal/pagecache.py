@@ -6,8 +6,9 @@ there afterwards: by this middleware on the embedded setup, or directly by nginx
 (``try_files``, see docs/deploy.md) so that Python is not on the hot path at all.
 
 What is cached is decided by the response, not by a list of URLs: only 200 responses to
-anonymous GETs without a query string, that set no cookie and hold no CSRF token (pages with
-forms are never cached). Visitors in large-type mode (gk_large cookie) bypass the cache.
+anonymous GETs without a query string, that set no cookie, hold no CSRF token (pages with
+forms are never cached) and do not say ``Cache-Control: no-store`` (print sheets). Visitors
+in large-type mode (gk_large cookie) bypass the cache.
 
 Invalidation is deliberately coarse: every publication, new version, withdrawal or validity
 change purges the whole cache (one directory rename, so a change is visible at once).
@@ -85,6 +86,7 @@ def _response_cacheable(response: HttpResponse) -> bool:
         response.status_code == 200
         and not response.streaming
         and not response.cookies
+        and "no-store" not in response.get("Cache-Control", "")
         and (content_type.startswith("text/html") or "xml" in content_type)
         and b"csrfmiddlewaretoken" not in response.content
     )

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from gongkai.portal import downloads, feeds, views
+from gongkai.portal import downloads, feeds, printing, views
 from gongkai.portal.sitemaps import SITEMAPS
 
 app_name = "portal"
@@ -23,8 +23,9 @@ urlpatterns += [
 ]
 
 urlpatterns += [
-    path("records/<int:pk>/print/", downloads.record_print, name="record_print"),
-    path("catalogue/<str:code>/print/", downloads.item_print, name="item_print"),
+    path("records/<int:pk>/print/", printing.record_print, name="record_print"),
+    path("catalogue/<str:code>/print/", printing.item_print, name="item_print"),
+    path("catalogue/<str:code>/print/<int:part>/", printing.item_print, name="item_print_part"),
     path("feeds/rss.xml", feeds.RecordFeed(), name="feed_rss"),
     path("feeds/atom.xml", feeds.AtomRecordFeed(), name="feed_atom"),
     path("catalogue/<str:code>/rss.xml", feeds.ItemFeed(), name="item_rss"),

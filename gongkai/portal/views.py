@@ -88,9 +88,12 @@ def section_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _listing(records: Any, request: HttpRequest, *, scope: str) -> dict[str, Any]:
-    """Filters (organisation, year, validity) and pagination shared by listing pages.
-    ``scope`` names the unfiltered listing (an item, an organisation) for its cached total."""
+def filter_listing(
+    records: Any, request: HttpRequest
+) -> tuple[Any, dict[str, str], Organisation | None]:
+    """The filters a reader chose on a listing (organisation or county, school, year,
+    validity) applied to ``records``: the listing pages and the column print (公示栏) share
+    them. Returns the filtered records, the filter values and the organisation chosen."""
     org_code = request.GET.get("org", "").strip()
     school_code = request.GET.get("school", "").strip()
     year = request.GET.get("year", "").strip()
@@ -113,6 +116,20 @@ def _listing(records: Any, request: HttpRequest, *, scope: str) -> dict[str, Any
         records = records.filter(published_at__year=int(year))
     if validity in Validity.values:
         records = records.filter(validity=validity)
+    filters = {
+        "org": org_code,
+        "school": school_code,
+        "county": _county_code(chosen) if chosen else "",
+        "year": year,
+        "validity": validity,
+    }
+    return records, filters, chosen
+
+
+def _listing(records: Any, request: HttpRequest, *, scope: str) -> dict[str, Any]:
+    """Filters (organisation, year, validity) and pagination shared by listing pages.
+    ``scope`` names the unfiltered listing (an item, an organisation) for its cached total."""
+    records, filters, _ = filter_listing(records, request)
     paginator = ListingPaginator(
         records.only(
             "title",
@@ -125,7 +142,9 @@ def _listing(records: Any, request: HttpRequest, *, scope: str) -> dict[str, Any
         ),
         # The static export has no server to page with: one page holds the whole listing.
         10**9 if getattr(settings, "GONGKAI_STATIC_EXPORT", False) else PAGE_SIZE,
-        scope=repr((scope, org_code, school_code, year, validity)),
+        scope=repr(
+            (scope, filters["org"], filters["school"], filters["year"], filters["validity"])
+        ),
     )
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = organisations.with_publishers(page.object_list)
@@ -133,13 +152,7 @@ def _listing(records: Any, request: HttpRequest, *, scope: str) -> dict[str, Any
     query.pop("page", None)
     return {
         "page": page,
-        "filters": {
-            "org": org_code,
-            "school": school_code,
-            "county": _county_code(chosen) if chosen else "",
-            "year": year,
-            "validity": validity,
-        },
+        "filters": filters,
         "query": query.urlencode(),
         "validities": Validity.choices,
     }

@@ -4,3 +4,5 @@ from django.apps import AppConfig
 class RecordsConfig(AppConfig):
     name = "gongkai.records"
     verbose_name = "政府信息"
+    # Recomputes 公开截止 when a year's holiday notice is loaded (core.calendar.loading).
+    deadline_refresher = "gongkai.records.services.recompute_deadlines"

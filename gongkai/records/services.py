@@ -8,17 +8,19 @@ check it; only proactive records are published; publication freezes a version.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import IO, Any
 
 import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.core.audit import record_event
-from gongkai.core.calendar import CalendarNotLoaded
+from gongkai.core.calendar import CalendarNotLoaded, MovedDeadline
 from gongkai.core.workflow import Transition, TransitionNotAllowed, Workflow
 from gongkai.records import hooks
 from gongkai.records import permissions as can
@@ -659,3 +661,34 @@ def diff_versions(old: RecordVersion, new: RecordVersion) -> VersionDiff:
         title=list(difflib.unified_diff([old.title], [new.title], lineterm="", n=0))[2:],
         body=list(difflib.unified_diff(lines(old.body), lines(new.body), lineterm="", n=1))[2:],
     )
+
+
+# --- A new holiday notice -------------------------------------------------------------------
+
+
+def recompute_deadlines(*, since: date, by: Any = None) -> list[MovedDeadline]:
+    """Recompute 公开截止 of every record still awaiting publication whose deadline may count
+    days from ``since`` on (core.calendar.loading.load_notice, in its transaction). The
+    record's own fields and versions are untouched: ``due_on`` is a cache of the item's rule."""
+    moved: list[MovedDeadline] = []
+    candidates = (
+        Record.objects.awaiting_publication()
+        .filter(Q(due_on__isnull=True) | Q(due_on__gte=since))
+        .select_related("item", "author")
+    )
+    for record in candidates.order_by("pk"):
+        old = record.due_on
+        _refresh_due(record)
+        if record.due_on == old:
+            continue
+        Record.objects.filter(pk=record.pk).update(due_on=record.due_on)
+        record_event(
+            "record.deadline_recomputed", actor=by, target=record,
+            note=f"导入节假日安排后重新计算：公开截止日期由 {old or '无'} 改为 "
+            f"{record.due_on or '无'}",
+            data={"due_on": [str(old), str(record.due_on)]},
+        )  # fmt: skip
+        people = (record.author,) if record.author_id else ()
+        url = reverse("records:detail", args=[record.pk])
+        moved.append(MovedDeadline(record, "公开截止日期", old, record.due_on, people, url))
+    return moved

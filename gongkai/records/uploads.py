@@ -2,7 +2,8 @@
 
 Refused: types outside the list, a name whose extension contradicts the content, files over
 the size cap, executables, the EICAR test signature, Office files with macros, encrypted or
-zip-bomb Office files, PDFs that carry JavaScript or launch actions.
+zip-bomb Office files, PDFs that carry JavaScript, launch or submit actions, embedded files
+or other active content (found by parsing the PDF: records/pdfactive.py), PDFs with a password.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models, transaction
+
+from gongkai.records.pdfactive import ENCRYPTED, PdfUnreadable, active_content
 
 T = TypeVar("T")
 
@@ -85,7 +88,6 @@ def inspect_upload(fileobj: IO[bytes], name: str) -> UploadInfo:
         window = tail + chunk
         if EICAR in window:
             raise ValidationError(f"文件“{name}”含有病毒特征，已拒绝。")
-        _refuse_active_pdf(window, suffix, name)
         tail = chunk[-256:]
         digest.update(chunk)
     fileobj.seek(0)
@@ -102,15 +104,29 @@ def inspect_upload(fileobj: IO[bytes], name: str) -> UploadInfo:
         )
     if detected in {DOCX, XLSX}:
         _check_office(fileobj, name)
+    if detected == "application/pdf":
+        _check_pdf(fileobj, name)
     return UploadInfo(name=name[:200], content_type=detected, size=size, sha256=digest.hexdigest())
 
 
-def _refuse_active_pdf(window: bytes, suffix: str, name: str) -> None:
-    if suffix == ".pdf" and any(
-        marker in window for marker in (b"/JavaScript", b"/JS ", b"/JS(", b"/Launch")
-    ):
+def _check_pdf(fileobj: IO[bytes], name: str) -> None:
+    """Refuse active content (scripts, launch actions, embedded files, …), found by parsing
+    the PDF's objects in every revision and object stream (records/pdfactive.py)."""
+    try:
+        data = fileobj.read()
+    finally:
+        fileobj.seek(0)
+    try:
+        kinds = active_content(data)
+    except PdfUnreadable as exc:
         raise ValidationError(
-            f"PDF 文件“{name}”含有脚本或启动程序的动作，已拒绝。请另存为普通 PDF。"
+            f"PDF 文件“{name}”{exc.reason}，无法检查其中是否含有脚本，已拒绝。"
+            + ("请取消密码后再上传。" if exc.reason == ENCRYPTED else "请重新生成 PDF 后再上传。")
+        ) from None
+    if kinds:
+        raise ValidationError(
+            f"PDF 文件“{name}”含有脚本或自动执行的内容（{'、'.join(kinds)}），已拒绝。"
+            "请用 PDF 软件“另存为”或“打印为 PDF”生成不含这些内容的普通 PDF 后再上传。"
         )
 
 

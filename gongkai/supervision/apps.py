@@ -6,4 +6,7 @@ class SupervisionConfig(AppConfig):
 
     name = "gongkai.supervision"
     verbose_name = "监督评估"
-    staff_links = [("监督评估", "supervision:dashboard")]
+    staff_links = [
+        ("监督评估", "supervision:dashboard"),
+        ("年度报告", "supervision:annual_reports"),
+    ]

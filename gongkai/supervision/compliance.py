@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Min, Q, QuerySet, Value, When
@@ -29,7 +29,7 @@ from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from gongkai.catalogue.models import Item, Recurrence
-from gongkai.core.calendar import CalendarNotLoaded, _is_working, _snapshot
+from gongkai.core.calendar import WorkdayIndex
 from gongkai.organisations.models import Kind, Organisation
 from gongkai.records.models import Disclosure, Record, Status
 from gongkai.supervision.models import (
@@ -76,34 +76,6 @@ class _Tally:
     pending: int = 0
     earliest_unpublished_due: date | None = None
     late_days: int = 0
-
-
-class WorkdayIndex:
-    """Working-day ordinals: ``index[d2] - index[d1]`` = working days in (d1, d2]. Built once
-    from the calendar, so counting the lateness of 100,000 records costs two lookups each."""
-
-    def __init__(self, start: date, end: date) -> None:
-        snap = _snapshot()
-        self.start, self.end = start, end
-        self.ordinal: dict[date, int] = {}
-        count = 0
-        day = start
-        while day <= end:
-            if day.year not in snap.years:
-                raise CalendarNotLoaded(day.year)
-            if _is_working(snap, day):
-                count += 1
-            self.ordinal[day] = count
-            day += timedelta(days=1)
-
-    def between(self, start: date, end: date) -> int:
-        """Working days in (start, end], counted only inside the index's range: dates
-        before or after it (a record formed years ago) are clamped to its ends."""
-        if end <= start:
-            return 0
-        start = min(max(start, self.start), self.end)
-        end = min(max(end, self.start), self.end)
-        return max(0, self.ordinal[end] - self.ordinal[start])
 
 
 def evaluated_organisations(root: Organisation) -> list[Organisation]:

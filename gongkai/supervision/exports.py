@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from gongkai.core.spreadsheets import append_row
+
 PDF_FONT = "STSong-Light"
 
 
@@ -17,7 +19,7 @@ def xlsx_workbook(sheets: list[tuple[str, list[list[Any]]]]) -> bytes:
     for title, rows in sheets:
         sheet = book.create_sheet(title[:31])
         for row in rows:
-            sheet.append(list(row))
+            append_row(sheet, row)  # formula-safe: organisation names are typed by people
         for cell in sheet[1] if rows else []:
             cell.font = Font(bold=True)
     buffer = io.BytesIO()

@@ -41,6 +41,17 @@ class SchemeForm(forms.ModelForm):
         return weights
 
 
+#: What staff write in each section; the sentences quoting numbers are generated.
+SECTION_HELP = {
+    "1": "主动公开、依申请公开和复议诉讼的数字由系统按表格写出；这里补充政府信息管理、"
+    "政府信息公开平台建设、监督保障等情况（各级人民政府还要写工作考核、社会评议和责任追究结果）。",
+    "2": "表二由系统统计（行政处罚、行政强制、行政事业性收费在下面填写）；这里可写说明。",
+    "3": "表三由系统统计；这里可写说明。",
+    "4": "表四由系统统计；这里可写说明。",
+    "6": "信息处理费的数字由系统写出；这里补充其他需要报告的事项。",
+}
+
+
 class AnnualReportForm(forms.Form):
     penalty = forms.IntegerField(label="行政处罚：本年处理决定数量", min_value=0)
     enforcement = forms.IntegerField(label="行政强制：本年处理决定数量", min_value=0)
@@ -52,7 +63,10 @@ class AnnualReportForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for key, title in SECTION_TITLES.items():
             self.fields[f"section_{key}"] = forms.CharField(
-                label=title, widget=forms.Textarea(attrs={"rows": 4}), required=False
+                label=title,
+                help_text=SECTION_HELP.get(key, ""),
+                widget=forms.Textarea(attrs={"rows": 4}),
+                required=False,
             )
 
     def sections(self) -> dict[str, str]:

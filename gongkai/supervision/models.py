@@ -213,6 +213,8 @@ class AnnualReport(TimeStampedModel):
     year = models.PositiveSmallIntegerField("年度")
     sections = models.JSONField("正文各部分", default=dict)
     tables = models.JSONField("表格", default=dict)
+    #: When the numbers (tables and the narrative quoting them) were last computed.
+    computed_at = models.DateTimeField("数据计算时间", null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     record = models.ForeignKey(
         "records.Record", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

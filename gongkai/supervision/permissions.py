@@ -27,6 +27,24 @@ def can_write_annual_report(user: Any, org: Organisation) -> bool:
     return has_role(user, (Role.CLERK, Role.SUPERVISOR), org)
 
 
+def annual_report_organisations(user: Any) -> list[Organisation]:
+    """The bodies whose annual reports ``user`` writes (as clerk) or checks (as supervisor):
+    bureaus and township offices, not schools, which report under 条例第五十五条 instead."""
+    from gongkai.accounts.permissions import organisations_for
+    from gongkai.organisations.models import Kind
+
+    return list(
+        organisations_for(user, (Role.CLERK, Role.SUPERVISOR))
+        .active()
+        .exclude(kind=Kind.SCHOOL)
+        .order_by("path")
+    )
+
+
+def is_supervisor(user: Any) -> bool:
+    return default_root(user) is not None
+
+
 def can_file_annual_report(user: Any, org: Organisation) -> bool:
     # Filing creates a record in the organisation's name: clerks do that.
     return has_role(user, Role.CLERK, org)

@@ -18,7 +18,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from gongkai.accounts.models import Role, RoleGrant
-from gongkai.core.calendar import CalendarNotLoaded, add_working_days
+from gongkai.core.calendar import CalendarNotLoaded, add_working_days, provisional_mark
 from gongkai.organisations.models import Organisation
 from gongkai.records.models import Record
 from gongkai.supervision import conf
@@ -87,13 +87,15 @@ def send_digests(*, today: date | None = None) -> list[Digest]:
         "title", "due_on", "organisation_id", "item__code"
     ):
         lines[record.organisation_id].append(
-            f"已超期：{record.item.code}《{record.title}》应于 {record.due_on:%Y-%m-%d} 前公开"
+            f"已超期：{record.item.code}《{record.title}》应于 "
+            f"{record.due_on:%Y-%m-%d}{provisional_mark(record.due_on)} 前公开"
         )
     for record in pending.filter(due_on__gte=today, due_on__lte=until).only(
         "title", "due_on", "organisation_id", "item__code"
     ):
         lines[record.organisation_id].append(
-            f"即将到期：{record.item.code}《{record.title}》请于 {record.due_on:%Y-%m-%d} 前公开"
+            f"即将到期：{record.item.code}《{record.title}》请于 "
+            f"{record.due_on:%Y-%m-%d}{provisional_mark(record.due_on)} 前公开"
         )
     orgs = Organisation.objects.in_bulk(list(lines))
     unit_to = _recipients(list(lines), UNIT_ROLES)

@@ -14,7 +14,9 @@ urlpatterns = [
     path("staff/supervision/digests/", views.digests_view, name="digests"),
     path("staff/supervision/indicators/", views.indicators_view, name="indicators"),
     path("staff/supervision/applicability/", views.applicability_view, name="applicability"),
-    # The year is a query parameter (?year=2025, default: last year).
+    # The year is a query parameter (?year=2025, default: last year). ``annual_reports`` is
+    # the stable entry point other pages (workbenches, dashboards) link to.
+    path("staff/supervision/annual/", views.annual_list_view, name="annual_reports"),
     path("staff/supervision/annual/<str:code>/", views.annual_view, name="annual"),
     path("staff/supervision/annual/<str:code>/file/", views.annual_file_view, name="annual_file"),
     path(

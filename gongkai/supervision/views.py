@@ -27,6 +27,7 @@ from gongkai.supervision import (
     services,
 )
 from gongkai.supervision import permissions as can
+from gongkai.supervision.annual.document import outline
 from gongkai.supervision.forms import (
     SCHEME_FORM_FIELDS,
     AnnualReportForm,
@@ -161,15 +162,30 @@ def _report_org(request: HttpRequest, code: str) -> Organisation:
 
 
 @role_required(SUPERVISOR, Role.CLERK)
+def annual_list_view(request: HttpRequest) -> HttpResponse:
+    """Every body whose annual report the user writes or checks, with the report's state."""
+    year = _report_year(request)
+    rows = can.annual_report_organisations(request.user)
+    reports = {
+        r.organisation_id: r for r in AnnualReport.objects.filter(organisation__in=rows, year=year)
+    }
+    entries = [(org, reports.get(org.pk)) for org in rows]
+    context = {"year": year, "entries": entries, "is_supervisor": can.is_supervisor(request.user)}
+    return render(request, "supervision/annual_list.html", context)
+
+
+@role_required(SUPERVISOR, Role.CLERK)
 def annual_view(request: HttpRequest, code: str) -> HttpResponse:
     org = _report_org(request, code)
     year = _report_year(request)
     report = AnnualReport.objects.filter(organisation=org, year=year).first()
+    context: dict[str, Any] = {"org": org, "year": year, "report": report}
+    context["is_supervisor"] = can.is_supervisor(request.user)
     if report is None:
         if request.method == "POST":
             annual.draft_report(org, year, by=request.user)
             return _to_report(code, year)
-        return render(request, "supervision/annual.html", {"org": org, "year": year})
+        return render(request, "supervision/annual.html", context)
     form = AnnualReportForm(request.POST or None, initial=_initial(report))
     if request.method == "POST" and form.is_valid():
         try:
@@ -182,8 +198,9 @@ def annual_view(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, "年度报告已保存。")
             return _to_report(code, year)
-    context = {"org": org, "year": year, "report": report, "form": form}
-    context["grids"] = annual.grids(report)
+    context["form"] = form
+    context["outline"] = outline(report)
+    context["stale"] = annual.stale_numbers(report) if report.status == "draft" else []
     context["can_file"] = can.can_file_annual_report(request.user, org)
     return render(request, "supervision/annual.html", context)
 

@@ -184,3 +184,25 @@ def test_only_a_security_administrator_resets_someone_elses_second_factor(city, 
 
     assert not TOTPDevice.objects.filter(user=reviewer).exists()
     assert AuditEvent.objects.filter(verb="account.2fa_reset", actor=security).exists()
+
+
+def test_wrong_codes_at_enrolment_and_codes_typed_while_throttled_are_audited(
+    client, enforced, city
+):
+    supervisor = make_user(roles=[Role.SUPERVISOR], organisation=city)
+    client.force_login(supervisor)
+    client.get("/accounts/2fa/setup/")
+    device = TOTPDevice.objects.get(user=supervisor)
+    wrong = f"{(int(code_for(device)) + 1) % 1_000_000:06d}"
+
+    with time_machine.travel(device.user.date_joined, tick=False):  # no second passes
+        client.post("/accounts/2fa/setup/", {"token": wrong}, REMOTE_ADDR="198.51.100.7")
+        right = code_for(device)
+        client.post("/accounts/2fa/setup/", {"token": right}, REMOTE_ADDR="198.51.100.7")
+
+    failure = AuditEvent.objects.get(verb="account.2fa_enrol_failure")
+    assert failure.actor == supervisor and failure.ip == "198.51.100.7"
+    # django-otp refuses any code for a moment after a wrong one: that refusal is audited too.
+    throttled = AuditEvent.objects.filter(verb="account.2fa_throttled", actor=supervisor)
+    assert throttled.count() == 1
+    assert not AuditEvent.objects.filter(verb="account.2fa_enrol").exists()

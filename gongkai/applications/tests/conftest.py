@@ -7,6 +7,8 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
+from gongkai.core.cache import shared_cache
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -32,8 +34,17 @@ def travel():
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache(request):
     # The tracking form's throttle counts wrong entries in the cache; each test starts clean.
+    # The shared cache is a database table: only tests with database access can touch it.
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
     cache.clear()
+    if uses_db:
+        shared_cache().clear()
     yield
     cache.clear()
+    if uses_db:
+        shared_cache().clear()

@@ -11,8 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from gongkai.applications import services
+from gongkai.applications.forms import PublicApplicationForm
 from gongkai.applications.models import Applicant, Application
 from gongkai.core.models import AuditEvent
+from gongkai.testing import public_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +41,9 @@ def form_data(county, **overrides):
 
 
 def file_online(client, county, **overrides):
-    response = client.post(reverse("applications:start"), form_data(county, **overrides))
+    """File as the applicant does: the form's fields and the answer to its challenge."""
+    data = public_form_data(PublicApplicationForm(), **form_data(county, **overrides))
+    response = client.post(reverse("applications:start"), data)
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     code, secret = re.findall(r"<code>([^<]+)</code>", page)

@@ -8,10 +8,11 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from gongkai.applications import reports, services
+from gongkai.applications import services
 from gongkai.applications.models import Remedy
 from gongkai.applications.testing import make_application
 from gongkai.core.models import AuditEvent
+from gongkai.supervision.annual import tables as reports
 
 pytestmark = pytest.mark.django_db
 

@@ -146,3 +146,34 @@ def test_json_export_imports_back_as_the_same_catalogue(tmp_path: Path) -> None:
     result, _ = run("import", str(path), "--dry-run")
 
     assert "no item changes" in result
+
+
+def test_a_county_level_city_imports_its_catalogue_with_warnings_printed(tmp_path: Path) -> None:
+    from gongkai.organisations.models import Kind
+    from gongkai.testing import make_organisation
+
+    city = make_organisation(kind=Kind.CITY_BUREAU, code="L0001", name="聊城市教育和体育局")
+    make_organisation(kind=Kind.COUNTY_BUREAU, parent=city, code="L0181",
+                      name="临清市教育和体育局")  # fmt: skip
+    make_organisation(kind=Kind.COUNTY_BUREAU, parent=city, code="L0521",
+                      name="阳谷县教育和体育局")  # fmt: skip
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["序号", "一级事项", "二级事项", "公开内容（要素）", "公开依据", "公开时限",
+                  "公开主体", "公开渠道和载体", "公开对象", "公开方式", "公开层级"])  # fmt: skip
+    law = "《中华人民共和国政府信息公开条例》"
+    sheet.append([1, "政策文件", "教育法律", "要素", law, "20个工作日内", "市教体局", "政府网站",
+                  None, "主动", "市级"])  # fmt: skip
+    path = tmp_path / "临清市.xlsx"
+    workbook.save(path)
+
+    out = StringIO()
+    call_command("catalogue", "import", str(path), "--dry-run", "--organisation", "L0181",
+                 stdout=out)  # fmt: skip
+    assert "提示 第 2 行：公开对象为空，已按标准目录“教育法律”填为“全社会”" in out.getvalue()
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 error"):  # for a county (县), 市级 is the city
+        call_command("catalogue", "import", str(path), "--dry-run", "--organisation", "L0521",
+                     stdout=StringIO(), stderr=err)  # fmt: skip
+    assert "第 2 行：公开层级“市级”是设区的市一级，目录只能写县级或乡级" in err.getvalue()

@@ -12,9 +12,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from gongkai.accounts.permissions import has_role
+from gongkai.accounts.permissions import has_role, role_holders
 from gongkai.consultations import conf, privacy
 from gongkai.consultations import permissions as can
 from gongkai.consultations.models import (
@@ -29,7 +31,13 @@ from gongkai.consultations.models import (
 )
 from gongkai.consultations.services.consultation import responsible_addresses
 from gongkai.core.audit import record_event
-from gongkai.core.calendar import CalendarNotLoaded, WorkdayCount, add_working_days
+from gongkai.core.calendar import (
+    CalendarNotLoaded,
+    MovedDeadline,
+    WorkdayCount,
+    add_working_days,
+    provisional_mark,
+)
 from gongkai.core.workflow import Transition, Workflow
 from gongkai.organisations.models import Organisation
 
@@ -231,7 +239,8 @@ def send_reply_reminders(today: date | None = None) -> list[int]:
         if recipients:
             send_mail(
                 f"【留言答复逾期】{message.subject[:40]}",
-                f"留言 {message.pk} 的答复期限为 {message.due_on}，目前尚未答复。"
+                f"留言 {message.pk} 的答复期限为 {message.due_on}"
+                f"{provisional_mark(message.due_on)}，目前尚未答复。"
                 "请登录平台尽快答复。",
                 None,
                 recipients,
@@ -274,10 +283,41 @@ def send_reply_due_soon_reminders(today: date | None = None) -> list[int]:
         if recipients:
             send_mail(
                 f"【留言即将到期】{message.subject[:40]}",
-                f"留言 {message.pk} 的答复期限为 {message.due_on}，目前尚未答复。"
+                f"留言 {message.pk} 的答复期限为 {message.due_on}"
+                f"{provisional_mark(message.due_on)}，目前尚未答复。"
                 "请登录平台在期限内答复。",
                 None,
                 recipients,
             )
         sent.append(message.pk)
     return sent
+
+
+# --- A new holiday notice -------------------------------------------------------------------
+
+
+def recompute_deadlines(*, since: date, by: Any = None) -> list[MovedDeadline]:
+    """Recompute the reply deadline of every open message that may count days from ``since``
+    on (core.calendar.loading.load_notice, in its transaction)."""
+    moved: list[MovedDeadline] = []
+    candidates = (
+        Message.objects.open()
+        .filter(Q(due_on__isnull=True) | Q(due_on__gte=since))
+        .select_related("mailbox", "organisation")
+    )
+    for message in candidates.order_by("pk"):
+        due = deadline(message.mailbox, message.clock_started_on)
+        new = due.due_on if due else None
+        if new == message.due_on:
+            continue
+        old = message.due_on
+        Message.objects.filter(pk=message.pk).update(due_on=new)
+        record_event(
+            "message.deadline_recomputed", actor=by, target=message,
+            note=f"导入节假日安排后重新计算：答复期限由 {old or '无'} 改为 {new or '无'}",
+            data={"due_on": [str(old), str(new)]},
+        )  # fmt: skip
+        people = tuple(role_holders(message.organisation, can.HANDLE_ROLES))
+        url = reverse("consultations:staff_message", args=[message.pk])
+        moved.append(MovedDeadline(message, "留言答复期限", old, new, people, url))
+    return moved

@@ -153,3 +153,30 @@ def test_backup_command_reports_what_it_wrote(county, media, tmp_path):
     verified = io.StringIO()
     call_command("restore", str(folder), "--verify-only", stdout=verified)
     assert "backup intact: 2 files verified" in verified.getvalue()
+
+
+def test_the_manifest_carries_the_signed_audit_head_and_verify_checks_against_it(
+    county, media, tmp_path, settings
+):
+    """The backup is an anchor kept off the database: rows removed after it are reported."""
+    from gongkai.core.models import AuditEvent
+
+    from .test_audit import drop_triggers
+
+    settings.GONGKAI_AUDIT_ANCHOR_FILE = tmp_path / "no-anchor-file.jsonl"
+    some_content(county, media)
+    kept = record_event("test.before-newest")
+    newest = record_event("test.newest")
+    folder = backup(tmp_path / "backups")
+    manifest_file = folder / "manifest.json"
+    anchor = json.loads(manifest_file.read_text(encoding="utf-8"))["audit_anchor"]
+    assert anchor["event_id"] == newest.id and anchor["hash"] == newest.hash
+    call_command("audit", "verify", "--anchors", str(manifest_file))
+
+    drop_triggers()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [newest.id])
+        cursor.execute("UPDATE core_auditchainhead SET last_hash = %s", [kept.hash])
+    with pytest.raises(CommandError) as error:
+        call_command("audit", "verify", "--anchors", str(manifest_file))
+    assert error.value.returncode == 1 and f"event {newest.id}" in str(error.value)

@@ -153,12 +153,46 @@ def test_zero_days_is_the_start_date():
     assert add_working_days(date(2025, 3, 3), 0).due_on == date(2025, 3, 3)
 
 
-def test_a_year_without_a_notice_is_an_error_never_a_guess():
+def test_a_year_without_a_notice_is_counted_provisionally_and_says_so():
+    # 2026-12-04 (Fri): 19 working days to 12-31; 2027-01-01 (元旦, Fri) is off by the 办法,
+    # 1-2 and 1-3 are a weekend, so the 20th working day is Monday 2027-01-04.
+    count = add_working_days(date(2026, 12, 4), 20)
+    assert count.due_on == date(2027, 1, 4)
+    assert count.provisional_years == (2027,)
+    assert count.is_provisional
+    text = count.explain()
+    assert "2027年1月4日（暂定）" in text
+    assert "元旦 1月1日（暂定）" in text
+    assert "2027年1月1日至2027年1月4日" in text
+    assert "2024 年修订" in text
+
+
+def test_a_count_inside_loaded_years_is_final():
+    count = add_working_days(date(2026, 11, 2), 20)
+    assert count.due_on == date(2026, 11, 30)
+    assert not count.is_provisional
+    assert "暂定" not in count.explain()
+
+
+def test_years_no_rule_covers_are_still_an_error_never_a_guess():
     with pytest.raises(CalendarNotLoaded) as excinfo:
-        add_working_days(date(2026, 12, 20), 20)
-    assert "2027" in str(excinfo.value)
+        is_working_day(date(1990, 1, 2))
+    assert "1990" in str(excinfo.value)
     with pytest.raises(CalendarNotLoaded):
-        is_working_day(date(2030, 1, 2))
+        add_working_days(date(2099, 12, 20), 20)
+
+
+def test_the_provisional_2027_spring_festival_runs_from_new_years_eve_with_make_up_days_off():
+    # 除夕 2027-02-05 (Fri) to 初三 02-08 (Mon); 02-06 and 02-07 fall on a weekend and are
+    # made up on the next working days, 02-09 and 02-10 (第六条).
+    for day in (5, 8, 9, 10):
+        assert not is_working_day(date(2027, 2, day))
+        assert calendar.day_reason(date(2027, 2, day)) == "春节"
+    assert is_working_day(date(2027, 2, 4))
+    assert is_working_day(date(2027, 2, 11))
+    assert calendar.is_provisional(date(2027, 2, 5))
+    assert not calendar.is_provisional(date(2026, 12, 31))
+    assert not is_working_day(date(2027, 2, 13))  # weekends are weekends, no 调休 guessed
 
 
 def test_working_days_between_counts_the_lateness():
@@ -172,9 +206,16 @@ def test_workdays_add_command_prints_the_iso_date():
     assert out.getvalue().strip() == "2025-10-09"
 
 
-def test_workdays_add_for_an_unloaded_year_fails_clearly():
-    with pytest.raises(CommandError, match="2027"):
-        call_command("workdays", "add", "2027-03-01", "5", stdout=StringIO())
+def test_workdays_add_for_an_unloaded_year_prints_the_provisional_date_and_says_so():
+    out, err = StringIO(), StringIO()
+    call_command("workdays", "add", "2027-03-01", "5", stdout=out, stderr=err)
+    assert out.getvalue().strip() == "2027-03-08"
+    assert "暂定" in err.getvalue() and "2027" in err.getvalue()
+
+
+def test_workdays_add_for_a_year_no_rule_covers_fails_clearly():
+    with pytest.raises(CommandError, match="1990"):
+        call_command("workdays", "add", "1990-03-01", "5", stdout=StringIO())
 
 
 def test_workdays_add_rejects_a_malformed_date():

@@ -140,6 +140,7 @@ def live_database(tmp_path: Path) -> Any:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "gongkai.settings",
         "SECRET_KEY": "faults-test-only",
+        "AUDIT_KEY": "faults-test-only-audit-key-0123456789abcdef",
         "DATABASE_URL": url,
         "GONGKAI_VAR_DIR": str(var),
         "REDIS_URL": "",
@@ -376,6 +377,7 @@ def test_a_full_disk_on_upload_gives_the_clerk_a_chinese_message_and_leaves_noth
     client, clerk, media, monkeypatch
 ):
     record = make_record(by=clerk)
+    client.force_login(clerk)  # signing in is audited too: count from after it
     events_before = AuditEvent.objects.count()
     real_save = FileSystemStorage._save
 
@@ -387,7 +389,6 @@ def test_a_full_disk_on_upload_gives_the_clerk_a_chinese_message_and_leaves_noth
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
     monkeypatch.setattr(FileSystemStorage, "_save", disk_full)
-    client.force_login(clerk)
     upload = SimpleUploadedFile("示意图.png", PNG, content_type="image/png")
     response = client.post(
         reverse("records:attach", args=[record.pk]), {"file": upload}, follow=True

@@ -34,6 +34,7 @@ def _staff_urls(resolver: URLResolver | None = None, prefix: str = "") -> list[s
                 + route.replace("<int:pk>", "1")
                 .replace("<int:number>", "2")
                 .replace("<str:code>", "x")
+                .replace("<int:year>", "2027")
             )
     return urls
 
@@ -64,8 +65,11 @@ def test_the_production_settings_pass_the_deployment_checklist(tmp_path):
         "PATH": os.environ.get("PATH", ""),
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "edu.example.gov.cn",
+        "SITE_URL": "https://edu.example.gov.cn",
         "HTTPS": "1",
         "BEHIND_PROXY": "1",
+        "TRUSTED_PROXIES": "127.0.0.1",
+        "AUDIT_KEY": secrets.token_urlsafe(48),
         "GONGKAI_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "DJANGO_SETTINGS_MODULE": "gongkai.settings",

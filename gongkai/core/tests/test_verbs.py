@@ -68,11 +68,13 @@ def test_every_workflow_transition_has_a_subject_and_label():
 
 
 def test_application_consultation_verbs_are_labelled():
-    from gongkai.applications.services import CONSULTATIONS
+    from gongkai.applications.services import CONSULTATIONS, LETTERS
 
     for start, end in CONSULTATIONS.values():
         assert verbs.is_known(f"application.{start}")
         assert verbs.is_known(f"application.{end}")
+    for received in LETTERS.values():
+        assert verbs.is_known(f"application.{received}")
 
 
 def test_labels_are_chinese_and_choices_cover_them():

@@ -156,3 +156,16 @@ def test_the_workday_index_clamps_dates_outside_its_range():
     assert index.between(d(2024, 10, 4), d(2025, 9, 2)) == 1
     # Ending after it counts to its last day.
     assert index.between(d(2025, 10, 30), d(2026, 1, 5)) == 1
+
+
+def test_a_record_due_in_a_year_without_a_notice_still_counts_and_on_the_provisional_calendar(
+    city, county, team
+):
+    # Formed 2026-12-10: the 20th working day falls in 2027, whose notice is not loaded; the
+    # 办法 gives 元旦 2027-01-01 off, so the provisional deadline is 2027-01-08.
+    record = team.draft(county, "05.05", date(2026, 12, 10))
+    assert record.due_on == date(2027, 1, 8)
+    found = cell(compliance.evaluate(city, 2026, today=date(2027, 1, 20)), county, "05.05")
+    assert found.state == State.OVERDUE
+    # 11–15 and 18–20 January are worked: 8 working days past the deadline.
+    assert found.overdue_days == 8

@@ -165,3 +165,47 @@ def test_annual_report_pages_draft_save_export_and_file(client, county, other_co
 
 def test_digests_page_needs_a_staff_role(client, citizen):
     assert login(client, citizen).get(reverse("supervision:digests")).status_code == 403
+
+
+def test_staff_reach_the_annual_reports_from_the_navigation_and_the_dashboard(
+    client, county, other_county, supervisor
+):
+    team = Team(county)
+    entry = reverse("supervision:annual_reports")
+    login(client, team.clerk)
+    home = client.get(reverse("supervision:digests")).content.decode()
+    assert f'href="{entry}"' in home  # the staff navigation (staff_links) and the section nav
+    page = client.get(entry + "?year=2025").content.decode()
+    own = reverse("supervision:annual", args=[county.code]) + "?year=2025"
+    assert own in page and "尚未起草" in page
+    assert reverse("supervision:annual", args=[other_county.code]) not in page
+    assert f'href="{reverse("supervision:dashboard")}"' not in page  # not a clerk's page
+    login(client, supervisor)
+    dashboard = client.get(reverse("supervision:dashboard") + "?year=2025").content.decode()
+    assert f"{entry}?year=2025" in dashboard
+    listing = client.get(entry + "?year=2025").content.decode()
+    for org in (county, other_county):
+        assert reverse("supervision:annual", args=[org.code]) + "?year=2025" in listing
+
+
+def test_the_report_page_warns_of_stale_numbers_and_filing_says_why_it_refused(client, county):
+    from gongkai.supervision.testing import make_application
+
+    team = Team(county)
+    login(client, team.clerk)
+    url = reverse("supervision:annual", args=[county.code]) + "?year=2025"
+    client.post(url)
+    page = client.get(url).content.decode()
+    assert "annual-stale" not in page and "本年新收政府信息公开申请0件" in page
+    make_application(county, received_on=date(2025, 6, 2))
+    page = client.get(url).content.decode()
+    assert "报告中的数字已不是最新数据" in page and "报告中 0，最新数据 1" in page
+    filed = client.post(reverse("supervision:annual_file", args=[county.code]) + "?year=2025")
+    assert filed.status_code == 302 and filed["Location"] == url
+    shown = client.get(url).content.decode()
+    assert "不能提交" in shown and "按最新数据重算" in shown
+    form = {f"section_{k}": "" for k in annual.SECTION_TITLES}
+    form.update(penalty=0, enforcement=0, fees="0", recompute="1")
+    assert client.post(url, form).status_code == 302
+    page = client.get(url).content.decode()
+    assert "annual-stale" not in page and "本年新收政府信息公开申请1件" in page

@@ -20,8 +20,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from gongkai.catalogue import importing, services
 from gongkai.catalogue.importing import CatalogueInvalid, Changes
+from gongkai.catalogue.levels import Importer
 from gongkai.catalogue.models import Edition, Item
 from gongkai.catalogue.tables import write_table
+from gongkai.organisations.models import Organisation
 
 
 class Command(BaseCommand):
@@ -41,12 +43,23 @@ class Command(BaseCommand):
         load.add_argument("file", type=Path)
         load.add_argument("--dry-run", action="store_true", help="parse and compare only")
         load.add_argument("--name", default="", help="edition name (default: the file's title)")
+        load.add_argument(
+            "--organisation",
+            default="",
+            help="code of the body whose catalogue this is (default: the top of the tree); "
+            "it decides what a level written 市级 means",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "export":
             self.export(options["format"], options["output"], options["include_local"])
         else:
-            self.load(options["file"], dry_run=options["dry_run"], name=options["name"])
+            self.load(
+                options["file"],
+                dry_run=options["dry_run"],
+                name=options["name"],
+                organisation=options["organisation"],
+            )
 
     # -- export ---------------------------------------------------------------------------
 
@@ -68,11 +81,11 @@ class Command(BaseCommand):
 
     # -- import ---------------------------------------------------------------------------
 
-    def load(self, path: Path, *, dry_run: bool, name: str) -> None:
+    def load(self, path: Path, *, dry_run: bool, name: str, organisation: str = "") -> None:
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         try:
-            data = importing.load(path)
+            data = importing.load(path, importer=Importer.of(_importing_body(organisation)))
         except CatalogueInvalid as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
@@ -83,6 +96,8 @@ class Command(BaseCommand):
             f"{path.name}: {len(data.sections)} sections, {data.item_count} items"
             + (f" — {data.title}" if data.title else "")
         )
+        for warning in data.warnings:
+            self.stdout.write(f"  提示 {warning}")
         current = _current()
         if current is None:
             self.stdout.write("No current edition: every item is new.")
@@ -114,6 +129,15 @@ class Command(BaseCommand):
             self.stdout.write(f"  ~ {item.code} {item.name}: {'、'.join(fields)}")
         for item, before, after in changes.moved:
             self.stdout.write(f"  > {item.code} {item.name}: {before} → {after}")
+
+
+def _importing_body(code: str) -> Organisation | None:
+    if code:
+        found = Organisation.objects.filter(code=code).first()
+        if found is None:
+            raise CommandError(f"没有编码为“{code}”的机构。")
+        return found
+    return Organisation.objects.filter(parent__isnull=True).order_by("path").first()
 
 
 def _current() -> Edition | None:

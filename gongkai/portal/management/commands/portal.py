@@ -3,9 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from gongkai.portal.export import export_site, export_size
+from gongkai.portal.export import ExportError, export_site, export_size
 
 
 class Command(BaseCommand):
@@ -18,7 +18,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, action: str, directory: str, **options: Any) -> None:
         target = Path(directory)
-        report = export_site(target)
+        try:
+            report = export_site(target)
+        except ExportError as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Exported {report.pages} pages and {report.files} files "
             f"({export_size(target) / 1e6:.1f} MB) to {target}. Open {target / 'index.html'}."

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gongkai.organisations.models import Organisation
 from gongkai.supervision import annual
+from gongkai.supervision.annual import layout
 
 
 class Command(BaseCommand):
@@ -37,9 +38,9 @@ class Command(BaseCommand):
             }
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1))
         else:
-            for grid in annual.grids(tables):
-                self.stdout.write(grid.title)
-                for row in grid.rows:
-                    self.stdout.write("\t".join(row))
+            for table in layout.tables(tables).values():
+                self.stdout.write(table.caption)
+                for row in table.grid():
+                    self.stdout.write("\t".join(cell.text if cell else "" for cell in row))
         if errors:
             raise CommandError("勾稽关系不成立：" + "；".join(errors))

@@ -1,0 +1,164 @@
+"""System checks for settings that can be wrong in a way nobody notices until paper is printed.
+
+Django runs them before ``migrate``, ``serve``, ``check`` and the other management commands, so
+a release with a missing or malformed setting stops at the first command, with the fix named.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+
+SITE_URL_EXAMPLE = "SITE_URL=https://jyj.example.gov.cn"
+
+
+def _is_loopback_or_private(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_unspecified
+
+
+def site_url_problems(value: str, *, debug: bool) -> list[CheckMessage]:
+    """What is wrong with a ``SITE_URL`` value (the site's public address: printed QR codes,
+    the static export and mail to applicants link to it)."""
+    if not value:
+        if debug:
+            return []
+        return [
+            Error(
+                "SITE_URL is not set. It is the site's public address: the QR codes printed on "
+                "bulletin-board sheets (公示栏), the static export for reading points and the "
+                "links in mail to applicants point to it.",
+                hint=f"Set it in the environment, for example {SITE_URL_EXAMPLE} "
+                "(scheme and host only, no path). See docs/deploy.md.",
+                id="site_url.E001",
+            )
+        ]
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return [
+            Error(
+                f"SITE_URL={value!r} is not an address a phone can open: it must start with "
+                "https:// (or http://) followed by the site's host name.",
+                hint=f"For example {SITE_URL_EXAMPLE}.",
+                id="site_url.E002",
+            )
+        ]
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        return [
+            Error(
+                f"SITE_URL={value!r} has a path, query or fragment; Gongkai's pages are served "
+                "from the root of the site, so printed links would be wrong.",
+                hint=f"Give the scheme and host only, for example {SITE_URL_EXAMPLE}.",
+                id="site_url.E003",
+            )
+        ]
+    return []
+
+
+@register()
+def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    return site_url_problems(str(getattr(settings, "SITE_URL", "") or ""), debug=settings.DEBUG)
+
+
+@register(deploy=True)
+def check_site_url_is_public(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """``check --deploy``: an address only this machine can reach, or plain http behind HTTPS."""
+    value = str(getattr(settings, "SITE_URL", "") or "")
+    parts = urlsplit(value)
+    if not value or not parts.hostname:
+        return []
+    found: list[CheckMessage] = []
+    if _is_loopback_or_private(parts.hostname):
+        found.append(
+            Warning(
+                f"SITE_URL={value!r} is an address only this machine or network can reach: "
+                "QR codes printed for bulletin boards would not open on a parent's phone.",
+                hint=f"Use the public address, for example {SITE_URL_EXAMPLE}.",
+                id="site_url.W001",
+            )
+        )
+    if getattr(settings, "HTTPS", False) and parts.scheme != "https":
+        found.append(
+            Warning(
+                f"HTTPS is on but SITE_URL={value!r} starts with http://: every printed link "
+                "would go through a redirect, and some phones' scanners warn about it.",
+                hint="Write SITE_URL with https://.",
+                id="site_url.W002",
+            )
+        )
+    return found
+
+
+#: HMAC keys shorter than this are guessable offline from a single audit row.
+MIN_AUDIT_KEY_LENGTH = 32
+
+
+@register(Tags.security)
+def audit_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    keys = list(getattr(settings, "GONGKAI_AUDIT_KEYS", []))
+    if not keys:
+        if settings.DEBUG:
+            return []
+        return [
+            Error(
+                "AUDIT_KEY (or AUDIT_KEY_FILE) is not set: the audit chain cannot be signed, "
+                "so someone with database access could rewrite it unnoticed.",
+                hint='Create a random key outside the database, e.g. `python -c "import '
+                'secrets; print(secrets.token_urlsafe(48))" > /etc/gongkai/audit_key`, and set '
+                "AUDIT_KEY_FILE to it (`make run` creates var/audit_key). Back the key up "
+                "separately from the database.",
+                id="gongkai.E001",
+            )
+        ]
+    if any(len(key) < MIN_AUDIT_KEY_LENGTH for key in keys):
+        return [
+            Error(
+                f"An audit key is shorter than {MIN_AUDIT_KEY_LENGTH} characters.",
+                hint="Use a random key of at least 32 characters (secrets.token_urlsafe(48)).",
+                id="gongkai.E002",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    for entry in getattr(settings, "GONGKAI_TRUSTED_PROXIES", []):
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            messages.append(
+                Error(
+                    f"TRUSTED_PROXIES has {entry!r}, which is not an address or network.",
+                    hint="Give addresses or networks, comma-separated: 10.0.0.5,10.0.1.0/24",
+                    id="gongkai.E003",
+                )
+            )
+    return messages
+
+
+@register(Tags.security, deploy=True)
+def proxy_without_trusted_list(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """(--deploy) Behind the proxy, the client address comes from a header; who may send it?"""
+    if not getattr(settings, "BEHIND_PROXY", False) or getattr(
+        settings, "GONGKAI_TRUSTED_PROXIES", []
+    ):
+        return []
+    return [
+        Warning(
+            "BEHIND_PROXY is set without TRUSTED_PROXIES: X-Forwarded-For is believed from any "
+            "peer, so the application servers must be reachable only by nginx.",
+            hint="Set TRUSTED_PROXIES to nginx's address(es) (docs/deploy.md).",
+            id="gongkai.W004",
+        )
+    ]
