@@ -22,5 +22,6 @@ class ConcernsConfig(AppConfig):
                 snapshot=panels.snapshot,
                 public_panels=[panels.public_panel],
                 staff_panels=[panels.staff_panel],
+                public_text=[panels.public_text],
             )
         )

@@ -24,6 +24,13 @@ def snapshot(record: Record) -> dict[str, Any]:
     return {"concern": response.concern_id, "kind": response.kind}
 
 
+def public_text(record: Record) -> list[tuple[str, str]]:
+    """The concern's subject is shown with the response (``public_panel``, the responses
+    column): screened with the response."""
+    response = _response(record)
+    return [("回应的舆情主题", response.concern.subject)] if response else []
+
+
 def public_panel(record: Record) -> str:
     # Public: the concern's public subject only; never the internal summary or the officer.
     response = _response(record)

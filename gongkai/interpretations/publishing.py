@@ -276,6 +276,15 @@ def snapshot(record: Record) -> dict[str, Any]:
     }
 
 
+def public_text(record: Record) -> list[tuple[str, str]]:
+    """The words of the captions file readers can download (the rest of what the public
+    page shows is in ``snapshot``)."""
+    detail = _detail(record)
+    if detail is None or detail.captions is None:
+        return []
+    return [("政策解读字幕文件", detail.captions.text)]
+
+
 def frozen_media_ids(metadata: dict[str, Any]) -> set[int]:
     data = metadata.get(NAME) or {}
     ids = {image["media"] for image in data.get("images", [])}
@@ -362,4 +371,5 @@ EXTENSION = hooks.RecordExtension(
     publishes_alone=publishes_alone,
     public_panels=[public_panel],
     staff_panels=[staff_panel],
+    public_text=[public_text],
 )

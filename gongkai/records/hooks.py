@@ -46,6 +46,10 @@ class RecordExtension:
     #: returns HTML (rendered from the app's own template) or "" when it has nothing to show.
     public_panels: list[Callable[[Record], str]] = field(default_factory=list)
     staff_panels: list[Callable[[Record, Any], str]] = field(default_factory=list)
+    #: Text the public sees with the record that is neither a record field nor frozen into
+    #: the version by ``snapshot`` (a concern's subject, the words of a captions file): each
+    #: callable returns (what to call it, the text) pairs. Screening reads them.
+    public_text: list[Callable[[Record], list[tuple[str, str]]]] = field(default_factory=list)
 
 
 _registry: dict[str, RecordExtension] = {}
@@ -98,6 +102,10 @@ def staff_panels(record: Record, user: Any) -> list[str]:
     return [
         html for ext in extensions() for panel in ext.staff_panels if (html := panel(record, user))
     ]
+
+
+def public_text(record: Record) -> list[tuple[str, str]]:
+    return [pair for ext in extensions() for source in ext.public_text for pair in source(record)]
 
 
 def publishes_alone(record: Record) -> bool:

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from gongkai.screening.masking import masked_personal_data
 from gongkai.screening.scan import KIND_LABELS
 
 #: One character would match half the corpus; two is the shortest useful Chinese term.
@@ -153,7 +154,12 @@ class Finding(models.Model):
 
     @property
     def source(self) -> str:
-        return f"附件“{self.attachment}”" if self.attachment_id else "正文"
+        """What holds it: an attachment, or the record itself, whose locations name the
+        field (标题, 内容概述, 正文第3段, 正文第1个链接地址 …). Findings stored before
+        locations named their field say 第N行 of the body."""
+        if self.attachment_id:
+            return f"附件“{masked_personal_data(str(self.attachment))}”"
+        return "正文" if not self.location or self.location.startswith("第") else ""
 
     @property
     def needs_human(self) -> bool:

@@ -1,36 +1,39 @@
-"""Screening API for the publishing workflow: scan a record's body and its attachments.
+"""Screening API: scan text, HTML and files as their readers see them.
 
-Typical use (on submit, and again just before publishing)::
+Typical use (``services.screen_record`` does this for a record, on submit and again just
+before publishing)::
 
-    from gongkai.screening.scan import active_terms, scan_file, scan_text
+    from gongkai.screening.scan import active_terms, html_parts, scan_file, scan_part
 
     terms = active_terms()                       # the city bureau's list, one query
-    body_findings = scan_text(record.body, terms=terms)
+    for part in html_parts("正文", record.body):  # the text, and each link's address …
+        findings = scan_part(part, terms=terms)
     for attachment in record.attachments.all():
         with attachment.file.open("rb") as f:
             file_findings = scan_file(f, attachment.file.name, terms=terms)
 
-A record with any finding must not be published until each one is resolved: masked, fixed
-in a cleaned upload, or dismissed by a reviewer with a written reason. ``ScanFinding.fingerprint``
-identifies "the same finding" across rescans (kind + text, not the line, so editing above it
-does not resurrect a dismissal's finding). Masking the body::
+A *part* is one piece of what readers see (a field, the body, a link's address; in a file a
+page, a cell, a comment, a document property …), read as they read it (``reading.Reading``):
+a finding carries where it is in the part's text, and the part knows its way back to the
+source, which is how the body is masked in its HTML (``masking.mask_reading``).
 
-    from gongkai.screening.masking import mask_text
-    record.body = mask_text(record.body, body_findings)   # only personal-data kinds change
+A record with any finding must not be published until each one is resolved: masked, fixed
+in a cleaned upload, or dismissed by a reviewer with a written reason. A finding is known
+by what it reads as (``ScanFinding.value``: the digits of a number, a marking without its
+gaps), not by its line or its writing, so an edit above it, or the same number written
+with other separators, does not resurrect a dismissal's finding.
 
 Kinds (``KIND_LABELS`` has the Chinese names): ``id_card``, ``mobile_phone``, ``bank_card``,
 ``classified_marking``, ``internal_marking``, ``sensitive_term``; and for files
 ``no_text_layer`` (a scan: needs a human look) and ``unreadable`` (corrupt, encrypted, too big
-or hostile: needs a human look; ``text`` holds the Chinese reason). Neither function raises
-for bad input.
+or hostile: needs a human look; ``text`` holds the Chinese reason). No function raises for
+bad input.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import html
-import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -49,11 +52,13 @@ from gongkai.screening.extract import (
     DEFAULT_LIMITS,
     NO_TEXT_LAYER,
     UNREADABLE,
+    Box,
     Limits,
     Problem,
     Source,
     extract,
 )
+from gongkai.screening.reading import Reading, read_attributes, read_html
 
 KIND_LABELS = {
     ID_CARD: "身份证号码",
@@ -71,8 +76,10 @@ KIND_LABELS = {
 class ScanFinding:
     """One finding with a human location.
 
-    ``text`` is the text as found (for ``no_text_layer``/``unreadable``: the reason).
-    ``start``/``end`` are offsets into the text given to ``scan_text`` (``None`` for files).
+    ``text`` is the text as found (for ``no_text_layer``/``unreadable``: the reason) and
+    ``value`` what it reads as. ``start``/``end`` are offsets into the scanned part's text
+    (``None`` for files). ``part`` names the kind of place (a record field's part, or
+    ``extract.Segment.part`` in a file) and ``page`` the page of a paged file.
     """
 
     kind: str
@@ -80,6 +87,12 @@ class ScanFinding:
     location: str
     start: int | None = None
     end: int | None = None
+    value: str = ""
+    part: str = ""
+    page: int | None = None
+    #: Where on its page each character stands, when the file's reader knows (a PDF page
+    #: rebuilt from glyph positions; OCR text): to show or black out the finding there.
+    boxes: tuple[Box, ...] = ()
 
     @property
     def label(self) -> str:
@@ -90,24 +103,76 @@ class ScanFinding:
         return self.kind in PERSONAL_DATA_KINDS
 
     @property
+    def reads_as(self) -> str:
+        return self.value or self.text
+
+    @property
     def fingerprint(self) -> str:
-        digest = hashlib.sha256(f"{self.kind}\0{self.text}".encode()).hexdigest()
+        digest = hashlib.sha256(f"{self.kind}\0{self.reads_as}".encode()).hexdigest()
         return digest[:16]
 
     def as_dict(self) -> dict[str, str]:
         return {"kind": self.kind, "text": self.text, "location": self.location}
 
 
-def scan_text(text: str, *, terms: Iterable[str] | None = None) -> list[ScanFinding]:
-    """Findings in a piece of text (a record's body); locations are 第N行."""
+@dataclass(frozen=True)
+class Part:
+    """One piece of what readers see: what to call it, and its text as read.
+
+    ``line_word`` counts lines in locations ("行" for plain text, "段" for a body whose
+    lines are paragraphs); empty for a short field, named by its label alone."""
+
+    label: str
+    reading: Reading
+    line_word: str = ""
+    part: str = "field"
+
+    @classmethod
+    def plain(cls, label: str, text: str, *, part: str = "field") -> Part:
+        return cls(label, Reading.plain(text), part=part)
+
+
+def scan_part(part: Part, *, terms: Iterable[str] | None = None) -> list[ScanFinding]:
+    """Findings in one part; ``start``/``end`` are offsets into ``part.reading.text``."""
+    text = part.reading.text
     findings = detect(text, terms=terms)
     if not findings:
         return []
-    newlines = [i for i, c in enumerate(text) if c == "\n"]
+    if part.line_word:
+        newlines = [i for i, c in enumerate(text) if c == "\n"]
+        where = [
+            f"{part.label}第{bisect_left(newlines, f.start) + 1}{part.line_word}" for f in findings
+        ]
+    else:
+        where = [part.label] * len(findings)
     return [
-        ScanFinding(f.kind, f.text, f"第{bisect_left(newlines, f.start) + 1}行", f.start, f.end)
-        for f in findings
+        ScanFinding(f.kind, f.text, w, f.start, f.end, f.value, part.part)
+        for f, w in zip(findings, where, strict=True)
     ]
+
+
+def scan_text(text: str, *, terms: Iterable[str] | None = None) -> list[ScanFinding]:
+    """Findings in plain text; locations are 第N行."""
+    return scan_part(Part("", Reading.plain(text), line_word="行", part="text"), terms=terms)
+
+
+def html_parts(label: str, html_text: str) -> list[Part]:
+    """An HTML field as its readers meet it: the rendered text (lines are paragraphs), and
+    each link address, tooltip and image text (``reading.READ_ATTRIBUTES``)."""
+    parts = [Part(label, read_html(html_text), line_word="段", part="body")]
+    for value in read_attributes(html_text):
+        parts.append(
+            Part(f"{label}第{value.number}个{value.label}", value.reading, part=value.name)
+        )
+    return parts
+
+
+def scan_html(
+    html_text: str, *, label: str = "正文", terms: Iterable[str] | None = None
+) -> list[ScanFinding]:
+    """Findings in an HTML field and its links; offsets are into each part's own reading,
+    so mask through the parts (``html_parts``), not with these offsets."""
+    return [f for part in html_parts(label, html_text) for f in scan_part(part, terms=terms)]
 
 
 def scan_file(
@@ -118,53 +183,38 @@ def scan_file(
     limits: Limits | None = None,
 ) -> list[ScanFinding]:
     """Findings in a file (path or binary file object; ``name`` gives the type by its suffix
-    when the content does not). Problems reading it are findings too."""
+    when the content does not). Problems reading it are findings too. What two readings of
+    the same place share (a page as written and as laid out, a paragraph with and without
+    its hidden text) is one finding."""
     terms = tuple(terms) if terms else ()
     found: list[ScanFinding] = []
+    seen: set[tuple[str, str, object]] = set()
     for item in extract(source, name, limits=limits or configured_limits()):
         if isinstance(item, Problem):
-            found.append(ScanFinding(item.kind, item.reason, item.location))
+            found.append(ScanFinding(item.kind, item.reason, item.location, part="file"))
             continue
         context = item.in_identity_column if item.cell_starts else None
         findings = detect(item.text, terms=terms, identity_context=context)
-        if findings:
-            locations = item.locations_of([f.start for f in findings])
-            found.extend(
-                ScanFinding(f.kind, f.text, where)
-                for f, where in zip(findings, locations, strict=True)
+        if not findings:
+            continue
+        locations = item.locations_of([f.start for f in findings])
+        for f, where in zip(findings, locations, strict=True):
+            key = (f.kind, f.value or f.text, item.page if item.page is not None else where)
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append(
+                ScanFinding(
+                    f.kind,
+                    f.text,
+                    where,
+                    value=f.value,
+                    part=item.part,
+                    page=item.page,
+                    boxes=item.boxes[f.start : f.end] if item.boxes else (),
+                )
             )
     return found
-
-
-_TAG_RE = re.compile(r"<(/?)([a-zA-Z0-9]+)[^>]*>")
-_ENTITY_RE = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
-#: Tags after which the reader sees a new line (a paragraph, a table cell, a list item).
-_LINE_ENDING_TAGS = frozenset(
-    "p div li tr td th h1 h2 h3 h4 h5 h6 table ul ol blockquote caption br hr".split()
-)
-
-
-def body_text(body: str) -> str:
-    """The body's text as a reader sees it, *offset for offset* with the stored HTML.
-
-    Tags become spaces (a new line after paragraphs, cells, list items and breaks, so a
-    marking alone in its paragraph stands alone on its line and numbers never run from one
-    cell into the next); an entity becomes its character padded with zero-width spaces,
-    which the detectors ignore inside a number (the sanitiser writes a no-break space as
-    ``&nbsp;``). Same length, so a finding's span is also the span to mask in the HTML.
-    """
-
-    def tag(match: re.Match[str]) -> str:
-        size = len(match.group(0))
-        name = match.group(2).lower()
-        ends_line = name in _LINE_ENDING_TAGS and (match.group(1) or name in ("br", "hr"))
-        return " " * (size - 1) + ("\n" if ends_line else " ")
-
-    def entity(match: re.Match[str]) -> str:
-        char = html.unescape(match.group(0))[:1] or " "
-        return char + "\u200b" * (len(match.group(0)) - 1)
-
-    return _ENTITY_RE.sub(entity, _TAG_RE.sub(tag, body))
 
 
 def is_unreadable(findings: Iterable[ScanFinding]) -> bool:

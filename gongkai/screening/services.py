@@ -1,12 +1,15 @@
 """Writes for screening, each in a transaction with an audit row.
 
-* ``screen_record``: scan a record's body and current attachments and bring its stored
-  findings up to date (new ones open, vanished open ones resolved, dismissed ones stay
-  dismissed). The records workflow calls it on submission and again just before publishing.
+* ``screen_record``: scan every part of a record its readers will see (``parts.py``: title,
+  summary, body and its links, 文号, what its kind adds) and its current attachments (their
+  names and every part of the files) and bring its stored findings up to date (new ones
+  open, vanished open ones resolved, dismissed ones stay dismissed). The records workflow
+  calls it on submission and again just before publishing.
 * ``dismiss_finding``: a reviewer (not the author) decides a finding is not a leak, with a
   written reason.
-* ``mask_body``: rewrite the personal data in a draft's body to the usual masked forms, as an
-  ordinary versioned edit (``records.services.update_record``).
+* ``mask_body``: rewrite the personal data in a draft's title, summary and body (its link
+  addresses too) to the usual masked forms, as an ordinary versioned edit
+  (``records.services.update_record``).
 * ``replace_attachment``: the clerk uploads a cleaned file; the original is kept, not public.
 * the sensitive-term list: create, update, switch on and off, delete.
 """
@@ -14,7 +17,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -27,15 +30,24 @@ from gongkai.records import permissions as records_can
 from gongkai.records import services as records
 from gongkai.records.models import Attachment, Record, Status
 from gongkai.screening import permissions as can
+from gongkai.screening.characters import remove_invisible
+from gongkai.screening.detectors import PERSONAL_DATA_KINDS
 from gongkai.screening.extract import UNREADABLE
-from gongkai.screening.masking import mask_number, mask_text
+from gongkai.screening.masking import (
+    apply_mask,
+    mask_number,
+    mask_spans,
+    masked_personal_data,
+)
 from gongkai.screening.models import Finding, FindingStatus, SensitiveTerm
+from gongkai.screening.parts import attachment_name_part, record_parts
 from gongkai.screening.scan import (
+    Part,
     ScanFinding,
     active_terms,
-    body_text,
+    html_parts,
     scan_file,
-    scan_text,
+    scan_part,
 )
 
 #: A reason such as "无" or "ok" explains nothing to whoever reads the audit trail later.
@@ -46,13 +58,23 @@ MIN_REASON_LENGTH = 4
 
 
 def fingerprint(kind: str, text: str) -> str:
-    """Keyed (SECRET_KEY), so the stored value cannot be reversed by trying every number."""
+    """Keyed (SECRET_KEY), so the stored value cannot be reversed by trying every number.
+    ``text`` is what the finding reads as (``ScanFinding.reads_as``)."""
     return salted_hmac("gongkai.screening.finding", f"{kind}\0{text}").hexdigest()
 
 
 def safe_excerpt(finding: ScanFinding) -> str:
-    """What may be stored and shown: personal data only in its masked form."""
-    return mask_number(finding.kind, finding.text).replace("\u200b", "")[:300]
+    """What may be stored and shown: personal data only in its masked form, as it reads
+    (371502********1234, 138****5678), markings without their invisible characters."""
+    if finding.kind in PERSONAL_DATA_KINDS:
+        return mask_number(finding.kind, finding.value or finding.text)[:300]
+    return remove_invisible(finding.reads_as)[:300]
+
+
+def safe_location(location: str) -> str:
+    """A location may quote what holds it (a sheet named after a person, a file name):
+    personal data in it is masked too."""
+    return masked_personal_data(location)
 
 
 @dataclass
@@ -78,14 +100,16 @@ def _scan(record: Record) -> dict[tuple[int | None, str], _Seen]:
 
     def add(attachment_id: int | None, found: Iterable[ScanFinding]) -> None:
         for f in found:
-            key = (attachment_id, fingerprint(f.kind, f.text))
+            key = (attachment_id, fingerprint(f.kind, f.reads_as))
             entry = seen.setdefault(key, _Seen(f.kind, safe_excerpt(f)))
-            if f.location and f.location not in entry.locations:
-                entry.locations.append(f.location)
+            location = safe_location(f.location)
+            if location and location not in entry.locations:
+                entry.locations.append(location)
 
-    add(None, [replace(f, location="标题") for f in scan_text(record.title, terms=terms)])
-    add(None, scan_text(body_text(record.body), terms=terms))
+    for part in record_parts(record):
+        add(None, scan_part(part, terms=terms))
     for attachment in record.attachments.filter(is_current=True):
+        add(attachment.pk, scan_part(attachment_name_part(attachment), terms=terms))
         add(attachment.pk, _scan_attachment(attachment, terms))
     return seen
 
@@ -200,7 +224,9 @@ def dismiss_finding(finding: Finding, *, by: Any, reason: str) -> Finding:
 
 
 def mask_body(record: Record, *, by: Any, revision: int) -> Record:
-    """Mask every open ID, mobile and card finding in the draft's title and body."""
+    """Mask every open ID, mobile and card finding in the draft's title, summary and body
+    (its text and its link addresses), in the HTML as written: a number split by tags or
+    written with entities is masked where it stands, the tags kept."""
     open_prints = set(
         Finding.objects.open()
         .in_body()
@@ -209,28 +235,37 @@ def mask_body(record: Record, *, by: Any, revision: int) -> Record:
     )
     terms = active_terms()
 
-    def masked(text: str) -> tuple[str, int]:
-        # Spans found in the text view are masked in the HTML itself: the same offsets, and
-        # mask_number hides digits by position among the digits, so an ``&nbsp;`` inside
-        # a number is kept as written.
-        found = [
-            replace(f, text=text[f.start : f.end])
-            for f in scan_text(body_text(text), terms=terms)
-            if f.is_maskable and fingerprint(f.kind, f.text) in open_prints
-        ]
-        return (mask_text(text, found) if found else text), len(found)
+    def masked(source: str, parts: list[Part]) -> tuple[str, int]:
+        spans: dict[int, int] = {}
+        count = 0
+        for part in parts:
+            found = [
+                f
+                for f in scan_part(part, terms=terms)
+                if f.is_maskable and fingerprint(f.kind, f.reads_as) in open_prints
+            ]
+            spans.update(mask_spans(part.reading, found))
+            count += len(found)
+        return apply_mask(source, spans), count
 
-    title, in_title = masked(record.title)
-    body, in_body = masked(record.body)
-    if not in_title + in_body:
-        raise ValidationError("正文中没有可以自动脱敏的身份证号码、手机号码或银行卡号。")
+    title, in_title = masked(record.title, [Part.plain("标题", record.title)])
+    summary, in_summary = masked(record.summary, [Part.plain("内容概述", record.summary)])
+    body, in_body = masked(record.body, html_parts("正文", record.body))
+    total = in_title + in_summary + in_body
+    if not total:
+        raise ValidationError(
+            "标题、内容概述和正文中没有可以自动脱敏的身份证号码、手机号码或银行卡号；"
+            "文号、附件和结构化内容中的问题请修改相应内容或替换附件。"
+        )
     with transaction.atomic():
-        edited = records.update_record(record, by=by, revision=revision, title=title, body=body)
+        edited = records.update_record(
+            record, by=by, revision=revision, title=title, summary=summary, body=body
+        )
         record_event(
             "screening.mask",
             actor=by,
             target=edited,
-            data={"masked": in_title + in_body, "revision": edited.revision},
+            data={"masked": total, "revision": edited.revision},
         )
         screen_record(edited, by=by, stage="mask")
     return edited

@@ -90,6 +90,7 @@ def test_manage_py_refuses_to_start_in_production_without_a_site_url(tmp_path):
     env = {
         "PATH": os.environ.get("PATH", ""),
         "SECRET_KEY": "check-only",
+        "AUDIT_KEY": "check-only-audit-key-not-a-secret-0123456789",
         "ALLOWED_HOSTS": "jyj.example.gov.cn",
         "GONGKAI_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'check.sqlite3'}",

@@ -334,3 +334,25 @@ def test_findings_come_back_in_text_order() -> None:
         SENSITIVE_TERM,
     ]
     assert all(text[f.start : f.end] == f.text for f in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "准考证号：13371502001",
+        "学号 15010203045",
+        "工号18000123456",
+        "订单号 13812345678",
+        "编号：13912345678",
+    ],
+)
+def test_a_mobile_shaped_number_labelled_as_another_number_is_silent(text: str) -> None:
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["微信账号13812345678", "编号1，联系电话13812345678", "准考证号：001 家长手机13812345678"],
+)
+def test_a_mobile_after_a_phone_word_nearer_than_any_other_label_is_found(text: str) -> None:
+    assert kinds(text) == [(MOBILE_PHONE, "13812345678")]
