@@ -389,12 +389,6 @@ FILE_PARTS: dict[str, tuple[str, Callable[[], bytes], Sequence[Leak], str]] = {
         "表单域",
     ),
     "pdf bookmarks": ("a.pdf", lambda: make_pdf_parts(bookmarks=_lines(LEAKS)), LEAKS, "书签"),
-    "pdf attachments": (
-        "a.pdf",
-        lambda: make_pdf_parts(attachments=_lines(LEAKS)),
-        LEAKS,
-        "嵌入的文件",
-    ),
 }
 # A sheet name is at most 31 characters, without []:*?/\.
 SHEET_NAMES = [leak for leak in LEAKS if leak.safe and 0 < len(leak.bare) <= 31]
@@ -411,6 +405,24 @@ def test_every_leak_in_every_part_of_an_attachment_is_found_at_publication(clerk
     assert all(
         found[fingerprint(leak.kind, leak.value)].attachment == attachment for leak in corpus
     )
+
+
+def test_a_pdf_with_leaks_in_its_embedded_files_never_reaches_publication(clerk):
+    """A PDF carrying embedded files is refused at upload (active content, records/pdfactive.py),
+    so those leaks cannot go out; screening still reads the embedded files, for a PDF that
+    reaches it another way (an import, a file kept from before the upload check)."""
+    data = make_pdf_parts(attachments=_lines(LEAKS))
+    record = make_record(by=clerk, body="<p>名单见附件。</p>")
+    with pytest.raises(ValidationError) as refused:
+        records.add_attachment(record, io.BytesIO(data), "a.pdf", by=clerk)
+    assert "嵌入的文件" in " ".join(refused.value.messages)
+    assert not record.attachments.exists()
+    from gongkai.screening.scan import scan_file
+
+    found = {(f.kind, f.reads_as): f for f in scan_file(io.BytesIO(data), "a.pdf")}
+    missing = [leak.written for leak in LEAKS if (leak.kind, leak.value) not in found]
+    assert not missing, missing
+    assert all("嵌入的文件" in found[(x.kind, x.value)].location for x in LEAKS)
 
 
 # --- Look-alikes ----------------------------------------------------------------------------
