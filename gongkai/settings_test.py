@@ -21,7 +21,7 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost", "jyj.example.gov.cn"]  # SITE_URL's host
-AXES_FAILURE_LIMIT = 5
+GONGKAI_LOCKOUT_FAILURES = 5
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # The page cache is tested on its own (portal/tests/test_pagecache.py), not under every test.
 GONGKAI_PAGE_CACHE = False

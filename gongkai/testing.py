@@ -50,11 +50,17 @@ def make_user(
     **fields: Any,
 ) -> User:
     n = next(_counter)
-    defaults: dict[str, Any] = {"username": f"user{n}", "full_name": f"测试用户{n}"}
+    org = organisation or (make_organisation() if roles else None)
+    # The person belongs to the unit their roles are on (their account's administrators).
+    defaults: dict[str, Any] = {
+        "username": f"user{n}",
+        "full_name": f"测试用户{n}",
+        "organisation": org,
+    }
     defaults.update(fields)
     user = User.objects.create_user(password=password, **defaults)
     if roles:
-        org = organisation or make_organisation()
+        assert org is not None
         for role in roles:
             grant_role(user, role, org, by=None)
     return user

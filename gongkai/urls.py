@@ -3,16 +3,14 @@ from django.urls import include, path
 
 from gongkai.portal.api import api
 
-admin.site.site_header = "公开 · 义务教育政务公开平台 管理后台"
-admin.site.site_title = "公开 管理后台"
-admin.site.index_title = "系统管理"
-
 urlpatterns = [
     # The public column first: its pages are most of the traffic, and Django tries patterns
     # in order (none of the apps below share its prefixes).
     path("", include("gongkai.portal.urls")),
     path("accounts/", include("gongkai.accounts.urls")),
     path("staff/accounts/", include("gongkai.accounts.staff_urls")),
+    path("staff/organisations/", include("gongkai.organisations.urls")),
+    path("staff/catalogue/", include("gongkai.catalogue.urls")),
     path("staff/", include("gongkai.records.urls")),
     path("api/", api.urls),
     # Each app below mounts public pages at its prefix and staff pages under staff/<app>/.
@@ -25,6 +23,7 @@ urlpatterns = [
     path("", include("gongkai.supervision.urls")),
     path("", include("gongkai.screening.urls")),
     path("", include("gongkai.holidays.urls")),
+    # The Django admin: root system administrators only, no secrets, audited (decision 0015).
     path("system/admin/", admin.site.urls),
 ]
 

@@ -66,6 +66,72 @@ def organisations_for(user: Any, role: str | Iterable[str]) -> OrganisationQuery
     return Organisation.objects.filter(condition)
 
 
+#: 三员分立 (等保 2.0 三级): the system, security and audit administrators.
+ADMINISTRATOR_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+
+def roots_of(user: Any, role: str | Iterable[str]) -> list[Organisation]:
+    """The organisations on which ``user`` holds ``role``: the tops of their subtrees."""
+    wanted = {role} if isinstance(role, str) else set(role)
+    return [g.organisation for g in grants(user) if g.role in wanted]
+
+
+def holds_root_role(user: Any, role: str) -> bool:
+    """``role`` on the top of the tree (the city bureau): the whole system is theirs."""
+    return any(org.parent_id is None for org in roots_of(user, role))
+
+
+def can_use_django_admin(user: Any) -> bool:
+    """The Django admin edits any row of the whole tree, so only a system administrator of
+    its root opens it; Django's is_staff/is_superuser flags grant nothing (decision 0015)."""
+    return bool(getattr(user, "is_active", False)) and holds_root_role(user, Role.SYSTEM_ADMIN)
+
+
+def accounts_visible_to(user: Any) -> Any:
+    """People the system or security administrator ``user`` looks after (their subtrees)."""
+    from gongkai.accounts.models import User
+
+    return User.objects.within(roots_of(user, (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)))
+
+
+def _within(user: Any, person: Any, role: str) -> bool:
+    from gongkai.accounts.models import User
+
+    roots = roots_of(user, role)
+    return bool(roots) and User.objects.within(roots).filter(pk=person.pk).exists()
+
+
+def administrator_roles_of(person: Any) -> set[str]:
+    return set(
+        RoleGrant.objects.active()
+        .filter(user=person, role__in=ADMINISTRATOR_ROLES)
+        .values_list("role", flat=True)
+    )
+
+
+def can_manage_account(user: Any, person: Any) -> bool:
+    """Edit, deactivate and issue sign-in credentials. The system administrator looks after
+    the accounts of their subtree; an account holding one of the three administrator roles
+    is the security administrator's (otherwise a system administrator could take over the
+    audit administrator's account — 三员分立). Nobody manages their own account here."""
+    if user.pk == person.pk:
+        return False
+    if administrator_roles_of(person):
+        return _within(user, person, Role.SECURITY_ADMIN)
+    return _within(user, person, Role.SYSTEM_ADMIN)
+
+
+def can_reset_access(user: Any, person: Any) -> bool:
+    """Unlock an account or reset its second factor: the security administrator's, for
+    someone in their subtree, never for themselves."""
+    return user.pk != person.pk and _within(user, person, Role.SECURITY_ADMIN)
+
+
+def can_edit_security_policy(user: Any) -> bool:
+    """The policy applies to every account, so it is the root's security administrator's."""
+    return holds_root_role(user, Role.SECURITY_ADMIN)
+
+
 def can_manage_catalogue(user: Any, org: Organisation | None = None) -> bool:
     """The city bureau's administrators revise the standard; a county extends its own."""
     return has_role(user, Role.SYSTEM_ADMIN, org)

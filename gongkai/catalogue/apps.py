@@ -14,6 +14,9 @@ def load_standard_catalogue(sender: AppConfig, **kwargs: Any) -> None:
 class CatalogueConfig(AppConfig):
     name = "gongkai.catalogue"
     verbose_name = "标准目录"
+    staff_links = [
+        ("目录管理", "catalogue:editions", "gongkai.catalogue.permissions.can_open_catalogue_pages")
+    ]
 
     def ready(self) -> None:
         post_migrate.connect(load_standard_catalogue, sender=self)

@@ -70,7 +70,7 @@ def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     return site_url_problems(str(getattr(settings, "SITE_URL", "") or ""), debug=settings.DEBUG)
 
 
-@register()
+@register(deploy=True)
 def check_site_url_is_allowed(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """The job runner renders pages as a reader on ``SITE_URL`` would get them (warming the
     page cache after a scheduled publication): its host must be one Django answers."""

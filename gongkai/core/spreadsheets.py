@@ -82,6 +82,21 @@ def write_cell(sheet: Any, row: int, column: int, value: Any) -> Any:
     return cell
 
 
+def append_write_only(sheet: Any, values: Iterable[Any], *, font: Any = None) -> None:
+    """``sheet.append(values)`` on a write-only worksheet (``Workbook(write_only=True)``, for
+    long exports that should not sit in memory), formula-safe; ``font`` styles every cell."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet)
+        _set(cell, value)
+        if font is not None:
+            cell.font = font
+        cells.append(cell)
+    sheet.append(cells)
+
+
 def append_row(sheet: Any, values: Iterable[Any]) -> None:
     """``sheet.append(values)``, formula-safe."""
     values = list(values)

@@ -157,6 +157,28 @@ class Verb(models.TextChoices):
     ANNUAL_REPORT_DRAFT = "annual_report.draft", "年度报告：生成草稿"
     ANNUAL_REPORT_SAVE = "annual_report.save", "年度报告：保存"
     ANNUAL_REPORT_FILE = "annual_report.file", "年度报告：提交发布"
+    # Administration in the browser (accounts, organisations, catalogue, the Django admin).
+    ACCOUNT_CREATE = "account.create", "账号：新建"
+    ACCOUNT_EDIT = "account.edit", "账号：修改资料"
+    ACCOUNT_DEACTIVATE = "account.deactivate", "账号：停用"
+    ACCOUNT_REACTIVATE = "account.reactivate", "账号：重新启用"
+    ACCOUNT_TEMPORARY_PASSWORD = "account.temporary_password", "账号：签发临时密码"
+    ACCOUNT_SIGN_IN_LINK = "account.sign_in_link", "账号：签发一次性登录链接"
+    ACCOUNT_SIGN_IN_LINK_USED = "account.sign_in_link_used", "账号：使用一次性登录链接登录"
+    ACCOUNT_PASSWORD_CHANGE = "account.password_change", "账号：修改本人密码"
+    ACCOUNT_UNLOCK = "account.unlock", "账号：解除登录锁定"
+    SECURITY_POLICY = "security.policy", "安全策略：修改密码与锁定策略"
+    ORGANISATIONS_DEACTIVATE = "organisations.deactivate", "机构：停用"
+    ORGANISATIONS_REACTIVATE = "organisations.reactivate", "机构：重新启用"
+    CATALOGUE_DRAFT_START = "catalogue.draft_start", "目录：开始修订（新建草稿版本）"
+    CATALOGUE_DRAFT_IMPORT = "catalogue.draft_import", "目录：导入文件到修订草稿"
+    CATALOGUE_DRAFT_EDIT = "catalogue.draft_edit", "目录：修改修订草稿"
+    CATALOGUE_DRAFT_REMOVE = "catalogue.draft_remove", "目录：从修订草稿中删除事项"
+    AUDIT_VERIFY = "audit.verify", "审计日志：核验审计链"
+    AUDIT_EXPORT = "audit.export", "审计日志：导出"
+    ADMIN_ADD = "admin.add", "后台数据维护：新增"
+    ADMIN_CHANGE = "admin.change", "后台数据维护：修改"
+    ADMIN_DELETE = "admin.delete", "后台数据维护：删除"
 
 
 _LABELS: dict[str, str] = {str(v.value): str(v.label) for v in Verb}

@@ -33,7 +33,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ("kind", "is_active", "is_private", "school_stage")
     search_fields = ("name", "short_name", "code", "uscc", "address")
     autocomplete_fields = ("parent",)
-    readonly_fields = ("path", "depth", "created_at", "updated_at")
+    readonly_fields = ("tree_path", "tree_depth", "created_at", "updated_at")
     list_select_related = ("parent",)
     list_per_page = 100
     # Bare domains get https, as the importer assumes (and Django 6 will by default).
@@ -44,8 +44,19 @@ class OrganisationAdmin(admin.ModelAdmin):
         ("登记与联系信息", {"fields": ("uscc", "address", "phone", "website", "email")}),
         ("学校", {"fields": ("school_stage", "is_private")}),
         ("状态", {"fields": ("is_active", "order")}),
-        ("树中位置（自动计算）", {"fields": ("path", "depth", "created_at", "updated_at")}),
+        (
+            "树中位置（自动计算）",
+            {"fields": ("tree_path", "tree_depth", "created_at", "updated_at")},
+        ),
     )
+
+    @admin.display(description="路径")
+    def tree_path(self, organisation: Organisation) -> str:
+        return organisation.path
+
+    @admin.display(description="层级")
+    def tree_depth(self, organisation: Organisation) -> int:
+        return organisation.depth
 
     @admin.display(description="名称", ordering="path")
     def indented_name(self, organisation: Organisation) -> str:

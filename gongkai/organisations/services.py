@@ -97,13 +97,20 @@ class ImportReport:
             raise ImportFailed(self.errors)
 
 
-def import_organisations(rows_or_path: Source, *, by: Any, dry_run: bool = False) -> ImportReport:
+def import_organisations(
+    rows_or_path: Source,
+    *,
+    by: Any,
+    dry_run: bool = False,
+    within: Iterable[Organisation] | None = None,
+) -> ImportReport:
     """Create or update organisations by 编码 from a CSV/xlsx file, a binary file object or an
     iterable of dicts keyed by column headers (or field names).
 
     Returns a report; when ``report.errors`` is not empty nothing was written. With
     ``dry_run`` the changes are made and rolled back, so the counts are exactly what a real
-    run would do."""
+    run would do. ``within`` (an administrator's organisations) refuses rows that would
+    touch or create anything outside their subtrees."""
     read = read_rows(rows_or_path)
     report = ImportReport(
         source=source_name(rows_or_path),
@@ -119,6 +126,8 @@ def import_organisations(rows_or_path: Source, *, by: Any, dry_run: bool = False
         # a few thousand organisations), so holding them all in memory is cheap.
         stored = {o.code: o for o in Organisation.objects.select_for_update()}
         report.errors.extend(_check_tree(read.rows, stored))
+        if within is not None:
+            report.errors.extend(_check_within(read.rows, stored, [o.path for o in within]))
         if report.errors:
             report.errors.sort(key=lambda e: e.row)
             return report
@@ -174,6 +183,38 @@ def write_organisations_csv(
     return len(rows)
 
 
+def set_organisation_active(organisation: Organisation, *, by: Any, active: bool) -> Organisation:
+    """Close (停用) or reopen an organisation. Closing never deletes: records and the audit
+    trail keep pointing at it. An organisation with open units below it, or people still
+    holding roles on it, is not closed: those are dealt with first, on purpose."""
+    from django.core.exceptions import ValidationError
+
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if organisation.is_active == active:
+            return organisation
+        if not active:
+            children = organisation.children.filter(is_active=True).count()
+            if children:
+                raise ValidationError(f"请先停用其下的 {children} 个在用下级单位。")
+            holders = organisation.role_grants.filter(revoked_at__isnull=True).count()
+            if holders:
+                raise ValidationError(
+                    f"该单位还有 {holders} 项角色授权，请先在“角色授权”中撤销或改授其他单位。"
+                )
+        elif organisation.parent is not None and not organisation.parent.is_active:
+            raise ValidationError(f"上级单位“{organisation.parent.name}”已停用，请先启用上级单位。")
+        organisation.is_active = active
+        organisation.save(update_fields=["is_active", "updated_at"])
+        record_event(
+            "organisations.reactivate" if active else "organisations.deactivate",
+            actor=by,
+            target=organisation,
+            data={"code": organisation.code},
+        )
+    return organisation
+
+
 def load_reference_tree(
     *, include_demo: bool, by: Any = None, data_dir: Path = DATA_DIR
 ) -> list[ImportReport]:
@@ -226,6 +267,36 @@ def save_organisation(organisation: Organisation, *, by: Any) -> Organisation:
 
 
 # --- checking a file against the tree -------------------------------------------------------
+
+
+def _check_within(
+    rows: list[OrganisationRow], stored: dict[str, Organisation], paths: list[str]
+) -> list[RowError]:
+    """Rows an administrator of ``paths`` may not import: an organisation outside their
+    subtrees, or a new parent there (a county's administrator imports their county's list)."""
+
+    def inside(code: str) -> bool:
+        organisation = stored.get(code)
+        return organisation is not None and organisation.path.startswith(tuple(paths))
+
+    in_file = {row.code for row in rows}
+    errors = []
+    for row in rows:
+        existing = stored.get(row.code)
+        if existing is not None and not inside(row.code):
+            errors.append(RowError(row.row, f"机构“{existing.name}”不在您的管理范围内。", "编码"))
+            continue
+        moved = existing is None or _parent_code(existing) != row.parent_code
+        if moved and not (row.parent_code in in_file or inside(row.parent_code)):
+            errors.append(
+                RowError(
+                    row.row,
+                    f"上级编码“{row.parent_code or '（空）'}”不在您的管理范围内，"
+                    "只能在本单位及下级单位之下新增或调整机构。",
+                    "上级编码",
+                )
+            )
+    return errors
 
 
 def _parent_code(organisation: Organisation) -> str:

@@ -3,7 +3,8 @@
 Dismissing a finding is a reviewer's judgement, so it follows the four-eyes rule of the
 records workflow: a document or disclosure reviewer of the record's organisation, never its
 author. Masking and replacing attachments are edits of the draft: the clerk's. The term list
-is the city bureau's (its system administrators and disclosure reviewers).
+is the city bureau's (its security administrator, who keeps it under 三员分立, and its system
+administrators and disclosure reviewers).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from gongkai.screening.models import Finding, FindingStatus
 
 MASKABLE_KINDS = tuple(sorted(PERSONAL_DATA_KINDS))
 REVIEWER_ROLES = (Role.DOCUMENT_REVIEWER, Role.DISCLOSURE_REVIEWER)
-TERM_ROLES = (Role.SYSTEM_ADMIN, Role.DISCLOSURE_REVIEWER)
+TERM_ROLES = (Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN, Role.DISCLOSURE_REVIEWER)
 #: Findings can be acted on until the record is out; after that a revision starts again.
 ACTIVE_STATUSES = (
     Status.DRAFT,

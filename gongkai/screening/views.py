@@ -115,7 +115,9 @@ def replace(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _term_manager(request: HttpRequest) -> None:
     if not can.can_manage_terms(request.user):
-        raise PermissionDenied("敏感词表由市教育和体育局的系统管理员或政务公开审核人员维护。")
+        raise PermissionDenied(
+            "敏感词表由市教育和体育局的安全管理员、系统管理员或政务公开审核人员维护。"
+        )
 
 
 @role_required(*can.TERM_ROLES)

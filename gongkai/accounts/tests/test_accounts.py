@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
@@ -72,7 +71,9 @@ def test_a_wrong_password_gets_a_clear_chinese_error(client, clerk):
 
 
 def test_repeated_failed_sign_ins_lock_the_account(client, clerk):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    from gongkai.accounts import policy
+
+    for _ in range(policy.failure_limit()):
         client.post(reverse("accounts:login"), {"username": "clerk", "password": "wrong"})
     response = client.post(
         reverse("accounts:login"), {"username": "clerk", "password": DEMO_PASSWORD}

@@ -260,6 +260,10 @@ PUBLIC_FORMS: list[tuple[str, dict[str, Any], tuple[str, ...]]] = [
     ),
     ("/applications/track/", {"tracking_code": PAYLOAD, "secret": PAYLOAD}, ()),
     ("/mailbox/track/", {"code": PAYLOAD}, ()),
+    # A one-time sign-in link's page (its only field is the token in the address); the
+    # walk reaches it with each string sample: an item code and the clerk's county code.
+    ("/accounts/link/05.04/", {"confirm": PAYLOAD}, ()),
+    ("/accounts/link/C0100/", {"confirm": PAYLOAD}, ()),
 ]
 
 #: Public URLs that are not pages with forms (machine formats, redirects, downloads).

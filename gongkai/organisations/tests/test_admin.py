@@ -1,10 +1,12 @@
-"""The organisation admin: readable in Chinese, and a move through it keeps paths right."""
+"""The organisation admin: readable in Chinese, and a move through it keeps paths right.
+(Only a system administrator of the root opens the admin: accounts/adminsite.py.)"""
 
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
 
+from gongkai.accounts.models import Role
 from gongkai.organisations.models import Organisation
 from gongkai.testing import make_user
 
@@ -12,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client):  # type: ignore[no-untyped-def]
-    client.force_login(make_user(is_staff=True, is_superuser=True))
+def admin_client(client, city):  # type: ignore[no-untyped-def]
+    client.force_login(make_user(roles=[Role.SYSTEM_ADMIN], organisation=city))
     return client
 
 

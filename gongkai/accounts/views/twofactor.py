@@ -1,20 +1,18 @@
-"""Second-factor pages and the audit log viewer."""
+"""Second-factor pages: verify a code, enrol (or re-enrol) an authenticator."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from gongkai.accounts import twofactor
-from gongkai.accounts.forms import AuditFilterForm, TokenForm
-from gongkai.accounts.models import Role
-from gongkai.accounts.permissions import role_required
-from gongkai.core.audit import verify_chain
-from gongkai.core.models import AuditEvent
+from gongkai.accounts.forms import TokenForm
 
 
 def _next(request: HttpRequest) -> str:
@@ -28,7 +26,7 @@ def _next(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     if twofactor.confirmed_device(request.user) is None:
-        return HttpResponseRedirect(f"/accounts/2fa/setup/?next={_next(request)}")
+        return HttpResponseRedirect(f"/accounts/2fa/setup/?next={quote(_next(request))}")
     form = TokenForm(request.POST or None)
     if form.is_valid():
         refusal = twofactor.verify(request, form.cleaned_data["token"])
@@ -41,8 +39,16 @@ def verify(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def setup(request: HttpRequest) -> HttpResponse:
+    """First enrolment; or, with ``?again=1``, replacing the authenticator (a new phone).
+    Replacing needs a session verified with the current one: otherwise whoever learnt the
+    password could move the second factor to their own phone."""
+    again = request.GET.get("again") == "1" or request.POST.get("again") == "1"
     if twofactor.confirmed_device(request.user) is not None:
-        return HttpResponseRedirect(f"/accounts/2fa/?next={_next(request)}")
+        if not again:
+            return HttpResponseRedirect(f"/accounts/2fa/?next={quote(_next(request))}")
+        if not request.user.is_verified():  # type: ignore[union-attr]
+            here = f"{reverse('accounts:2fa_setup')}?again=1&next={quote(_next(request))}"
+            return HttpResponseRedirect(f"{reverse('accounts:2fa_verify')}?next={quote(here)}")
     device = twofactor.pending_device(request.user)
     form = TokenForm(request.POST or None)
     if form.is_valid():
@@ -53,29 +59,8 @@ def setup(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "next": _next(request),
+        "again": again,
         "qr": twofactor.qr_data_uri(device),
         "secret": twofactor.secret_text(device),
     }
     return render(request, "accounts/2fa_setup.html", context)
-
-
-@role_required(Role.AUDIT_ADMIN)
-def audit_log(request: HttpRequest) -> HttpResponse:
-    """Only the audit administrator reads the audit log (三员分立)."""
-    form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.select_related("content_type").order_by("-id")
-    if form.is_valid():
-        events = form.apply(events)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    broken = verify_chain() if request.GET.get("verify") == "1" else None
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("verify", None)
-    context = {
-        "form": form,
-        "page": page,
-        "query": query.urlencode(),
-        "verified": request.GET.get("verify") == "1",
-        "broken": broken,
-    }
-    return render(request, "accounts/audit_log.html", context)
