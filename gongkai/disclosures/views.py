@@ -20,11 +20,9 @@ from gongkai.core.workflow import TransitionNotAllowed
 from gongkai.disclosures import elements, history, services
 from gongkai.disclosures.forms import DETAIL_FORMS, ROW_FORMSETS, RecordPartForm, rows_of
 from gongkai.organisations import reference as organisations
-from gongkai.organisations.models import Kind as OrgKind
 from gongkai.organisations.models import Organisation
 from gongkai.portal import listing
 from gongkai.portal.printing import sheet_response
-from gongkai.portal.views import LEVEL_COLUMN
 from gongkai.records import permissions as can
 from gongkai.records import public
 from gongkai.records.models import Kind, PublicRecord, PublicTally, Record
@@ -51,7 +49,7 @@ def _org_filter(request: HttpRequest, rows: Any) -> tuple[Any, Organisation | No
     code = request.GET.get("org", "").strip()
     org = organisations.by_code(code) if code else None
     if code:
-        rows = rows.filter(**{LEVEL_COLUMN[OrgKind(org.kind)]: org.pk}) if org else rows.none()
+        rows = rows.within(org)
     return rows, org
 
 

@@ -41,9 +41,7 @@ from gongkai.interpretations.models import (
 )
 from gongkai.interpretations.publishing import frozen_media_ids, is_live
 from gongkai.organisations import reference as organisations
-from gongkai.organisations.models import Kind as OrgKind
 from gongkai.portal import listing
-from gongkai.portal.views import LEVEL_COLUMN
 from gongkai.records import permissions as records_can
 from gongkai.records import public
 from gongkai.records.models import Kind as RecordKind
@@ -65,7 +63,7 @@ def interpretation_list(request: HttpRequest) -> HttpResponse:
     ).select_related("version")
     org = organisations.by_code(org_code) if org_code else None
     if org is not None:
-        found = found.filter(**{LEVEL_COLUMN[OrgKind(org.kind)]: org.pk})
+        found = found.within(org)
     elif org_code:
         found = found.none()
     found = found.order_by("-first_published_at", "-record_id")

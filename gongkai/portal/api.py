@@ -24,9 +24,11 @@ from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.renderers import JSONRenderer
 
+from gongkai.catalogue import reference
 from gongkai.catalogue.models import Edition, Item
+from gongkai.organisations import reference as directory
 from gongkai.organisations.models import Organisation
-from gongkai.records.models import Record, RecordVersion
+from gongkai.records.models import PublicRecord, RecordVersion
 
 #: The most rows one request returns, and the furthest a list can be paged into.
 MAX_LIMIT = 100
@@ -164,19 +166,9 @@ class OrganisationOut(Schema):
         return obj.parent.code if obj.parent else None
 
 
-def _published(obj: Record) -> RecordVersion:
-    version = obj.current_version
-    assert version is not None  # public() guarantees it
-    return version
-
-
-def _metadata(obj: Record, key: str) -> Any:
-    return (_published(obj).metadata or {}).get(key)
-
-
 class RecordOut(Schema):
-    """Resolved from a Record row and its published version, so the list endpoint pages a
-    queryset lazily."""
+    """Resolved from a record's public row (``PublicRecord``: the facts frozen when it was
+    published) and its published version, so the list endpoint pages a queryset lazily."""
 
     id: int
     title: str
@@ -192,45 +184,32 @@ class RecordOut(Schema):
     withdrawn: bool
 
     @staticmethod
-    def resolve_id(obj: Record) -> int:
-        return obj.pk
+    def resolve_id(obj: PublicRecord) -> int:
+        return obj.record_id
 
     @staticmethod
-    def resolve_title(obj: Record) -> str:
-        return _published(obj).title
+    def resolve_title(obj: PublicRecord) -> str:
+        return obj.version.title
 
     @staticmethod
-    def resolve_url(obj: Record) -> str:
-        return f"/records/{obj.pk}/"
+    def resolve_url(obj: PublicRecord) -> str:
+        return f"/records/{obj.record_id}/"
 
     @staticmethod
-    def resolve_index_number(obj: Record) -> str | None:
-        return _metadata(obj, "index_number") or obj.index_number
+    def resolve_index_number(obj: PublicRecord) -> str | None:
+        return obj.index_number or None
 
     @staticmethod
-    def resolve_document_number(obj: Record) -> str:
-        return str(_metadata(obj, "document_number") or "")
-
-    @staticmethod
-    def resolve_organisation(obj: Record) -> str:
+    def resolve_organisation(obj: PublicRecord) -> str:
         return obj.organisation.code
 
     @staticmethod
-    def resolve_item(obj: Record) -> str:
-        return str(_metadata(obj, "item") or obj.item.code)
+    def resolve_item(obj: PublicRecord) -> str:
+        return obj.item.code
 
     @staticmethod
-    def resolve_five_disclosure(obj: Record) -> str:
-        return str(_metadata(obj, "five_disclosure") or "")
-
-    @staticmethod
-    def resolve_written_on(obj: Record) -> date | None:
-        value = _metadata(obj, "written_on")
-        return date.fromisoformat(value) if value else None
-
-    @staticmethod
-    def resolve_withdrawn(obj: Record) -> bool:
-        return obj.status == "withdrawn"
+    def resolve_withdrawn(obj: PublicRecord) -> bool:
+        return obj.withdrawn_at is not None
 
 
 class RecordDetailOut(RecordOut):
@@ -240,27 +219,27 @@ class RecordDetailOut(RecordOut):
     versions: int
 
     @staticmethod
-    def resolve_summary(obj: Record) -> str:
-        return "" if _hidden(obj) else _published(obj).summary
+    def resolve_summary(obj: PublicRecord) -> str:
+        return "" if _hidden(obj) else obj.version.summary
 
     @staticmethod
-    def resolve_body_html(obj: Record) -> str:
-        return "" if _hidden(obj) else _published(obj).body
+    def resolve_body_html(obj: PublicRecord) -> str:
+        return "" if _hidden(obj) else obj.version.body
 
     @staticmethod
-    def resolve_attachments(obj: Record) -> list[str]:
+    def resolve_attachments(obj: PublicRecord) -> list[str]:
         if _hidden(obj):
             return []
-        return [a.original_name for a in _published(obj).attachments()]
+        return [a.original_name for a in obj.version.attachments()]
 
     @staticmethod
-    def resolve_versions(obj: Record) -> int:
-        return obj.versions.count()
+    def resolve_versions(obj: PublicRecord) -> int:
+        return RecordVersion.objects.filter(record_id=obj.record_id).count()
 
 
-def _hidden(obj: Record) -> bool:
+def _hidden(obj: PublicRecord) -> bool:
     """A withdrawn record keeps its address, not its content."""
-    return obj.status == "withdrawn" or obj.current_version is None
+    return obj.withdrawn_at is not None
 
 
 class RecordFilter(Schema):
@@ -318,7 +297,7 @@ def organisations(request: HttpRequest) -> Any:
 
 
 def _public_records() -> Any:
-    return Record.objects.public().select_related("organisation", "item", "current_version")
+    return PublicRecord.objects.select_related("version", "organisation", "item")
 
 
 @api.get(
@@ -330,13 +309,13 @@ def _public_records() -> Any:
 def records(request: HttpRequest, filters: Query[RecordFilter]) -> Any:
     rows = _public_records()
     if filters.item:
-        rows = rows.filter(item__code=filters.item)
+        item = reference.current_item(filters.item)
+        rows = rows.filter(item_key=item.key) if item else rows.none()
     if filters.organisation:
-        org = Organisation.objects.filter(code=filters.organisation).first()
-        rows = rows.filter(organisation__path__startswith=org.path) if org else rows.none()
+        rows = rows.within(directory.by_code(filters.organisation))
     if filters.year:
         rows = rows.filter(published_at__year=filters.year)
-    return rows.order_by("-published_at", "-id")
+    return rows.order_by("-published_at", "-record_id")
 
 
 RecordId = Annotated[int, Path(ge=1, le=2**63 - 1, description="信息编号")]
@@ -347,7 +326,7 @@ RecordId = Annotated[int, Path(ge=1, le=2**63 - 1, description="信息编号")]
     response={200: RecordDetailOut, **NOT_FOUND, **INVALID},
     summary="一条已公开的信息",
 )
-def record(request: HttpRequest, record_id: RecordId) -> Record:
+def record(request: HttpRequest, record_id: RecordId) -> PublicRecord:
     found = _public_records().filter(pk=record_id).first()
     if found is None:
         raise Http404("没有这条信息。")

@@ -20,8 +20,7 @@ from django.utils.html import strip_tags
 from gongkai.catalogue import reference
 from gongkai.catalogue.models import Item
 from gongkai.organisations import reference as organisations
-from gongkai.organisations.models import Kind, Organisation
-from gongkai.portal.views import LEVEL_COLUMN
+from gongkai.organisations.models import Organisation
 from gongkai.records.models import PublicRecord
 
 FEED_SIZE = 50
@@ -139,8 +138,7 @@ class OrganisationFeed(RecordFeed):
         return reverse("portal:organisation", args=[obj.code])
 
     def items(self, obj: Any = None) -> Any:
-        column = LEVEL_COLUMN[Kind(obj.kind)]
-        return _published().filter(**{column: obj.pk})[:FEED_SIZE]
+        return _published().within(obj)[:FEED_SIZE]
 
 
 class AtomItemFeed(ItemFeed):

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import QuerySet
 from django.http import (
     FileResponse,
     Http404,
@@ -28,16 +27,13 @@ from gongkai.organisations import reference as organisations
 from gongkai.organisations.models import Kind, Organisation
 from gongkai.portal import listing
 from gongkai.records import hooks, public
-from gongkai.records.models import Attachment, PublicRecord, RecordVersion, Validity
-
-#: Which column of ``PublicRecord`` holds a record's organisation of each kind: a listing
-#: filtered by a county walks the (item, county, date) index, and so on.
-LEVEL_COLUMN = {
-    Kind.CITY_BUREAU: "city",
-    Kind.COUNTY_BUREAU: "county",
-    Kind.TOWNSHIP: "township",
-    Kind.SCHOOL: "organisation",
-}
+from gongkai.records.models import (
+    Attachment,
+    PublicRecord,
+    PublicRecordQuerySet,
+    RecordVersion,
+    Validity,
+)
 
 
 def _sections() -> tuple[Edition, list[Section]]:
@@ -65,14 +61,14 @@ def section_page(request: HttpRequest, code: str) -> HttpResponse:
 class Filtered:
     """A listing narrowed to the reader's filters, with its kept total."""
 
-    rows: QuerySet[PublicRecord]
+    rows: PublicRecordQuerySet
     filters: dict[str, str]
     chosen: Organisation | None
     total: int
 
 
 def filter_listing(
-    rows: QuerySet[PublicRecord],
+    rows: PublicRecordQuerySet,
     request: HttpRequest,
     *,
     scope: str,
@@ -106,7 +102,7 @@ def filter_listing(
         if publisher is not None:  # an organisation's page lists what it published itself
             nothing = not publisher.is_within(chosen)
         else:
-            rows = rows.filter(**{LEVEL_COLUMN[Kind(chosen.kind)]: chosen.pk})
+            rows = rows.within(chosen)
             place = chosen.pk
     year_value = (
         int(year) if year.isdecimal() and year.isascii() and 1900 <= int(year) <= 2100 else None
@@ -133,7 +129,7 @@ def filter_listing(
 
 
 def _listing(
-    rows: QuerySet[PublicRecord],
+    rows: PublicRecordQuerySet,
     request: HttpRequest,
     *,
     scope: str,

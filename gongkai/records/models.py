@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from gongkai.catalogue.models import Due, FiveDisclosure, Item
 from gongkai.core.models import TimeStampedModel
+from gongkai.organisations.models import Kind as OrganisationKind
 from gongkai.organisations.models import Organisation
 
 #: 聊教体发〔2025〕12号: issuing-body abbreviation, 〔year〕 in hexagonal brackets, serial, 号.
@@ -358,6 +359,25 @@ def snapshot_metadata(record: Record) -> dict[str, Any]:
     }
 
 
+#: Which column of ``PublicRecord`` holds a record's organisation of each kind (the
+#: organisation's own kind value as key): a listing filtered by a county walks the
+#: (item, county, date) index, and so on.
+PUBLIC_LEVEL_COLUMNS: dict[str, str] = {
+    OrganisationKind.CITY_BUREAU: "city",
+    OrganisationKind.COUNTY_BUREAU: "county",
+    OrganisationKind.TOWNSHIP: "township",
+    OrganisationKind.SCHOOL: "organisation",
+}
+
+
+class PublicRecordQuerySet(models.QuerySet["PublicRecord"]):
+    def within(self, org: Organisation | None) -> PublicRecordQuerySet:
+        """Records published by ``org`` or anything below it (none for no organisation)."""
+        if org is None:
+            return self.none()
+        return self.filter(**{PUBLIC_LEVEL_COLUMNS[org.kind]: org.pk})
+
+
 class PublicRecord(models.Model):
     """What readers see of a record: its published version and the facts frozen with it.
 
@@ -414,6 +434,8 @@ class PublicRecord(models.Model):
     withdrawn_reason = models.TextField("撤回原因", blank=True)
     #: The last change readers can see (publication, withdrawal, validity): sitemap lastmod.
     changed_at = models.DateTimeField("变更时间")
+
+    objects = PublicRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = "公开信息"
