@@ -386,7 +386,7 @@ class PublicRecord(models.Model):
     withdrawal, a validity change and reclassification, inside their transactions
     (``records.public``); saving a draft or a revision under review never touches it. Every
     public page, feed, sitemap and the search index read this row and its version, never
-    the editable ``Record`` (docs/decisions/0013). The organisation's city, county and
+    the editable ``Record`` (docs/decisions/0016). The organisation's city, county and
     township are copied in so that a filtered listing walks one index in date order.
     """
 
@@ -442,7 +442,7 @@ class PublicRecord(models.Model):
         verbose_name_plural = "公开信息"
         ordering = ["-published_at", "-record_id"]
         # Each listing and feed walks one of these in date order and stops after a page:
-        # its cost does not depend on how many records there are (docs/decisions/0013).
+        # its cost does not depend on how many records there are (docs/decisions/0016).
         indexes = [
             models.Index(fields=["published_at", "record"], name="public_newest"),
             models.Index(fields=["item_key", "published_at", "record"], name="public_item"),

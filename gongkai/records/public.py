@@ -5,7 +5,7 @@ publication (a first version or a revision), withdrawal, a validity change (失�
 reclassification (依申请公开 or 不予公开, which takes the page down) — in their own
 transaction, together with the ``PublicTally`` counts they move. A draft, or a revision
 under review, never touches either: public pages, feeds, sitemaps and search read only
-these rows and the published ``RecordVersion`` they point to (docs/decisions/0013).
+these rows and the published ``RecordVersion`` they point to (docs/decisions/0016).
 
 After the transaction commits, the extensions' ``on_commit_public`` actions get a
 ``PublicChange`` (where the record was listed before and after): the search index follows
