@@ -264,6 +264,9 @@ LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Date inputs are rendered ISO (2026-12-02); Django's zh-hans default (2026/12/02) makes an
+# <input type="date"> look empty and lose its value on the next save (gongkai/formats/).
+FORMAT_MODULE_PATH = ["gongkai.formats"]
 
 # --- Files -----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
