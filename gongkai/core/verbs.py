@@ -129,6 +129,7 @@ class Verb(models.TextChoices):
     ANNUAL_REPORT_DRAFT = "annual_report.draft", "年度报告：生成草稿"
     ANNUAL_REPORT_SAVE = "annual_report.save", "年度报告：保存"
     ANNUAL_REPORT_FILE = "annual_report.file", "年度报告：提交发布"
+    NOTIFICATIONS_EMAIL_MODE = "notifications.email_mode", "通知：修改邮件通知方式"
 
 
 _LABELS: dict[str, str] = {str(v.value): str(v.label) for v in Verb}
