@@ -7,7 +7,9 @@ export PYTHONDONTWRITEBYTECODE := 1
 # Local runs use a secret kept in var/ (created once); production sets SECRET_KEY itself.
 # The demo turns two-factor sign-in off so its reviewers need no authenticator app
 # (docs/decisions/0010); production leaves TWO_FACTOR unset, which means required.
-RUN_ENV := SECRET_KEY_FILE=var/secret_key ALLOWED_HOSTS=127.0.0.1,localhost TWO_FACTOR=off
+# Mail is printed to the console (the demo has no mail server).
+RUN_ENV := SECRET_KEY_FILE=var/secret_key ALLOWED_HOSTS=127.0.0.1,localhost TWO_FACTOR=off \
+	EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 
 .PHONY: run test check lint format types migrations-check bench clean install
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("gongkai.portal.urls")),
     path("accounts/", include("gongkai.accounts.urls")),
     path("staff/accounts/", include("gongkai.accounts.staff_urls")),
+    path("", include("gongkai.workbench.urls")),
     path("staff/", include("gongkai.records.urls")),
     path("api/", api.urls),
     # Each app below mounts public pages at its prefix and staff pages under staff/<app>/.
@@ -24,6 +25,7 @@ urlpatterns = [
     path("", include("gongkai.disclosures.urls")),
     path("", include("gongkai.supervision.urls")),
     path("", include("gongkai.screening.urls")),
+    path("", include("gongkai.notifications.urls")),
     path("system/admin/", admin.site.urls),
 ]
 

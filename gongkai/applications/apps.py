@@ -6,3 +6,4 @@ class ApplicationsConfig(AppConfig):
     verbose_name = "依申请公开"
     public_links = [("依申请公开", "applications:start")]
     staff_links = [("依申请公开办理", "applications:workbench")]
+    worklist = "gongkai.applications.worklist.queues"

@@ -10,3 +10,4 @@ class ConsultationsConfig(AppConfig):
         ("政民互动", "consultations:events"),
     ]
     staff_links = [("公众参与", "consultations:staff_home")]
+    worklist = "gongkai.consultations.worklist.queues"

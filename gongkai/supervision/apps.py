@@ -6,4 +6,9 @@ class SupervisionConfig(AppConfig):
 
     name = "gongkai.supervision"
     verbose_name = "监督评估"
-    staff_links = [("监督评估", "supervision:dashboard")]
+    staff_links = [
+        ("监督评估", "supervision:dashboard"),
+        # The daily reminder digests of the unit (clerks and reviewers too).
+        ("每日提醒", "supervision:digests", ("clerk", "document_reviewer", "disclosure_reviewer")),
+    ]
+    worklist = "gongkai.supervision.worklist.queues"
