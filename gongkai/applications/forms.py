@@ -129,7 +129,7 @@ ACTIONS = {
 
 
 class ActionForm(forms.Form):
-    action = forms.ChoiceField(choices=list(ACTIONS.items()))
+    action = forms.ChoiceField(label="办理事项", choices=list(ACTIONS.items()))
     on = forms.DateField(label="日期", required=False, widget=DATE)
     until_on = forms.DateField(label="补正期限", required=False, widget=DATE)
     days = forms.IntegerField(label="延长工作日数", required=False, min_value=1, max_value=20)
