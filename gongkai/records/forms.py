@@ -49,6 +49,9 @@ class RecordForm(forms.ModelForm):
         self.fields["five_disclosure"].help_text = "不选则按目录事项的五公开归类。"
         if self.instance.pk:
             self.fields["revision"].initial = self.instance.revision
+        else:  # a new record is usually the clerk's own unit's: the top one they write for
+            own = min(orgs, key=lambda o: (o.depth, o.path), default=None)
+            self.fields["organisation"].initial = own.pk if own else None
         if self.instance.current_version_id:
             self.fields["change_note"].required = True
         else:  # only a revision of a published record has a change note
@@ -102,3 +105,13 @@ class ValidityForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     replaced_by = forms.IntegerField(label="替代文件", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("validity") and data["validity"] != Validity.VALID:
+            # The public page says when and why; staff always state both.
+            if not data.get("on"):
+                self.add_error("on", "请填写失效或废止的日期。")
+            if not (data.get("note") or "").strip():
+                self.add_error("note", "请填写失效或废止的原因（在公开页面上显示）。")
+        return data

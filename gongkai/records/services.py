@@ -607,14 +607,8 @@ def change_validity(
     if record.current_version_id is None or record.status == S.WITHDRAWN:
         raise ValidationError("只有已发布的信息可以标注失效或废止。")
     note = (note or "").strip()
-    if validity != Validity.VALID:
-        errors = {}
-        if on is None:
-            errors["on"] = "请填写失效或废止的日期。"
-        if not note:
-            errors["note"] = "请填写失效或废止的原因（在公开页面上显示）。"
-        if errors:
-            raise ValidationError(errors)
+    if validity != Validity.VALID and on is None:
+        raise ValidationError({"on": "请填写失效或废止的日期。"})
     if replaced_by is not None and replaced_by.pk == record.pk:
         raise ValidationError({"replaced_by": "替代文件不能是本文件。"})
     if (

@@ -8,7 +8,7 @@ class SupervisionConfig(AppConfig):
     verbose_name = "监督评估"
     staff_links = [
         ("监督评估", "supervision:dashboard"),
-        # The daily reminder digests of the unit (clerks and reviewers too).
-        ("每日提醒", "supervision:digests", ("clerk", "document_reviewer", "disclosure_reviewer")),
+        # The daily reminder digests: of the unit (clerks, reviewers) and of the supervised.
+        ("每日提醒", "supervision:digests"),
     ]
     worklist = "gongkai.supervision.worklist.queues"
