@@ -63,9 +63,11 @@ def test_ending_early_needs_a_reason_and_a_confirmation(client, clerk, consultat
 
 
 def test_the_service_refuses_an_early_end_without_a_reason(clerk, consultation):
-    with time_machine.travel(START + timedelta(days=1), tick=False):
-        with pytest.raises(ValidationError, match="提前结束的原因"):
-            services.close_consultation(consultation, by=clerk)
+    with (
+        time_machine.travel(START + timedelta(days=1), tick=False),
+        pytest.raises(ValidationError, match="提前结束的原因"),
+    ):
+        services.close_consultation(consultation, by=clerk)
 
 
 def test_the_job_runner_ends_it_on_time_without_a_reason(consultation):
