@@ -23,7 +23,7 @@ SHOWN = 10
 REVIEWERS = (Role.DOCUMENT_REVIEWER, Role.DISCLOSURE_REVIEWER)
 #: Not yet answered: the first response is what the clocks wait for.
 UNANSWERED = (Status.REGISTERED, Status.ASSESSED, Status.HANDLING)
-URGENCY = {"overdue": "overdue", "due_soon": "soon"}
+URGENCY = {"overdue": "overdue", "due_soon": "soon", "running": "none"}
 
 
 def _next_clock(concern: Concern, now: datetime) -> Any:
@@ -108,7 +108,7 @@ def queues(user: Any, today: date) -> Iterator[Queue | Shortcut]:
         tasks = [_task(c, now) for c in watched]
         for overdue, heading in ((True, "舆情回应超时"), (False, "舆情回应即将超时")):
             chosen = _by_deadline(
-                t for t in tasks if (t.urgency == "overdue") == overdue and t.urgency
+                t for t in tasks if t.urgency == ("overdue" if overdue else "soon")
             )
             yield Queue(
                 key="concerns_overdue" if overdue else "concerns_due_soon",

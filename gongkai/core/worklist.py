@@ -48,8 +48,8 @@ class Task:
     provisional: bool = False
     #: A line shown under the title: a return's reason, the applicant's request type …
     note: str = ""
-    #: ``overdue`` or ``soon`` when the app judges it itself (a concern's hour clock is due
-    #: soon in its last hour); otherwise the dates decide.
+    #: ``overdue``, ``soon`` or ``none`` when the app judges it itself (a concern's hour
+    #: clock is due soon in its last hour only); otherwise the dates decide.
     urgency: str = ""
 
     def sort_key(self) -> tuple[int, Any]:
@@ -62,7 +62,7 @@ class Task:
     def deadline_state(self, today: date, soon: date, now: datetime) -> str:
         """``overdue``, ``today``, ``soon`` or "" (the badge the workbench shows)."""
         if self.urgency:
-            return self.urgency
+            return "" if self.urgency == "none" else self.urgency
         if self.due_at is not None:
             if self.due_at <= now:
                 return "overdue"

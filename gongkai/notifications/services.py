@@ -34,6 +34,7 @@ __all__ = [
     "mark_read",
     "notify",
     "people_holding",
+    "resolve",
     "send_digests",
     "send_pending_mail",
     "set_email_mode",
@@ -228,6 +229,12 @@ def send_digests(today: date | None = None) -> int:
         )
         sent += 1
     return sent
+
+
+def resolve(*, url: str, kind: str) -> int:
+    """The thing a notification asked for is done (a review was taken by someone): mark the
+    unread ones of that kind about that page read, so nobody is sent to work that is gone."""
+    return Notification.objects.unread().filter(url=url, kind=kind).update(read_at=timezone.now())
 
 
 def mark_read(notification: Notification, *, by: User) -> Notification:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from gongkai.accounts.models import Role, User
 from gongkai.core.models import AuditEvent
 from gongkai.notifications.models import Kind
-from gongkai.notifications.services import notify, people_holding
+from gongkai.notifications.services import notify, people_holding, resolve
 from gongkai.records.models import Kind as RecordKind
 from gongkai.records.models import Record, Status
 
@@ -24,7 +24,12 @@ REVIEWERS = (Role.DOCUMENT_REVIEWER, Role.DISCLOSURE_REVIEWER)
 
 def on_transition(name: str, record: Any, action: str) -> None:
     """``core.workflow.on_committed_transition`` listener."""
-    if name != "record" or action not in _MESSAGES:
+    if name != "record":
+        return
+    if action != "submit":
+        # Whatever happened, the record no longer waits at the review it was announced for.
+        resolve(url=reverse("records:detail", args=[record.pk]), kind=Kind.REVIEW)
+    if action not in _MESSAGES:
         return
     event = (
         AuditEvent.objects.for_object(record)

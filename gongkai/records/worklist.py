@@ -78,7 +78,9 @@ def queues(user: Any, today: date) -> Iterator[Queue | Shortcut]:
             "write",
             "我的草稿和退回修改",
             mine,
-            empty="没有草稿。点击“新建信息”开始制作。",
+            empty="没有草稿。点击“新建信息”开始制作。"
+            if has_role(user, Role.CLERK)
+            else "没有草稿。回应从舆情页面的“起草回应”开始。",
             more=f"{listing}?status=draft",
         )
     if has_role(user, Role.DOCUMENT_REVIEWER):

@@ -38,6 +38,17 @@ class Group:
     def count(self) -> int:
         return sum(queue.count for queue, _ in self.queues)
 
+    @property
+    def shown(self) -> list[tuple[Queue, list[Row]]]:
+        """The queues shown as cards: those with work."""
+        return [(queue, rows) for queue, rows in self.queues if queue.count]
+
+    @property
+    def empty(self) -> list[Queue]:
+        """Queues with nothing in them, named in one line under the cards."""
+        shown = {queue.key for queue, _ in self.shown}
+        return [queue for queue, _ in self.queues if queue.key not in shown]
+
 
 @role_required()
 def home(request: HttpRequest) -> HttpResponse:
@@ -50,6 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return [Row(queue, t, t.deadline_state(today, soon, now)) for t in tasks]
 
     found = worklist_for(user, today)
+    unread = Notification.objects.for_user(user).unread()
     todo: dict[str, list[Queue]] = defaultdict(list)
     watch: list[Queue] = []
     for queue in found.queues:
@@ -59,6 +71,9 @@ def home(request: HttpRequest) -> HttpResponse:
         for key, heading in GROUPS.items()
         if todo[key]
     ]
+    # A group with nothing in it is one line of "nothing to do, and what will come here".
+    idle = [queue for group in groups if not group.count for queue, _ in group.queues]
+    groups = [group for group in groups if group.count]
     deadlines = sorted(
         (row for queue in watch for row in rows(queue, queue.tasks)),
         key=lambda row: row.task.sort_key(),
@@ -69,6 +84,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "roles": _roles(user),
             "groups": groups,
+            "idle": idle,
             "todo_count": sum(g.count for g in groups),
             "watch": watch,
             "deadlines": deadlines[:WATCH_SHOWN],
@@ -77,7 +93,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "soon_count": sum(q.count for q in watch if not q.overdue),
             "any_provisional": any(t.provisional for q in found.queues for t in q.tasks),
             "shortcuts": found.shortcuts,
-            "notifications": Notification.objects.for_user(user).unread()[:5],
+            "notifications": unread[:5],
+            "unread_count": unread.count(),
         },
     )
 

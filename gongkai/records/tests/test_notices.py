@@ -118,3 +118,18 @@ def test_a_reviewer_who_is_also_the_author_is_not_told_to_review_their_own(
     with django_capture_on_commit_callbacks(execute=True):
         services.submit(make_record(by=both), by=both)
     assert told(both) == []
+
+
+def test_a_review_notice_is_settled_once_someone_has_taken_the_review(
+    county, people, django_capture_on_commit_callbacks
+):
+    clerk, doc, _dis = people
+    colleague = make_user(roles=[Role.DOCUMENT_REVIEWER], organisation=county)
+    with django_capture_on_commit_callbacks(execute=True):
+        record = services.submit(make_record(by=clerk), by=clerk)
+    assert Notification.objects.unread().filter(kind=Kind.REVIEW).count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_document(record, by=colleague)
+    waiting_for_doc = Notification.objects.filter(user__in=[doc, colleague], kind=Kind.REVIEW)
+    assert waiting_for_doc.count() == 2 and not waiting_for_doc.unread().exists()
+    assert Notification.objects.unread().filter(kind=Kind.REVIEW).count() == 1  # 政务公开审核

@@ -172,20 +172,20 @@ def sign_out(driver: Any) -> None:
 
 
 def shoot(driver: Any, name: str) -> None:
-    """Desktop and phone screenshots of the current page; the phone never scrolls sideways."""
+    """Whole-page screenshots at desktop and phone width; the phone never scrolls sideways."""
     SHOTS.mkdir(parents=True, exist_ok=True)
+    for width, mobile in ((1280, False), (PHONE, True)):
+        metrics = {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": mobile}
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+        _loaded(driver)
+        height = driver.execute_script("return document.scrollingElement.scrollHeight")
+        metrics["height"] = min(height, 6000)
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+        driver.save_screenshot(str(SHOTS / f"{name}-{width}.png"))
+        if mobile:
+            sideways = driver.execute_script("return document.scrollingElement.scrollWidth")
+            assert sideways <= PHONE, f"{name} is {sideways}px wide on a {PHONE}px phone"
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-    driver.set_window_size(1280, 900)
-    driver.save_screenshot(str(SHOTS / f"{name}-1280.png"))
-    driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": PHONE, "height": 740, "deviceScaleFactor": 2, "mobile": True},
-    )
-    _loaded(driver)
-    driver.save_screenshot(str(SHOTS / f"{name}-360.png"))
-    width = driver.execute_script("return document.scrollingElement.scrollWidth")
-    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-    assert width <= PHONE, f"{name} is {width}px wide on a {PHONE}px phone"
 
 
 @pytest.fixture
