@@ -1,16 +1,19 @@
-"""Every date input of the project's forms shows its value (issue 17: the zh-hans default
-rendered ``2026/12/02``, which an ``<input type="date">`` shows as empty, so saving failed or
-silently erased the optional 成文日期)."""
+"""The project's forms speak to people: every date input shows its value (issue 17: the
+zh-hans default rendered ``2026/12/02``, which an ``<input type="date">`` shows as empty, so
+saving failed or silently erased the optional 成文日期), and every visible field has a Chinese
+label (the application form's action field said "Action")."""
 
 from __future__ import annotations
 
 import importlib
 import inspect
 import pkgutil
+import re
 from datetime import date, datetime
 
 from django import forms
 from django.apps import apps
+from django.forms.utils import pretty_name
 from django.utils import translation
 
 DAY = date(2026, 12, 2)
@@ -73,3 +76,24 @@ def test_a_plain_date_input_reads_back_what_it_shows():
         assert field.clean(shown) == DAY
         assert field.clean("2026/12/02") == DAY  # typed the old way, still understood
         assert field.clean("2026年12月2日") == DAY
+
+
+def _fields(cls: type[forms.BaseForm]) -> dict[str, forms.Field]:
+    """The fields as rendered: from an instance where the form can be made without
+    arguments (some set their labels in ``__init__``), else the declared ones."""
+    try:
+        return cls().fields  # type: ignore[call-arg]
+    except Exception:  # a form that needs a user, a record …
+        return cls.base_fields
+
+
+def test_every_visible_field_has_a_chinese_label():
+    english = []
+    for cls in _form_classes():
+        for name, field in _fields(cls).items():
+            if field.widget.is_hidden:
+                continue
+            label = field.label if field.label is not None else pretty_name(name)
+            if not re.search(r"[\u4e00-\u9fff]", str(label)):
+                english.append(f"{cls.__module__}.{cls.__name__}.{name}: {label!r}")
+    assert not english, english
