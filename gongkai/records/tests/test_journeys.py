@@ -82,10 +82,22 @@ def test_saving_a_withheld_draft_unchanged_keeps_its_dates_ground_and_attachment
     assert before["written_on"] == date(2025, 6, 2) and before["attachments"]
 
 
+@pytest.mark.parametrize(
+    "disclosure",
+    [
+        {},
+        {
+            "disclosure": Disclosure.WITHHELD,
+            "withheld_ground": WithheldGround.THIRD_PARTY,
+            "reassess_on": date(2026, 9, 1),
+        },
+    ],
+    ids=["proactive", "withheld"],
+)
 def test_a_returned_draft_keeps_everything_and_shows_the_reason_on_top(
-    client, clerk, document_reviewer
+    client, clerk, document_reviewer, disclosure
 ):
-    record = make_record(by=clerk)
+    record = make_record(by=clerk, **disclosure)
     attach(record, clerk)
     before = facts(Record.objects.get(pk=record.pk))
     record = services.submit(record, by=clerk)
