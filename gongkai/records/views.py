@@ -271,7 +271,9 @@ def record_validity(request: HttpRequest, pk: int) -> HttpResponse:
     record = can.get_record_for(request.user, pk, can.can_withdraw)
     if not record.is_public or record.status == Status.WITHDRAWN:
         raise Http404("只有已发布的信息可以标注失效或废止。")
-    query = request.GET.get("q", "").strip()
+    # 查找 posts the form without saving it: what was typed comes back with the results.
+    finding = request.method == "POST" and "find" in request.POST
+    query = (request.POST if finding else request.GET).get("q", "").strip()
     candidates = Record.objects.published().exclude(pk=record.pk).select_related("organisation")
     if query:
         candidates = candidates.filter(Q(title__icontains=query) | Q(index_number=query))
@@ -284,8 +286,10 @@ def record_validity(request: HttpRequest, pk: int) -> HttpResponse:
         "note": record.validity_note,
         "replaced_by": record.replaced_by_id,
     }
-    form = ValidityForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if finding:
+        initial.update({k: request.POST.get(k) for k in ("validity", "on", "note", "replaced_by")})
+    form = ValidityForm(None if finding else request.POST or None, initial=initial)
+    if request.method == "POST" and not finding and form.is_valid():
         data = form.cleaned_data
         replacement = None
         if data["replaced_by"]:

@@ -200,6 +200,11 @@ def test_repeal_with_date_reason_and_replacement_from_the_record_page(
     found = lxml.html.document_fromstring(client.get(url, {"q": "2026年"}).content.decode())
     offered = {i.get("value") for i in found.xpath('//input[@name="replaced_by"]')}
     assert offered == {"", str(newer.pk)}  # never the record itself
+    typed = {"validity": Validity.REPEALED, "on": "2026-03-01", "note": "先写的原因"}
+    searched = client.post(url, {**typed, "find": "1", "q": "2026年"})
+    assert searched.status_code == 200 and "先写的原因" in searched.content.decode()
+    assert f'value="{newer.pk}"' in searched.content.decode()
+    assert Record.objects.get(pk=published.pk).validity == Validity.VALID  # not saved
     missing = client.post(url, {"validity": Validity.REPEALED, "on": "2026-03-01"})
     assert "请填写失效或废止的原因" in missing.content.decode()
     response = client.post(

@@ -315,12 +315,13 @@ def test_repealing_with_a_replacement_shows_on_the_public_page(site, unit, deskt
     link(d, "政府信息")
     link(d, "2025年义务教育招生入学工作方案")
     link(d, "标注失效或废止")
-    fill(d, "q", "2026年义务教育")
-    button(d, "查找")
-    d.find_element("xpath", f"//input[@name='replaced_by'][@value='{new.pk}']").click()
     fill(d, "validity", "废止")
     fill(d, "on", "2026-03-01")
     fill(d, "note", "由2026年工作方案替代")
+    fill(d, "q", "2026年义务教育")
+    button(d, "查找")  # what was typed stays
+    assert d.find_element("name", "note").get_attribute("value") == "由2026年工作方案替代"
+    d.find_element("xpath", f"//input[@name='replaced_by'][@value='{new.pk}']").click()
     shoot(d, "validity-page-clerk")
     button(d, "保存")
     assert "已将有效性设为“废止”" in text(d)
