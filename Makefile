@@ -9,8 +9,10 @@ export PYTHONDONTWRITEBYTECODE := 1
 # The demo turns two-factor sign-in off so its reviewers need no authenticator app
 # (docs/decisions/0010); production leaves TWO_FACTOR unset, which means required.
 # SITE_URL is the address printed QR codes point to; a deployment sets its public one.
+# Mail is printed to the console (the demo has no mail server).
 RUN_ENV := SECRET_KEY_FILE=var/secret_key AUDIT_KEY_FILE=var/audit_key \
-	ALLOWED_HOSTS=127.0.0.1,localhost TWO_FACTOR=off SITE_URL=http://127.0.0.1:8000
+	ALLOWED_HOSTS=127.0.0.1,localhost TWO_FACTOR=off SITE_URL=http://127.0.0.1:8000 \
+	EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 
 .PHONY: run test check lint format types migrations-check bench clean install
 

@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "gongkai.supervision",
     "gongkai.portal",
     "gongkai.holidays",
+    "gongkai.notifications",
+    "gongkai.workbench",
 ]
 
 MIDDLEWARE = [
@@ -208,7 +210,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "portal:home"
+# Everyone lands on their own workbench: what waits for them (gongkai/workbench).
+LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # Lockout after repeated failures (等保 requires it); by user name and address together.
@@ -277,6 +280,9 @@ LOCALE_PATHS = [BASE_DIR / "gongkai" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Date inputs are rendered ISO (2026-12-02); Django's zh-hans default (2026/12/02) makes an
+# <input type="date"> look empty and lose its value on the next save (gongkai/formats/).
+FORMAT_MODULE_PATH = ["gongkai.formats"]
 
 # --- Files -----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -305,6 +311,8 @@ EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongkai@localhost")
+# When the daily digest of notifications goes to those who chose it (HH:MM, local time).
+GONGKAI_NOTIFICATION_DIGEST_AT = os.environ.get("NOTIFICATION_DIGEST_AT", "08:30")
 
 # --- The site's identity (footer metadata government sites carry) -----------------------------
 GONGKAI_SITE = {

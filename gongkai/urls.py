@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/accounts/", include("gongkai.accounts.staff_urls")),
     path("staff/organisations/", include("gongkai.organisations.urls")),
     path("staff/catalogue/", include("gongkai.catalogue.urls")),
+    path("", include("gongkai.workbench.urls")),
     path("staff/", include("gongkai.records.urls")),
     path("api/", api.urls),
     # Each app below mounts public pages at its prefix and staff pages under staff/<app>/.
@@ -24,6 +25,7 @@ urlpatterns = [
     path("", include("gongkai.screening.urls")),
     path("", include("gongkai.holidays.urls")),
     # The Django admin: root system administrators only, no secrets, audited (decision 0015).
+    path("", include("gongkai.notifications.urls")),
     path("system/admin/", admin.site.urls),
 ]
 

@@ -19,6 +19,8 @@ from gongkai.applications.models import Application, ReminderKind, SentReminder
 from gongkai.applications.permissions import HANDLER_ROLES
 from gongkai.applications.rules import current_rules
 from gongkai.core.calendar import CalendarNotLoaded, add_working_days, fmt, provisional_mark
+from gongkai.notifications.models import Kind as NotificationKind
+from gongkai.notifications.services import notify, people_holding
 
 SUBJECTS: dict[str, str] = {
     ReminderKind.DUE_SOON: "依申请公开答复即将到期：{reference}（{on}）",
@@ -63,8 +65,18 @@ def send_reminders(today: date) -> int:
         to = recipients(application)
         try:
             with transaction.atomic():
-                SentReminder.objects.create(
+                claim = SentReminder.objects.create(
                     application=application, kind=kind, concerning_on=on, recipients=len(to)
+                )
+                # The inbox of every handler; the mail below is the e-mail.
+                notify(
+                    people_holding(HANDLER_ROLES, application.organisation),
+                    kind=NotificationKind.DEADLINE,
+                    subject=SUBJECTS[kind].format(reference=application.reference, on=fmt(on)),
+                    body=f"受理机关：{application.organisation.name}",
+                    url=reverse("applications:detail", args=[application.pk]),
+                    key=f"application-reminder:{claim.pk}",
+                    email=False,
                 )
         except IntegrityError:
             continue  # already sent

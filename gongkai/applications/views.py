@@ -216,7 +216,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reply": reply,
         "documents": reply.documents.all() if reply else [],
         "remedies": application.remedies.all(),
-        "audit": AuditEvent.objects.for_object(application).order_by("-id")[:50],
+        "audit": AuditEvent.objects.for_object(application)
+        .select_related("content_type")
+        .order_by("-id")[:50],
         "action_form": forms.ActionForm(),
         "reply_form": forms.ReplyForm(
             initial={"category": reply.category, "body": reply.body} if reply else None

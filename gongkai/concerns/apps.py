@@ -6,6 +6,7 @@ class ConcernsConfig(AppConfig):
     verbose_name = "回应关切"
     public_links = [("回应关切", "concerns:responses")]
     staff_links = [("舆情", "concerns:workbench")]
+    worklist = "gongkai.concerns.worklist.queues"
 
     def ready(self) -> None:
         from django.urls import reverse

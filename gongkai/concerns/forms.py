@@ -88,8 +88,8 @@ class LevelForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    action = forms.CharField()
-    note = forms.CharField(required=False)
+    action = forms.CharField(label="操作")
+    note = forms.CharField(label="说明", required=False)
 
 
 class ScreenshotForm(forms.Form):

@@ -37,6 +37,8 @@ from gongkai.concerns.models import (
 )
 from gongkai.core.audit import record_event
 from gongkai.core.workflow import Transition, Workflow
+from gongkai.notifications.models import Kind as NotificationKind
+from gongkai.notifications.services import notify
 from gongkai.organisations.models import Organisation
 from gongkai.records import services as records
 from gongkai.records.models import Kind, Record
@@ -455,6 +457,17 @@ def _claim_and_send(
                 target=concern,
                 note=message,
                 data={"clock": clock.name, "point": point, "recipients": reminder.recipients},
+            )
+            # The inbox too (this mail above is the e-mail: the hour clock cannot wait for
+            # anyone's daily digest).
+            notify(
+                recipients,
+                kind=NotificationKind.DEADLINE,
+                subject=message[:200],
+                body=message,
+                url=reverse("concerns:detail", args=[concern.pk]),
+                key=f"concern-reminder:{reminder.pk}",
+                email=False,
             )
     except IntegrityError:
         return None  # another worker claimed it first

@@ -117,7 +117,7 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "screenshot_form": ScreenshotForm() if handle else None,
             "screenshots": concern.screenshots.all(),
             "reminders": concern.reminders.all(),
-            "events": AuditEvent.objects.for_object(concern),
+            "events": AuditEvent.objects.for_object(concern).select_related("content_type"),
         },
     )
 
@@ -216,7 +216,7 @@ def screenshot_file(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     return cast(HttpResponse, response)
 
 
-@role_required(Role.CLERK)
+@role_required(Role.CLERK, OFFICER)
 def response_create(request: HttpRequest, pk: int) -> HttpResponse:
     concern = can.get_concern_for(request.user, pk, can.can_draft_response)
     form = ResponseForm(request.POST or None)
@@ -226,7 +226,9 @@ def response_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, _message(exc))
         else:
-            messages.success(request, "回应草稿已保存。提交后由一名审核人员快速审核，再发布。")
+            messages.success(
+                request, "回应草稿已保存。提交审核后由一名审核人员快速审核，通过后即可发布。"
+            )
             return redirect("records:detail", pk=record.pk)
     return render(request, "concerns/response_form.html", {"form": form, "concern": concern})
 

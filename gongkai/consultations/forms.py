@@ -103,7 +103,7 @@ class ConsultationForm(forms.ModelForm):
 
 
 class ActionForm(forms.Form):
-    action = forms.CharField()
+    action = forms.CharField(label="操作")
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -146,7 +146,9 @@ class AttachmentForm(forms.Form):
 
 
 class ModerationForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("publish", "公开"), ("reject", "不予公开")])
+    decision = forms.ChoiceField(
+        label="审核结果", choices=[("publish", "公开"), ("reject", "不予公开")]
+    )
     public_body = forms.CharField(label="公开内容", required=False, widget=forms.Textarea)
     reason = forms.ChoiceField(
         label="不予公开原因", choices=[("", "——"), *RejectionReason.choices], required=False

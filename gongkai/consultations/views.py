@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gongkai.accounts.permissions import organisations_for, role_required
+from gongkai.accounts.permissions import has_role, organisations_for, role_required
 from gongkai.consultations import conf, forms
 from gongkai.consultations import permissions as can
 from gongkai.consultations.models import (
@@ -247,6 +247,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "open_messages": visible_messages.open().order_by("due_on")[:100],
             "events": Event.objects.filter(organisation__in=orgs).order_by("-starts_at")[:30],
             "today": today,
+            "can_manage": has_role(request.user, can.MANAGE_ROLES),
         },
     )
 
@@ -322,6 +323,17 @@ def consultation_act(request: HttpRequest, pk: int) -> HttpResponse:
             consultation, by=request.user, summary=note
         ),
     }
+    if action == "close" and request.POST.get("confirm") != "1" and consultation.is_accepting():
+        # Ending early stops the public commenting before the announced time: say why, and
+        # confirm on a page that shows what the public will read.
+        if not note.strip():
+            messages.error(request, "请填写提前结束征集的原因（公开页面显示）。")
+            return redirect("consultations:staff_detail", pk=pk)
+        return render(
+            request,
+            "consultations/staff/close_confirm.html",
+            {"consultation": consultation, "note": note.strip(), "now": timezone.now()},
+        )
     try:
         if action not in verbs:
             raise TransitionNotAllowed("未知操作。")

@@ -179,6 +179,7 @@ class Verb(models.TextChoices):
     ADMIN_ADD = "admin.add", "后台数据维护：新增"
     ADMIN_CHANGE = "admin.change", "后台数据维护：修改"
     ADMIN_DELETE = "admin.delete", "后台数据维护：删除"
+    NOTIFICATIONS_EMAIL_MODE = "notifications.email_mode", "通知：修改邮件通知方式"
 
 
 _LABELS: dict[str, str] = {str(v.value): str(v.label) for v in Verb}

@@ -361,7 +361,7 @@ def _revise(
     publish: Callable[[Record, str], Record],
     note: str,
 ) -> Record:
-    record = records.revise(record, by=clerk, note=note)
+    record = records.revise(record, by=clerk, change_note=note)
     record = services.save_structured(
         record, by=clerk, revision=record.revision, detail=detail, rows=rows
     )

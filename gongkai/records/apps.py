@@ -9,12 +9,20 @@ class RecordsConfig(AppConfig):
     # Recomputes 公开截止 when a year's holiday notice is loaded (core.calendar.loading).
     deadline_refresher = "gongkai.records.services.recompute_deadlines"
 
+    staff_links = [("政府信息", "records:workbench")]
+    worklist = "gongkai.records.worklist.queues"
+
     def ready(self) -> None:
         from django.db import transaction
         from django.db.models.signals import post_save, pre_save
 
+        from gongkai.core import workflow
         from gongkai.organisations.models import Organisation
-        from gongkai.records import public
+        from gongkai.records import notices, public
+
+        # Reviewers hear that a record waits for them; authors that it was returned,
+        # approved or published (after the transition commits).
+        workflow.on_committed_transition(notices.on_transition)
 
         # The public rows copy each record's city, county and township (so a filtered listing
         # reads one index): an organisation moved elsewhere in the tree moves its rows and

@@ -248,7 +248,7 @@ def _work_in_progress(rng: random.Random, items: list[Item], today: date) -> Non
     services.schedule(approved(6, "定时发布"), by=dis, at=tomorrow)
 
     published = [services.publish(approved(d, "已发布"), by=dis) for d in (10, 14, 20, 25)]
-    revised = services.revise(published[0], by=clerk)
+    revised = services.revise(published[0], by=clerk, change_note="更正咨询时间")
     revised = services.update_record(
         revised,
         by=clerk,

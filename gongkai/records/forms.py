@@ -7,7 +7,7 @@ from django import forms
 from gongkai.accounts.models import Role
 from gongkai.accounts.permissions import organisations_for
 from gongkai.catalogue.models import Item
-from gongkai.records.models import Record, Status
+from gongkai.records.models import Record, Status, Validity
 from gongkai.records.services import EDITABLE_FIELDS
 
 
@@ -49,17 +49,26 @@ class RecordForm(forms.ModelForm):
         self.fields["five_disclosure"].help_text = "不选则按目录事项的五公开归类。"
         if self.instance.pk:
             self.fields["revision"].initial = self.instance.revision
+        else:  # a new record is usually the clerk's own unit's: the top one they write for
+            own = min(orgs, key=lambda o: (o.depth, o.path), default=None)
+            self.fields["organisation"].initial = own.pk if own else None
+        if self.instance.current_version_id:
+            self.fields["change_note"].required = True
+        else:  # only a revision of a published record has a change note
+            del self.fields["change_note"]
 
     def clean_revision(self) -> int:
         return int(self.cleaned_data.get("revision") or 0)
 
 
 class ActionForm(forms.Form):
-    action = forms.CharField()
+    action = forms.CharField(label="操作")
     note = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label="说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    change_note = forms.CharField(label="修订说明", required=False, max_length=300)
     scheduled_at = forms.DateTimeField(
+        label="定时发布时间",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -77,3 +86,32 @@ class WorkbenchFilter(forms.Form):
     )
     item = forms.CharField(required=False, label="事项编号")
     organisation = forms.CharField(required=False, label="机构编码")
+    due = forms.ChoiceField(
+        required=False,
+        label="公开期限",
+        choices=[("", "全部"), ("overdue", "已超期未公开"), ("soon", "5个工作日内到期")],
+    )
+
+
+class ValidityForm(forms.Form):
+    validity = forms.ChoiceField(label="有效性", choices=Validity.choices)
+    on = forms.DateField(
+        label="失效/废止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label="原因（在公开页面显示）",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    replaced_by = forms.IntegerField(label="替代文件", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("validity") and data["validity"] != Validity.VALID:
+            # The public page says when and why; staff always state both.
+            if not data.get("on"):
+                self.add_error("on", "请填写失效或废止的日期。")
+            if not (data.get("note") or "").strip():
+                self.add_error("note", "请填写失效或废止的原因（在公开页面上显示）。")
+        return data

@@ -183,6 +183,9 @@ class Record(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="replaces",
     )
+    validity_note = models.CharField(
+        "失效/废止说明", max_length=300, blank=True, help_text="在公开页面上与失效或废止一并显示。"
+    )
     status = models.CharField(
         "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -208,6 +211,15 @@ class Record(TimeStampedModel):
     first_published_at = models.DateTimeField("首次发布时间", null=True, blank=True)
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
     withdrawn_reason = models.TextField("撤回原因", blank=True)
+    #: Why the last review sent it back; shown on top of the draft until it is submitted again.
+    return_reason = models.TextField("退回原因", blank=True)
+    returned_at = models.DateTimeField("退回时间", null=True, blank=True)
+    change_note = models.CharField(
+        "修订说明",
+        max_length=300,
+        blank=True,
+        help_text="修订已发布的信息时必填，发布后显示在公开页面的“修订记录”中。",
+    )
     current_version = models.ForeignKey(
         "RecordVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -250,6 +262,11 @@ class Record(TimeStampedModel):
     @property
     def is_revision(self) -> bool:
         return self.current_version_id is not None and self.status != Status.PUBLISHED
+
+    @property
+    def is_returned(self) -> bool:
+        """A draft the last review sent back (its reason is in ``return_reason``)."""
+        return self.status == Status.DRAFT and self.returned_at is not None
 
     def compute_due(self) -> Due | None:
         if not self.formed_on or not self.item_id:
@@ -427,6 +444,7 @@ class PublicRecord(models.Model):
         "有效性", max_length=12, choices=Validity.choices, default=Validity.VALID
     )
     validity_changed_on = models.DateField("失效/废止日期", null=True, blank=True)
+    validity_note = models.CharField("失效/废止说明", max_length=300, blank=True)
     replaced_by = models.ForeignKey(
         Record, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -502,6 +520,7 @@ class PublicRecord(models.Model):
             disclosure=Disclosure.PROACTIVE,
             validity=self.validity,
             validity_changed_on=self.validity_changed_on,
+            validity_note=self.validity_note,
             replaced_by_id=self.replaced_by_id,
             status=self.status,
             published_at=self.published_at,

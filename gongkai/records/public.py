@@ -231,6 +231,7 @@ def publish(record: Record, version: RecordVersion, *, warm: bool = False) -> Pu
         first_published_at=record.first_published_at or published_at,
         validity=record.validity,
         validity_changed_on=record.validity_changed_on,
+        validity_note=record.validity_note,
         replaced_by_id=record.replaced_by_id,
         withdrawn_at=None,
         withdrawn_reason="",
@@ -262,9 +263,18 @@ def change_validity(record: Record) -> None:
     before = facts(row)
     row.validity = record.validity
     row.validity_changed_on = record.validity_changed_on
+    row.validity_note = record.validity_note
     row.replaced_by_id = record.replaced_by_id
     row.changed_at = timezone.now()
-    row.save(update_fields=["validity", "validity_changed_on", "replaced_by", "changed_at"])
+    row.save(
+        update_fields=[
+            "validity",
+            "validity_changed_on",
+            "validity_note",
+            "replaced_by",
+            "changed_at",
+        ]
+    )
     _record_change(before, facts(row), at=row.changed_at, warm=False)
 
 
@@ -338,6 +348,8 @@ def rebuild(*, apps: Any = None, batch_size: int = 2000) -> int:
                 found[LEVEL_COLUMNS[above.kind]] = above.pk
         return found
 
+    # The data migration that first fills the rows runs before the validity note existed.
+    has_note = any(f.name == "validity_note" for f in row_model._meta.get_fields())
     row_model.objects.all().delete()
     tally_model.objects.all().delete()
     now = timezone.now()
@@ -392,6 +404,7 @@ def rebuild(*, apps: Any = None, batch_size: int = 2000) -> int:
                 first_published_at=record.first_published_at or published_at,
                 validity=record.validity,
                 validity_changed_on=record.validity_changed_on,
+                **({"validity_note": record.validity_note} if has_note else {}),
                 replaced_by_id=record.replaced_by_id,
                 withdrawn_at=(
                     (record.withdrawn_at or now) if record.status == Status.WITHDRAWN else None

@@ -109,6 +109,11 @@ def _check_publishable(user: Any, record: Record) -> None:
             f"该信息的公开属性是“{record.get_disclosure_display()}”，不能在专栏发布。"
             "如需公开，请退回修改公开属性并重新审核。"
         )
+    if record.current_version_id is not None and not record.change_note.strip():
+        raise TransitionNotAllowed(
+            "这是已发布信息的修订，须填写修订说明（公开页面的“修订记录”中显示）。"
+            "请退回修改并填写修订说明。"
+        )
     _check_complete(user, record)
     hooks.run_checks(record, "publish")
 
@@ -222,9 +227,29 @@ workflow: Workflow[Record] = Workflow("record", TRANSITIONS)
 NOTE_ACTIONS = {t.action for t in TRANSITIONS if t.needs_note}
 
 
+def offered_actions(record: Record, user: Any) -> list[Transition]:
+    """The buttons the record's page offers ``user``: what the table and its predicates
+    allow, less what cannot apply to this record — the job runner's own transition, 撤回 of a
+    draft nobody has seen yet, 发布 of a record that is not proactive (its guard would refuse
+    it), and the second review of a concern response (it takes the one-reviewer fast path)."""
+    hidden = {"publish_scheduled"}
+    if (
+        record.status == S.DRAFT
+        and record.submitted_at is None
+        and record.current_version_id is None
+    ):
+        hidden.add("withdraw")
+    if record.disclosure != Disclosure.PROACTIVE:
+        hidden |= {"publish", "schedule"}
+    if record.kind == Kind.RESPONSE:
+        hidden.add("approve_document")
+    return [t for t in workflow.available(record, user) if t.action not in hidden]
+
+
 # --- Creating and editing -------------------------------------------------------------------
 
 EDITABLE_FIELDS = (
+    "change_note",
     "title",
     "summary",
     "body",
@@ -305,6 +330,8 @@ def update_record(record: Record, *, by: Any, revision: int, **fields: Any) -> R
         if not can.can_edit(by, locked):  # moved to an organisation they do not write for
             raise ValidationError("您不能以该机构的名义制作信息。")
         locked.full_clean(exclude=["current_version", "replaced_by"])
+        if locked.current_version_id is not None and not locked.change_note.strip():
+            raise ValidationError({"change_note": "修订已发布的信息须填写修订说明。"})
         changed = [n for n in EDITABLE_FIELDS if getattr(locked, n) != before[n]]
         disclosure_before = before["disclosure"]
         locked.revision += 1
@@ -407,8 +434,12 @@ def remove_attachment(attachment: Attachment, *, by: Any) -> Attachment:
 # --- Workflow verbs -------------------------------------------------------------------------
 
 
+#: Submitting again clears the reason of the last return (it stays in the history).
+_NOT_RETURNED = {"return_reason": "", "returned_at": None}
+
+
 def submit(record: Record, *, by: Any, note: str = "") -> Record:
-    return workflow.apply(record, "submit", by=by, note=note)
+    return workflow.apply(record, "submit", by=by, note=note, changes=_NOT_RETURNED)
 
 
 def approve_document(record: Record, *, by: Any, note: str = "") -> Record:
@@ -427,7 +458,12 @@ def return_for_changes(record: Record, *, by: Any, note: str) -> Record:
         action,
         by=by,
         note=note,
-        changes={"document_reviewer": None, "disclosure_reviewer": None},
+        changes={
+            "document_reviewer": None,
+            "disclosure_reviewer": None,
+            "return_reason": (note or "").strip(),
+            "returned_at": timezone.now(),
+        },
     )
 
 
@@ -469,9 +505,12 @@ def _apply_reviewed_disclosure(record: Record, *, by: Any) -> None:
 
 
 def publish(record: Record, *, by: Any, note: str = "", change_note: str = "") -> Record:
+    """Publish an approved record. A revision publishes with the 修订说明 given when it was
+    started (``change_note`` here replaces it)."""
+    changes = {"change_note": change_note.strip()[:300]} if change_note.strip() else None
     with transaction.atomic():
-        published = workflow.apply(record, "publish", by=by, note=note)
-        return complete_publication(published, by=by, change_note=change_note or note)
+        published = workflow.apply(record, "publish", by=by, note=note, changes=changes)
+        return complete_publication(published, by=by, change_note=published.change_note)
 
 
 def complete_publication(record: Record, *, by: Any, change_note: str) -> Record:
@@ -537,15 +576,25 @@ def publish_due(now: datetime | None = None) -> list[int]:
     return done
 
 
-def revise(record: Record, *, by: Any, note: str = "") -> Record:
-    """Start a new version of a published record. The public keeps seeing the published
-    version until the revision has been reviewed and published."""
+def revise(record: Record, *, by: Any, change_note: str, note: str = "") -> Record:
+    """Start a new version of a published record. ``change_note`` (修订说明) says publicly
+    what the revision changes and why; it is shown in the page's 修订记录 once published.
+    The public keeps seeing the published version until the revision is published."""
+    change_note = (change_note or "").strip()
+    if not change_note:
+        raise ValidationError({"change_note": "修订须填写修订说明（公开页面的“修订记录”中显示）。"})
     return workflow.apply(
         record,
         "revise",
         by=by,
-        note=note,
-        changes={"document_reviewer": None, "disclosure_reviewer": None, "scheduled_at": None},
+        note=note or change_note,
+        changes={
+            "document_reviewer": None,
+            "disclosure_reviewer": None,
+            "scheduled_at": None,
+            "change_note": change_note[:300],
+            **_NOT_RETURNED,
+        },
     )
 
 
@@ -574,22 +623,41 @@ def change_validity(
     replaced_by: Record | None = None,
     note: str = "",
 ) -> Record:
-    """Mark a published document 失效 or 废止 (or valid again): the page is marked, not removed."""
+    """Mark a published document 失效 or 废止 (or valid again): the page is marked, not
+    removed, with the date, the reason (``note``, shown publicly) and the record that
+    replaces it, if any (a published one)."""
     if validity not in Validity.values:
         raise ValidationError("有效性只能是有效、失效或废止。")
     if not can.can_withdraw(by, record):
         raise ValidationError("您不能修改该信息的有效性。")
+    if record.current_version_id is None or record.status == S.WITHDRAWN:
+        raise ValidationError("只有已发布的信息可以标注失效或废止。")
+    note = (note or "").strip()
     if validity != Validity.VALID and on is None:
-        raise ValidationError("请填写失效或废止的日期。")
+        raise ValidationError({"on": "请填写失效或废止的日期。"})
     if replaced_by is not None and replaced_by.pk == record.pk:
-        raise ValidationError("替代文件不能是本文件。")
+        raise ValidationError({"replaced_by": "替代文件不能是本文件。"})
+    if (
+        replaced_by is not None
+        and not Record.objects.published().filter(pk=replaced_by.pk).exists()
+    ):
+        raise ValidationError({"replaced_by": "替代文件须是已在专栏发布的信息。"})
     with transaction.atomic():
         locked = Record.objects.select_for_update().get(pk=record.pk)
         previous = locked.validity
         locked.validity = validity
         locked.validity_changed_on = on if validity != Validity.VALID else None
         locked.replaced_by = replaced_by if validity != Validity.VALID else None
-        locked.save(update_fields=["validity", "validity_changed_on", "replaced_by", "updated_at"])
+        locked.validity_note = note[:300] if validity != Validity.VALID else ""
+        locked.save(
+            update_fields=[
+                "validity",
+                "validity_changed_on",
+                "replaced_by",
+                "validity_note",
+                "updated_at",
+            ]
+        )
         public.change_validity(locked)
         record_event(
             "record.validity",
@@ -626,18 +694,20 @@ def _freeze_version(record: Record, *, by: Any, change_note: str) -> Record:
         attachment_ids=list(
             record.attachments.filter(is_current=True).values_list("pk", flat=True)
         ),
-        change_note=change_note[:300] if number > 1 else "首次发布",
+        change_note=(change_note or record.change_note)[:300] if number > 1 else "首次发布",
         published_at=record.published_at or timezone.now(),
         published_by=by if getattr(by, "pk", None) else None,
     )
     record.current_version = version
     record.scheduled_at = None
+    record.change_note = ""  # the next revision states its own
     record.save(
         update_fields=[
             "index_number",
             "first_published_at",
             "current_version",
             "scheduled_at",
+            "change_note",
             "updated_at",
         ]
     )

@@ -3,7 +3,7 @@ authorise, bind a form, call one service."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -16,14 +16,21 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongkai.accounts.models import Role, User
-from gongkai.accounts.permissions import organisations_for, role_required
-from gongkai.core.calendar import CalendarNotLoaded, add_working_days
+from gongkai.accounts.permissions import has_role, organisations_for, role_required
+from gongkai.core.calendar import CalendarNotLoaded
 from gongkai.core.models import AuditEvent
 from gongkai.core.workflow import TransitionNotAllowed
+from gongkai.core.worklist import due_soon_end
 from gongkai.records import hooks, services
 from gongkai.records import permissions as can
-from gongkai.records.forms import ActionForm, AttachmentForm, RecordForm, WorkbenchFilter
-from gongkai.records.models import Record, RecordQuerySet, Status
+from gongkai.records.forms import (
+    ActionForm,
+    AttachmentForm,
+    RecordForm,
+    ValidityForm,
+    WorkbenchFilter,
+)
+from gongkai.records.models import Record, RecordQuerySet, Status, Validity
 
 STAFF = (
     Role.CLERK,
@@ -32,6 +39,9 @@ STAFF = (
     Role.SUPERVISOR,
     Role.CONCERN_OFFICER,
 )
+#: Who writes records: clerks, and concern officers for the responses they draft
+#: (permissions.can_edit decides per record).
+WRITERS = (Role.CLERK, Role.CONCERN_OFFICER)
 LIST_FIELDS = (
     "title",
     "status",
@@ -61,11 +71,7 @@ def _visible(user: Any) -> RecordQuerySet:
 
 
 def _due_soon_end() -> date:
-    today = timezone.localdate()
-    try:
-        return add_working_days(today, 5).due_on
-    except CalendarNotLoaded:
-        return today + timedelta(days=7)
+    return due_soon_end(timezone.localdate())
 
 
 @role_required(*STAFF)
@@ -96,6 +102,12 @@ def workbench(request: HttpRequest) -> HttpResponse:
             listing = listing.filter(item__code=data["item"])
         if data["organisation"]:
             listing = listing.filter(organisation__code=data["organisation"])
+        if data["due"] == "overdue":
+            listing = listing.filter(pk__in=Record.objects.overdue(today)).order_by("due_on")
+        elif data["due"] == "soon":
+            listing = listing.filter(
+                pk__in=Record.objects.due_between(today, _due_soon_end())
+            ).order_by("due_on")
     page = Paginator(listing, 25).get_page(request.GET.get("page"))
     context = {
         "filters": filters,
@@ -107,6 +119,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
         ).order_by("due_on")[:50],
         "overdue": visible.filter(pk__in=Record.objects.overdue(today)).order_by("due_on")[:50],
         "today": today,
+        "can_create": has_role(user, Role.CLERK),
     }
     if request.headers.get("HX-Request") == "true":
         return render(request, "records/_list.html", context)
@@ -143,15 +156,14 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "record": record,
             "due": due,
             "due_error": due_error,
-            "actions": [
-                t
-                for t in services.workflow.available(record, request.user)
-                if t.action != "publish_scheduled"
-            ],
+            "actions": services.offered_actions(record, request.user),
             "note_actions": services.NOTE_ACTIONS,
             "can_edit": record.status == Status.DRAFT and can.can_edit(request.user, record),
+            "can_change_validity": record.is_public
+            and record.status != Status.WITHDRAWN
+            and can.can_withdraw(request.user, record),
             "attachments": record.attachments.all(),
-            "events": AuditEvent.objects.for_object(record).select_related("actor"),
+            "events": AuditEvent.objects.for_object(record).select_related("content_type"),
             "versions": record.versions.order_by("-number"),
             "attachment_form": AttachmentForm(),
             "panels": hooks.staff_panels(record, request.user),
@@ -160,7 +172,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(Role.CLERK)
+@role_required(*WRITERS)
 def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = can.get_record_for(request.user, pk, can.can_edit)
     form = RecordForm(request.POST or None, instance=record, user=request.user)
@@ -207,7 +219,7 @@ def record_act(request: HttpRequest, pk: int) -> HttpResponse:
             record, by=request.user, note=note
         ),
         "return_approved": lambda: services.return_for_changes(record, by=request.user, note=note),
-        "publish": lambda: services.publish(record, by=request.user, note=note, change_note=note),
+        "publish": lambda: services.publish(record, by=request.user, note=note),
         "schedule": lambda: services.schedule(
             record,
             by=request.user,
@@ -215,7 +227,9 @@ def record_act(request: HttpRequest, pk: int) -> HttpResponse:
             at=form.cleaned_data["scheduled_at"] or timezone.now(),
         ),
         "unschedule": lambda: services.unschedule(record, by=request.user, note=note),
-        "revise": lambda: services.revise(record, by=request.user, note=note),
+        "revise": lambda: services.revise(
+            record, by=request.user, change_note=form.cleaned_data["change_note"]
+        ),
         "withdraw": lambda: services.withdraw(record, by=request.user, reason=note),
     }
     if action not in verbs:
@@ -230,7 +244,7 @@ def record_act(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.CLERK)
+@role_required(*WRITERS)
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     record = can.get_record_for(request.user, pk, can.can_edit)
     form = AttachmentForm(request.POST, request.FILES)
@@ -245,6 +259,73 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已上传附件“{upload.name}”。")
     return redirect("records:detail", pk=pk)
+
+
+VALIDITY_CANDIDATES = 20
+
+
+@role_required(*STAFF)
+def record_validity(request: HttpRequest, pk: int) -> HttpResponse:
+    """失效/废止: the date, the reason and the record that replaces it (searched by title or
+    索引号 among published records)."""
+    record = can.get_record_for(request.user, pk, can.can_withdraw)
+    if not record.is_public or record.status == Status.WITHDRAWN:
+        raise Http404("只有已发布的信息可以标注失效或废止。")
+    # 查找 posts the form without saving it: what was typed comes back with the results.
+    finding = request.method == "POST" and "find" in request.POST
+    query = (request.POST if finding else request.GET).get("q", "").strip()
+    candidates = Record.objects.published().exclude(pk=record.pk).select_related("organisation")
+    if query:
+        candidates = candidates.filter(Q(title__icontains=query) | Q(index_number=query))
+    else:
+        candidates = candidates.filter(organisation=record.organisation)
+    candidates = candidates.order_by("-published_at")[:VALIDITY_CANDIDATES]
+    initial = {
+        "validity": record.validity if record.validity != Validity.VALID else Validity.REPEALED,
+        "on": record.validity_changed_on or timezone.localdate(),
+        "note": record.validity_note,
+        "replaced_by": record.replaced_by_id,
+    }
+    if finding:
+        initial.update({k: request.POST.get(k) for k in ("validity", "on", "note", "replaced_by")})
+    form = ValidityForm(None if finding else request.POST or None, initial=initial)
+    if request.method == "POST" and not finding and form.is_valid():
+        data = form.cleaned_data
+        replacement = None
+        if data["replaced_by"]:
+            replacement = Record.objects.published().filter(pk=data["replaced_by"]).first()
+            if replacement is None:
+                form.add_error("replaced_by", "替代文件须是已在专栏发布的信息。")
+        if not form.errors:
+            try:
+                services.change_validity(
+                    record,
+                    by=request.user,
+                    validity=data["validity"],
+                    on=data["on"],
+                    replaced_by=replacement,
+                    note=data["note"],
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, f"已将有效性设为“{Validity(data['validity']).label}”。")
+                return redirect("records:detail", pk=record.pk)
+    chosen = form["replaced_by"].value()
+    return render(
+        request,
+        "records/validity.html",
+        {
+            "record": record,
+            "form": form,
+            "query": query,
+            "candidates": candidates,
+            "chosen": str(chosen or ""),
+            "current_replacement": record.replaced_by
+            if record.replaced_by_id and record.replaced_by_id not in {c.pk for c in candidates}
+            else None,
+        },
+    )
 
 
 @role_required(*STAFF)
@@ -272,7 +353,7 @@ def _message(exc: Exception) -> str:
     return str(getattr(exc, "message", None) or exc)
 
 
-def _form_errors(form: RecordForm, exc: Exception) -> None:
+def _form_errors(form: Any, exc: Exception) -> None:
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)

@@ -9,4 +9,7 @@ class SupervisionConfig(AppConfig):
     staff_links = [
         ("监督评估", "supervision:dashboard"),
         ("年度报告", "supervision:annual_reports"),
+        # The daily reminder digests: of the unit (clerks, reviewers) and of the supervised.
+        ("每日提醒", "supervision:digests"),
     ]
+    worklist = "gongkai.supervision.worklist.queues"

@@ -20,6 +20,7 @@ from django.utils import timezone
 from gongkai.accounts.models import Role, RoleGrant
 from gongkai.core.calendar import CalendarNotLoaded, add_working_days, provisional_mark
 from gongkai.organisations.models import Organisation
+from gongkai.records import notices
 from gongkai.records.models import Record
 from gongkai.supervision import conf
 from gongkai.supervision.models import Digest
@@ -82,21 +83,19 @@ def send_digests(*, today: date | None = None) -> list[Digest]:
     key = today.isoformat()
     until = _due_soon_end(today)
     lines: dict[int, list[str]] = defaultdict(list)
-    pending = Record.objects.awaiting_publication().select_related("item")
-    for record in pending.filter(due_on__lt=today).only(
-        "title", "due_on", "organisation_id", "item__code"
-    ):
+    pending = Record.objects.awaiting_publication().select_related("item", "organisation", "author")
+    for record in pending.filter(due_on__lt=today):
         lines[record.organisation_id].append(
             f"已超期：{record.item.code}《{record.title}》应于 "
             f"{record.due_on:%Y-%m-%d}{provisional_mark(record.due_on)} 前公开"
         )
-    for record in pending.filter(due_on__gte=today, due_on__lte=until).only(
-        "title", "due_on", "organisation_id", "item__code"
-    ):
+        notices.remind_deadline(record, today=today)
+    for record in pending.filter(due_on__gte=today, due_on__lte=until):
         lines[record.organisation_id].append(
             f"即将到期：{record.item.code}《{record.title}》请于 "
             f"{record.due_on:%Y-%m-%d}{provisional_mark(record.due_on)} 前公开"
         )
+        notices.remind_deadline(record, today=today)
     orgs = Organisation.objects.in_bulk(list(lines))
     unit_to = _recipients(list(lines), UNIT_ROLES)
     sent = []

@@ -114,7 +114,8 @@ def test_wrong_entries_are_audited_without_the_keys_and_seen_by_the_handlers(
     staff = Client()
     staff.force_login(clerk)
     page = staff.get(reverse("applications:detail", args=[mine.pk])).content.decode()
-    assert "application.track_failed" in page
+    # Staff read the Chinese label of the verb, never its code (issue 17).
+    assert "依申请公开：查询码核对失败" in page and "application.track_failed" not in page
 
 
 @override_settings(GONGKAI_APPLICATION_TRACK_ADDRESS_LIMIT=(2, 900))

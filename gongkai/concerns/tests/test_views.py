@@ -176,7 +176,7 @@ def test_every_concern_url_refuses_another_county(
     # The wrong role: 403 before anything is looked up.
     url = reverse(name, args=[concern.pk])
     client.force_login(other_county_officer)
-    assert getattr(client, method)(url).status_code == (403 if name == "concerns:respond" else 404)
+    assert getattr(client, method)(url).status_code == 404
     client.force_login(other_county_clerk)
     assert getattr(client, method)(url).status_code == (404 if name in CLERK_URLS else 403)
 
@@ -195,9 +195,21 @@ def test_officer_pages_refuse_clerks_and_supervisors(client, clerk, supervisor, 
     assert concern.status == Status.REGISTERED
 
 
-def test_the_response_form_refuses_the_officer_without_the_clerk_role(client, officer, concern):
+def test_the_officer_without_the_clerk_role_drafts_the_response(client, officer, concern):
+    # Issue 17: the concern officer's 起草回应 led to 403; the officer handling the concern
+    # writes its response (records.permissions.can_edit), edits it and submits it.
     client.force_login(officer)
-    assert client.get(reverse("concerns:respond", args=[concern.pk])).status_code == 403
+    assert client.get(reverse("concerns:respond", args=[concern.pk])).status_code == 200
+    response = client.post(
+        reverse("concerns:respond", args=[concern.pk]),
+        {"kind": "statement", "title": "关于午餐问题的情况说明", "body": "<p>说明</p>"},
+    )
+    record = concern.responses.get().record
+    assert response["Location"] == reverse("records:detail", args=[record.pk])
+    assert record.author == officer
+    assert client.get(reverse("records:edit", args=[record.pk])).status_code == 200
+    page = client.get(reverse("records:detail", args=[record.pk])).content.decode()
+    assert 'value="submit"' in page
 
 
 def test_a_clerk_drafts_a_response_from_the_concern(client, clerk, concern):

@@ -141,6 +141,9 @@ class Consultation(TimeStampedModel):
     )
     opened_at = models.DateTimeField("发布时间", null=True, blank=True)
     closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    closed_early_reason = models.TextField(
+        "提前结束原因", blank=True, help_text="在截止时间前结束征集时必填，公开页面显示。"
+    )
     feedback_due_on = models.DateField("反馈截止日期", null=True, blank=True, db_index=True)
     feedback_summary = models.TextField(
         "采纳情况总体说明",
@@ -187,6 +190,11 @@ class Consultation(TimeStampedModel):
     def is_short(self) -> bool:
         return self.period < timedelta(days=conf.min_consultation_days())
 
+    @property
+    def closed_early(self) -> bool:
+        """Ended by its unit before the announced closing time."""
+        return self.closed_at is not None and self.closed_at < self.closes_at
+
     def is_accepting(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.status == Status.OPEN and self.opens_at <= now < self.closes_at
@@ -199,7 +207,7 @@ class Consultation(TimeStampedModel):
                 return "尚未开始"
             return "征集中" if now < self.closes_at else "征集结束"
         return {
-            Status.CLOSED: "征集结束",
+            Status.CLOSED: "提前结束" if self.closed_early else "征集结束",
             Status.FEEDBACK_PUBLISHED: "已反馈",
             Status.WITHDRAWN: "已撤回",
         }.get(Status(self.status), "草稿")

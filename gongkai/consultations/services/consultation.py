@@ -15,6 +15,7 @@ from typing import IO, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.accounts.models import RoleGrant
@@ -36,6 +37,8 @@ from gongkai.consultations.models import (
 from gongkai.consultations.text import split_draft
 from gongkai.core.audit import record_event
 from gongkai.core.workflow import Transition, TransitionNotAllowed, Workflow
+from gongkai.notifications.models import Kind as NotificationKind
+from gongkai.notifications.services import notify, people_holding
 from gongkai.organisations.models import Organisation
 from gongkai.records.services import sanitise_body
 from gongkai.records.uploads import inspect_upload, save_with_file
@@ -263,7 +266,20 @@ def open_consultation(consultation: Consultation, *, by: Any, note: str = "") ->
 def close_consultation(
     consultation: Consultation, *, by: Any = None, note: str = ""
 ) -> Consultation:
-    return consultation_workflow.apply(consultation, "close", by=by, note=note)
+    """End the consultation. At its closing time the job runner does this (``by`` None);
+    a person ending it earlier must say why (``note``), and the public page says so."""
+    note = (note or "").strip()
+    early = by is not None and timezone.now() < consultation.closes_at
+    if early and not note:
+        raise ValidationError("在截止时间前结束征集，须填写提前结束的原因（公开页面显示）。")
+    return consultation_workflow.apply(
+        consultation,
+        "close",
+        by=by,
+        note=note,
+        changes={"closed_early_reason": note} if early else None,
+        data={"early": True, "closes_at": consultation.closes_at.isoformat()} if early else None,
+    )
 
 
 def close_due(now: datetime | None = None) -> list[int]:
@@ -569,13 +585,22 @@ def send_feedback_reminders(today: date | None = None) -> list[int]:
         recipients = responsible_addresses(consultation.organisation, can.MANAGE_ROLES)
         try:
             with transaction.atomic():
-                SentReminder.objects.create(
+                claim = SentReminder.objects.create(
                     kind=ReminderKind.FEEDBACK_OVERDUE,
                     consultation=consultation,
                     organisation=consultation.organisation,
                     recipients=recipients,
                 )
                 record_event("consultation.remind", target=consultation, data={"to": recipients})
+                notify(
+                    people_holding(can.MANAGE_ROLES, consultation.organisation),
+                    kind=NotificationKind.DEADLINE,
+                    subject=f"采纳情况反馈逾期：{consultation.title}",
+                    body=f"采纳情况反馈应在 {consultation.feedback_due_on} 前发布，目前尚未发布。",
+                    url=reverse("consultations:staff_detail", args=[consultation.pk]),
+                    key=f"consultation-reminder:{claim.pk}",
+                    email=False,  # mailed below
+                )
         except IntegrityError:
             continue  # already reminded
         if recipients:

@@ -39,6 +39,8 @@ from gongkai.core.calendar import (
     provisional_mark,
 )
 from gongkai.core.workflow import Transition, Workflow
+from gongkai.notifications.models import Kind as NotificationKind
+from gongkai.notifications.services import notify, people_holding
 from gongkai.organisations.models import Organisation
 
 MAX_SUBJECT = 100
@@ -219,6 +221,19 @@ def set_publication(message: Message, *, by: Any, published: bool) -> Message:
     return locked
 
 
+def _tell_handlers(message: Message, claim: int, subject: str) -> None:
+    """The inbox of everyone who may answer it (the reminder mails them itself)."""
+    notify(
+        people_holding(can.HANDLE_ROLES, message.organisation),
+        kind=NotificationKind.DEADLINE,
+        subject=subject,
+        body=f"答复期限：{message.due_on}",
+        url=reverse("consultations:staff_message", args=[message.pk]),
+        key=f"mailbox-reminder:{claim}",
+        email=False,
+    )
+
+
 def send_reply_reminders(today: date | None = None) -> list[int]:
     """Remind the handling unit once when a reply is overdue (once per unit)."""
     today = today or timezone.localdate()
@@ -227,13 +242,14 @@ def send_reply_reminders(today: date | None = None) -> list[int]:
         recipients = responsible_addresses(message.organisation, can.HANDLE_ROLES)
         try:
             with transaction.atomic():
-                SentReminder.objects.create(
+                claim = SentReminder.objects.create(
                     kind=ReminderKind.REPLY_OVERDUE,
                     message=message,
                     organisation=message.organisation,
                     recipients=recipients,
                 )
                 record_event("message.remind", target=message, data={"to": recipients})
+                _tell_handlers(message, claim.pk, f"留言答复逾期：{message.subject[:60]}")
         except IntegrityError:
             continue
         if recipients:
@@ -267,7 +283,7 @@ def send_reply_due_soon_reminders(today: date | None = None) -> list[int]:
         recipients = responsible_addresses(message.organisation, can.HANDLE_ROLES)
         try:
             with transaction.atomic():
-                SentReminder.objects.create(
+                claim = SentReminder.objects.create(
                     kind=ReminderKind.REPLY_DUE_SOON,
                     message=message,
                     organisation=message.organisation,
@@ -278,6 +294,7 @@ def send_reply_due_soon_reminders(today: date | None = None) -> list[int]:
                     target=message,
                     data={"to": recipients, "due_on": str(message.due_on)},
                 )
+                _tell_handlers(message, claim.pk, f"留言即将到期：{message.subject[:60]}")
         except IntegrityError:
             continue  # already reminded
         if recipients:

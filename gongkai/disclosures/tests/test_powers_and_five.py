@@ -55,7 +55,7 @@ def test_power_items_and_supervision_results_are_shown_per_organisation(
     )
     matter = publish_through_review(matter, **reviewers)
     # A later result is added in a revision; the earlier one stays, in this version and the last.
-    matter = records.revise(matter, by=clerk)
+    matter = records.revise(matter, by=clerk, change_note="增加检查结果")
     services.save_structured(
         matter,
         by=clerk,

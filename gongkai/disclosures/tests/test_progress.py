@@ -52,7 +52,7 @@ def _reform(clerk):
 
 
 def _update(record, clerk, reviewers, **progress):
-    record = records.revise(record, by=clerk)
+    record = records.revise(record, by=clerk, change_note="进展更新")
     record = services.save_structured(record, by=clerk, revision=record.revision, detail=progress)
     return publish_through_review(record, **reviewers, note="进展更新")
 
@@ -81,7 +81,7 @@ def test_two_progress_updates_are_both_kept_and_shown_in_order(client, clerk, re
 
 def test_a_revision_under_review_does_not_change_the_public_progress(client, clerk, reviewers):
     record = publish_through_review(_reform(clerk), **reviewers)
-    record = records.revise(record, by=clerk)
+    record = records.revise(record, by=clerk, change_note="进展更新")
     services.save_structured(
         record,
         by=clerk,
@@ -94,7 +94,7 @@ def test_a_revision_under_review_does_not_change_the_public_progress(client, cle
 
 def test_progress_cannot_go_back_in_time(clerk, reviewers):
     record = publish_through_review(_reform(clerk), **reviewers)
-    record = records.revise(record, by=clerk)
+    record = records.revise(record, by=clerk, change_note="进展更新")
     record = services.save_structured(
         record, by=clerk, revision=record.revision, detail={"progress_on": date(2025, 1, 1)}
     )

@@ -82,7 +82,7 @@ def test_a_catalogue_not_yet_published_is_a_chinese_404(client):
 
 def test_the_api_shows_the_published_version_not_a_revision_in_progress(client, county, clerk):
     record = publish(county, "原标题：招生范围公告", document_number="聊教发〔2025〕3号")
-    record = services.revise(record, by=clerk)
+    record = services.revise(record, by=clerk, change_note="更正部分内容")
     services.update_record(
         record,
         by=clerk,

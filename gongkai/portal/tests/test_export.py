@@ -143,7 +143,7 @@ def exported(production, tmp_path, clerk, document_reviewer, disclosure_reviewer
         document_reviewer,
         disclosure_reviewer,
     )
-    revised = services.revise(revised, by=clerk)
+    revised = services.revise(revised, by=clerk, change_note="更正部分内容")
     services.update_record(
         revised,
         by=clerk,

@@ -82,7 +82,9 @@ def test_a_reviewer_reclassifying_a_published_record_takes_every_cached_page_dow
     record = published(title="含个人信息的名单公告")
     _fill(client, _pages_of(record, county))
     with run_hooks():
-        record = services.submit(services.revise(record, by=clerk), by=clerk)
+        record = services.submit(
+            services.revise(record, by=clerk, change_note="更正部分内容"), by=clerk
+        )
         services.change_disclosure(
             record,
             by=document_reviewer,
@@ -103,7 +105,7 @@ def test_a_revision_that_reclassifies_takes_the_pages_down_once_both_reviews_con
     record = published(title="将改为依申请公开的公告")
     _fill(client, _pages_of(record, county))
     with run_hooks():
-        record = services.revise(record, by=clerk)
+        record = services.revise(record, by=clerk, change_note="更正部分内容")
         record = services.update_record(
             record, by=clerk, revision=record.revision, disclosure=Disclosure.ON_REQUEST
         )
@@ -124,7 +126,7 @@ def test_withdrawal_validity_and_a_published_revision_reach_cached_pages_at_once
     record = published(title="原来的招生公告")
     _fill(client, _pages_of(record, county))
     with run_hooks():
-        record = services.revise(record, by=clerk)
+        record = services.revise(record, by=clerk, change_note="更正部分内容")
         record = services.update_record(
             record, by=clerk, revision=record.revision, title="修订后的招生公告"
         )
@@ -264,7 +266,7 @@ def test_a_change_purges_its_own_sitemap_part_only(
     assert all(url in index for url in urls)
     changed = records[-1]
     with run_hooks():
-        revision = services.revise(changed, by=clerk)
+        revision = services.revise(changed, by=clerk, change_note="更正部分内容")
         services.publish(
             _approved(revision, clerk, document_reviewer, disclosure_reviewer), by=clerk
         )

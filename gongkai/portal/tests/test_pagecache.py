@@ -95,7 +95,7 @@ def test_a_change_made_by_another_workflow_is_visible_at_once(
     from gongkai.consultations.testing import make_consultation
 
     consultation = make_consultation(by=clerk, organisation=county, is_open=True)
-    consultations.close_consultation(consultation, by=clerk)
+    consultations.close_consultation(consultation, by=clerk, note="已充分听取意见，提前结束。")
     url = f"/consultations/{consultation.pk}/"
     assert client.get(url)["X-Page-Cache"] == "miss"
     assert client.get(url)["X-Page-Cache"] == "hit"

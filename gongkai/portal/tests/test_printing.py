@@ -99,7 +99,7 @@ def test_a_record_sheet_prints_the_published_version_not_a_revision_in_progress(
     client, production, county, clerk
 ):
     record = publish(county, "原标题：招生范围公告", document_number="聊教发〔2025〕3号")
-    record = services.revise(record, by=clerk)
+    record = services.revise(record, by=clerk, change_note="更正部分内容")
     services.update_record(
         record,
         by=clerk,

@@ -161,14 +161,14 @@ def test_no_public_surface_changes_until_a_revision_or_a_draft_is_published(
 
     with run_hooks():
         # Revisions of everything published, and the draft: every field a clerk can edit.
-        plain = services.revise(_fresh(plain), by=clerk)
+        plain = services.revise(_fresh(plain), by=clerk, change_note="更正部分内容")
         _edit_every_field(plain, by=clerk, item=new_item, organisation=school, tag="甲")
         services.add_attachment(
             _fresh(plain), io.BytesIO(make_pdf(["leakattachword budget"])), "新附件.pdf", by=clerk
         )
         old_attachment = plain.attachments.get(original_name="原附件.pdf")
         services.remove_attachment(old_attachment, by=clerk)
-        reclassified = services.revise(_fresh(reclassified), by=clerk)
+        reclassified = services.revise(_fresh(reclassified), by=clerk, change_note="更正部分内容")
         reclassified = _fresh(reclassified)
         services.update_record(
             reclassified,
@@ -178,7 +178,7 @@ def test_no_public_surface_changes_until_a_revision_or_a_draft_is_published(
             withheld_ground=WithheldGround.THIRD_PARTY,
             reassess_on=date(2026, 12, 31),
         )
-        services.revise(_fresh(policy), by=clerk)
+        services.revise(_fresh(policy), by=clerk, change_note="更正部分内容")
         _edit_every_field(
             policy,
             by=clerk,
@@ -186,7 +186,7 @@ def test_no_public_surface_changes_until_a_revision_or_a_draft_is_published(
             organisation=county,
             tag="乙",
         )
-        services.revise(_fresh(explained), by=clerk)
+        services.revise(_fresh(explained), by=clerk, change_note="更正部分内容")
         interpretations.update_interpretation(
             _fresh(explained),
             by=clerk,
@@ -201,7 +201,7 @@ def test_no_public_surface_changes_until_a_revision_or_a_draft_is_published(
             organisation=county,
             tag="丙",
         )
-        services.revise(_fresh(guide), by=clerk)
+        services.revise(_fresh(guide), by=clerk, change_note="更正部分内容")
         guide = _fresh(guide)
         detail, rows = complete_guide(responsible_body="泄漏词窗口")
         disclosures.save_structured(
@@ -274,7 +274,7 @@ def test_the_interpretation_listing_shows_the_published_form_and_title(
         services.publish(
             _through_review(policy, clerk, document_reviewer, disclosure_reviewer), by=clerk
         )
-        services.revise(_fresh(explained), by=clerk)
+        services.revise(_fresh(explained), by=clerk, change_note="更正部分内容")
         interpretations.update_interpretation(_fresh(explained), by=clerk, form=Form.GRAPHIC)
     assert "问答解读原标题" in client.get("/interpretations/", {"form": "qa"}).content.decode()
     assert (

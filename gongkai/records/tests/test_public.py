@@ -44,7 +44,7 @@ def test_kept_counts_equal_a_recount_after_every_kind_of_change(
         _approved(make_record(by=clerk, title="三", item_code="08.02"), *people), by=clerk
     )
     # a revision that moves the record to another item and publisher
-    moved = services.revise(first, by=clerk)
+    moved = services.revise(first, by=clerk, change_note="更正部分内容")
     moved = services.update_record(
         moved,
         by=clerk,
@@ -58,7 +58,7 @@ def test_kept_counts_equal_a_recount_after_every_kind_of_change(
     )
     services.withdraw(Record.objects.get(pk=third.pk), by=clerk, reason="重复发布")
     # reclassified by its revision's reviews
-    gone = services.revise(Record.objects.get(pk=second.pk), by=clerk)
+    gone = services.revise(Record.objects.get(pk=second.pk), by=clerk, change_note="更正部分内容")
     gone = services.update_record(
         gone,
         by=clerk,
@@ -95,7 +95,7 @@ def test_a_draft_or_a_revision_under_review_never_touches_the_public_row(
     row_before = PublicRecord.objects.values().get(pk=record.pk)
     tallies_before = _tallies()
     draft = make_record(by=clerk, title="草稿")
-    revision = services.revise(record, by=clerk)
+    revision = services.revise(record, by=clerk, change_note="更正部分内容")
     revision = services.update_record(
         revision,
         by=clerk,
@@ -125,7 +125,7 @@ def test_the_rebuild_takes_what_was_published_for_a_record_being_revised(
         ),
         by=clerk,
     )
-    revision = services.revise(record, by=clerk)
+    revision = services.revise(record, by=clerk, change_note="更正部分内容")
     services.update_record(
         revision,
         by=clerk,
@@ -138,7 +138,7 @@ def test_the_rebuild_takes_what_was_published_for_a_record_being_revised(
     withheld = services.publish(
         _approved(make_record(by=clerk, title="后来不公开"), *people), by=clerk
     )
-    withheld = services.revise(withheld, by=clerk)
+    withheld = services.revise(withheld, by=clerk, change_note="更正部分内容")
     Record.objects.filter(pk=withheld.pk).update(disclosure=Disclosure.ON_REQUEST)  # old data
     public.rebuild()
     row = PublicRecord.objects.get(pk=record.pk)

@@ -175,7 +175,7 @@ def test_editing_a_published_record_makes_a_new_version_and_keeps_the_old(
         document_reviewer=document_reviewer,
         disclosure_reviewer=disclosure_reviewer,
     )
-    record = services.revise(record, by=clerk)
+    record = services.revise(record, by=clerk, change_note="更新招生范围")
     record = services.update_record(
         record,
         by=clerk,

@@ -172,7 +172,7 @@ def test_index_follows_publish_revise_and_withdraw(
     assert titles(search("转学")) == ["关于学籍管理的通知"]
 
     # A revision under review changes nothing the public finds.
-    record = records.revise(record, by=clerk)
+    record = records.revise(record, by=clerk, change_note="修改手续")
     record = records.update_record(
         record, by=clerk, revision=record.revision, body="<p>第二版正文：休学手续。</p>"
     )

@@ -67,8 +67,10 @@ def seed_organisations(command: BaseCommand) -> None:
 
 def seed_accounts(command: BaseCommand) -> None:
     for username, full_name, role, marker in DEMO_ACCOUNTS:
+        # A (reserved, undeliverable) address, so the demo's notification mail is printed.
         user, created = User.objects.get_or_create(
-            username=username, defaults={"full_name": full_name}
+            username=username,
+            defaults={"full_name": full_name, "email": f"{username}@demo.invalid"},
         )
         if created:
             user.set_password(DEMO_PASSWORD)
