@@ -8,9 +8,17 @@ class HolidaysConfig(AppConfig):
 
     name = "gongkai.holidays"
     verbose_name = "节假日安排"
+    worklist = "gongkai.holidays.worklist.queues"
     staff_links = [
         ("节假日安排", "holidays:calendar", "gongkai.holidays.permissions.can_load_calendar")
     ]
 
     def ready(self) -> None:
-        from gongkai.holidays import checks  # noqa: F401  (registers the deploy check)
+        from gongkai.core.calendar import loading
+        from gongkai.holidays import (
+            checks,  # noqa: F401  (registers the deploy check)
+            notices,
+        )
+
+        # Whoever's deadline a loaded notice moved hears it in their inbox (and by mail).
+        loading.on_deadlines_moved(notices.tell_people)

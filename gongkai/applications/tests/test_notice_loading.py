@@ -83,6 +83,12 @@ def test_loading_the_notice_makes_a_provisional_date_final_and_moves_the_ones_it
     assert message.to == ["handler@example.invalid"]
     assert "2027年3月5日（暂定） 改为 2027年3月8日" in message.body
     assert f"/staff/applications/{february.pk}/" in message.body
+    # ... and the same news waits in the handler's inbox on the workbench.
+    from gongkai.notifications.models import Notification
+
+    [inbox] = Notification.objects.filter(user__email="handler@example.invalid")
+    assert inbox.kind == "deadline" and "重新计算" in inbox.subject
+    assert "2027年3月5日（暂定） 改为 2027年3月8日" in inbox.body
 
 
 def test_the_workdays_command_loads_the_notice_text_and_lists_what_moved(

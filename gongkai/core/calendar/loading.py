@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -248,8 +249,31 @@ def load_notice(notice: YearNotice, *, by: Any = None) -> LoadResult:
                 "moved": len(moved),
             },
         )
-        transaction.on_commit(lambda: tell_people(moved, notice))
+        transaction.on_commit(lambda: announce(moved, notice))
     return LoadResult(year=year, moved=moved, replaced=replaced)
+
+
+#: Called as ``listener(moved, notice)`` after a load commits. The notifications side
+#: (``holidays`` app) registers one that puts the news in each person's inbox and mails it as
+#: they chose; core imports no domain app, so without a listener it mails directly.
+_moved_listeners: list[Callable[[list[MovedDeadline], YearNotice], Any]] = []
+
+
+def on_deadlines_moved(listener: Callable[[list[MovedDeadline], YearNotice], Any]) -> None:
+    if listener not in _moved_listeners:
+        _moved_listeners.append(listener)
+
+
+def announce(moved: list[MovedDeadline], notice: YearNotice) -> None:
+    if not _moved_listeners:
+        tell_people(moved, notice)
+        return
+    for listener in _moved_listeners:
+        try:
+            listener(moved, notice)
+        except Exception:
+            # The notice is loaded and audited; telling people must not undo it.
+            logger.exception("could not announce the deadlines a notice moved")
 
 
 def tell_people(moved: list[MovedDeadline], notice: YearNotice) -> int:

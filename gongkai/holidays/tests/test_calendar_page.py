@@ -148,3 +148,17 @@ def test_the_deployment_check_warns_while_a_notice_is_missing():
     [warning] = missing_holiday_notice()  # today is in December 2026; 2027 is not loaded
     assert warning.id == "gongkai.holidays.W001"
     assert "2027" in warning.msg
+
+
+def test_the_reminder_waits_on_the_administrators_workbench(client, system_admin, clerk):
+    """Signed in on 4 December 2026 without the 2027 notice: the city administrator's
+    workbench says so and links to the page that loads it; a clerk's does not."""
+    import time_machine
+
+    with time_machine.travel(date(2026, 12, 4), tick=False):
+        client.force_login(system_admin)
+        page = client.get(reverse("workbench:home")).content.decode()
+        assert "尚未导入 2027 年的节假日安排" in page
+        assert reverse("holidays:calendar") in page
+        client.force_login(clerk)
+        assert "尚未导入 2027 年" not in client.get(reverse("workbench:home")).content.decode()
