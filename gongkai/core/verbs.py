@@ -63,6 +63,7 @@ class Verb(models.TextChoices):
     RECORD_ATTACH = "record.attach", "信息：上传附件"
     RECORD_DETACH = "record.detach", "信息：移除附件"
     RECORD_DISCLOSURE_CHANGE = "record.disclosure_change", "信息：变更公开属性"
+    RECORD_TAKEN_DOWN = "record.taken_down", "信息：改为不公开，撤下公开页面"
     RECORD_VALIDITY = "record.validity", "信息：变更有效性（失效/废止）"
     RECORD_VERSION = "record.version", "信息：生成发布版本"
     RECORD_IMPORT = "record.import", "信息：批量导入"
