@@ -329,3 +329,10 @@ GONGKAI_PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # and rebuilt on change, or at the latest after this many seconds.
 GONGKAI_REFDATA_SECONDS = float(os.environ.get("REFDATA_SECONDS", "30"))
 GONGKAI_PAGE_CACHE_DIR = Path(os.environ.get("PAGE_CACHE_DIR", VAR_DIR / "pages"))
+
+# --- Search ------------------------------------------------------------------------------------
+# "tantivy": the embedded index in SEARCH_INDEX_DIR (one machine; counts and ranks every match);
+# "database": SQLite FTS5 / PostgreSQL full text (several app servers; docs/decisions/0013).
+GONGKAI_SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "tantivy")
+# On the app server's own disk, never a network share (Tantivy maps its files into memory).
+GONGKAI_SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search"))

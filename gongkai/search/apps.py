@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class SearchConfig(AppConfig):
@@ -8,19 +9,32 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from gongkai.records import hooks
-        from gongkai.records.models import Record
         from gongkai.search import services
 
-        def index(record: Record, by: object) -> None:
-            services.index_record(record)
-
-        # After commit: the index follows publications, new versions, withdrawals and
-        # validity changes once they are durable (a rolled-back publication never indexes).
+        # In the publishing transaction: queue the change (as durable as the publication).
+        # After commit: apply it (a rolled-back publication never indexes). See services.
         hooks.register(
             hooks.RecordExtension(
                 name="search",
-                on_commit_publish=[index],
-                on_commit_withdraw=[lambda record, by: services.remove_record(record.pk)],
+                after_publish=[services.queue],
+                after_withdraw=[services.queue],
+                on_commit_publish=[services.apply_soon],
+                on_commit_withdraw=[services.apply_soon],
                 on_commit_validity=[lambda record, by: services.update_validity(record)],
             )
         )
+        checks.register(check_settings)
+
+
+def check_settings(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
+    from django.conf import settings
+
+    name = getattr(settings, "GONGKAI_SEARCH_BACKEND", "tantivy")
+    if name not in ("tantivy", "database"):
+        return [
+            checks.Error(
+                f"SEARCH_BACKEND 只能是 tantivy 或 database，现在是 {name!r}。",
+                id="search.E001",
+            )
+        ]
+    return []

@@ -6,21 +6,37 @@ Withdrawn records leave the index: their page still shows the withdrawal notice 
 address, but search is for finding information, not notices. 失效/废止 records stay
 findable and are marked on the results page.
 
-The record workflow calls these after commit (``apps.SearchConfig.ready`` registers them as
-a ``RecordExtension``); ``reindex`` rebuilds everything (``manage.py search reindex``).
+How a change reaches the index (docs/decisions/0013):
+
+1. the transaction that publishes, revises or withdraws a record also queues an
+   ``IndexChange`` row (``queue``, a record-workflow ``after_publish``/``after_withdraw``
+   hook), so the intent to update is exactly as durable as the publication;
+2. after the commit, ``apply_soon`` applies the queue at once in this process — unless the
+   job runner's follower is running, which then does it within a second (``follow``);
+3. applying (``apply_pending``) replaces the records' ``SearchEntry`` rows in one database
+   transaction, then commits the full-text index, then deletes the queue rows. A crash at
+   any point leaves the rows queued, and applying again is harmless.
+
+``reindex`` rebuilds everything (``manage.py search reindex``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from gongkai.records.models import Attachment, Record, RecordQuerySet, Status
 from gongkai.search import conf, segmenter
-from gongkai.search.backends import Document, backend
-from gongkai.search.models import SearchEntry
+from gongkai.search.backends import Backend, Document, IndexBusy, Row, Writer, backend
+from gongkai.search.models import IndexChange, SearchEntry
+
+logger = logging.getLogger(__name__)
 
 
 def is_indexable(record: Record) -> bool:
@@ -48,13 +64,15 @@ def document(
 ) -> Document:
     """The token streams for one entry (also used by bench/search_bench.py).
 
-    Publisher names, 文号 and year go with the title: a query "东昌府区 2025 招生范围" names
-    the publisher and the year as much as the subject."""
-    title_side = " ".join(filter(None, [title, *publisher]))
+    Publisher names, 文号 and year are a stream of their own next to the title: a query
+    "东昌府区 2025 招生范围" names the publisher and the year as much as the subject."""
+    side = " ".join(filter(None, publisher))
     return Document.from_tokens(
-        title=segmenter.index_words(title_side) + ([str(year)] if year else []),
+        title=segmenter.index_words(title),
+        publisher=segmenter.index_words(side) + ([str(year)] if year else []),
         body=segmenter.index_words(text),
         grams=segmenter.bigrams(title + " " + text),
+        title_grams=segmenter.bigrams(title),
         facets=segmenter.facet_tokens(
             item_key=item_key, organisation_path=organisation_path, year=year
         ),
@@ -107,68 +125,186 @@ def _attachment_texts(records: list[Record]) -> dict[int, list[str]]:
     return texts
 
 
-def _write(records: list[Record]) -> int:
+def _write(records: list[Record], writer: Writer) -> list[SearchEntry]:
     texts = _attachment_texts(records)
     built = [build(record, texts.get(record.pk, [])) for record in records]
     entries = SearchEntry.objects.bulk_create([entry for entry, _ in built])
-    backend().write(
-        (entry.pk, document) for entry, (_, document) in zip(entries, built, strict=True)
+    writer.add(
+        [
+            Row(record_id=entry.record_id, entry_id=entry.pk, document=tokens)
+            for entry, (_, tokens) in zip(entries, built, strict=True)
+        ]
     )
-    return len(entries)
+    return entries
+
+
+def _replace(record_ids: Sequence[int], writer: Writer, *, keep: bool = True) -> None:
+    """Bring the records' entries in line with the database: the old entries go, the
+    records the public may find (``keep``) get new ones (new ids: newest first), and the
+    index follows once the database has committed."""
+    with transaction.atomic():
+        # Two processes applying the same record wait for each other here rather than both
+        # replacing its entry (the entry is one per record).
+        list(Record.objects.select_for_update().filter(pk__in=record_ids).values_list("pk"))
+        old = list(
+            SearchEntry.objects.filter(record_id__in=record_ids).values_list("pk", flat=True)
+        )
+        writer.delete(record_ids, old)
+        SearchEntry.objects.filter(pk__in=old).delete()
+        if keep:
+            fresh = {r.pk: r for r in _public_records().filter(pk__in=record_ids)}
+            _write(
+                [fresh[pk] for pk in record_ids if pk in fresh and is_indexable(fresh[pk])], writer
+            )
+    writer.commit()
+
+
+def queue(record: Record, by: Any = None) -> None:
+    """In the publishing (or withdrawing) transaction: the record's entry must be updated."""
+    IndexChange.objects.create(record_id=record.pk)
+
+
+def apply_pending(*, wait: float = 0, batch_size: int = 200) -> int:
+    """Apply queued changes, oldest first, until the queue is empty; returns how many
+    records were brought up to date. Returns early, leaving the queue, when another process
+    is writing the index for longer than ``wait`` seconds (it applies the queue itself)."""
+    done = 0
+    try:
+        with backend().writing(wait=wait) as writer:
+            while changes := list(
+                IndexChange.objects.order_by("pk").values_list("pk", "record_id")[:batch_size]
+            ):
+                # Queue order: a record queued again later moves to the end (newest).
+                order: dict[int, None] = {}
+                for _, record_id in changes:
+                    order.pop(record_id, None)
+                    order[record_id] = None
+                _replace(list(order), writer)
+                IndexChange.objects.filter(pk__in=[pk for pk, _ in changes]).delete()
+                done += len(order)
+    except IndexBusy:
+        logger.info(
+            "search index busy; %s queued changes left for its writer", IndexChange.objects.count()
+        )
+    return done
+
+
+def apply_soon(record: Record | None = None, by: Any = None) -> None:
+    """After a commit that queued a change. With the job runner's follower running, it is
+    told to look now (a second at most); otherwise this process applies the queue."""
+    engine = backend()
+    if engine.runner_is_running():
+        engine.wake()
+        return
+    apply_pending(wait=2)
 
 
 def remove_record(record_id: int) -> None:
-    with transaction.atomic():
-        ids = list(SearchEntry.objects.filter(record_id=record_id).values_list("pk", flat=True))
-        backend().delete(ids)
-        SearchEntry.objects.filter(pk__in=ids).delete()
+    """Take a record out of the index now, whatever the database says about it."""
+    with backend().writing(wait=30) as writer:
+        _replace([record_id], writer, keep=False)
 
 
 def index_record(record: Record) -> SearchEntry | None:
-    """(Re)index one record from the database; returns None when it is not public.
+    """(Re)index one record from the database now; returns None when it is not public.
 
     The entry is replaced, not updated, so its id (the "newest first" order) moves with each
     new publication."""
-    with transaction.atomic():
-        remove_record(record.pk)
-        fresh = _public_records().filter(pk=record.pk).first()
-        if fresh is None or not is_indexable(fresh):
-            return None
-        _write([fresh])
-        return SearchEntry.objects.get(record_id=record.pk)
+    with backend().writing(wait=30) as writer:
+        _replace([record.pk], writer)
+    return SearchEntry.objects.filter(record_id=record.pk).first()
 
 
 def update_validity(record: Record) -> None:
-    """失效/废止 changes only the mark on the result, not the text."""
+    """失效/废止 changes only the mark on the result, not the text (and the results page
+    reads the mark from the record itself, so a lost update cannot hide it)."""
     SearchEntry.objects.filter(record_id=record.pk).update(
         validity=Record.objects.filter(pk=record.pk).values_list("validity", flat=True).first()
         or record.validity
     )
 
 
-def reindex(*, batch_size: int = 500, progress: Callable[[int, int], None] | None = None) -> int:
-    """Rebuild the whole index, oldest publication first (so ids follow publication order).
+def _batches(records: Iterable[Record], size: int) -> Iterable[list[Record]]:
+    batch: list[Record] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
-    Each batch is its own transaction; the old index is dropped in the first one, so readers
-    see a growing index while it rebuilds rather than a locked table."""
+
+def reindex(*, batch_size: int = 500, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild the whole index from the database, oldest publication first (so entry ids
+    follow publication order).
+
+    The embedded index is built in a new directory while readers keep searching the old one,
+    which replaces it in one step at the end; changes queued meanwhile are applied to the
+    new index then. The database backends are rebuilt in place, a batch per transaction.
+    Either way each record keeps an entry throughout, so search works during a rebuild."""
+    started = timezone.now()
     records = _public_records().exclude(status=Status.WITHDRAWN).order_by("published_at", "pk")
     total = records.count()
-    with transaction.atomic():
-        backend().clear()
-        SearchEntry.objects.all().delete()
     done = 0
-    batch: list[Record] = []
-    for record in records.iterator(chunk_size=batch_size):
-        batch.append(record)
-        if len(batch) >= batch_size:
+    with backend().rebuilding() as writer:
+        for batch in _batches(records.iterator(chunk_size=batch_size), batch_size):
             with transaction.atomic():
-                done += _write(batch)
-            batch = []
+                ids = [record.pk for record in batch]
+                old = list(
+                    SearchEntry.objects.filter(record_id__in=ids).values_list("pk", flat=True)
+                )
+                writer.delete([], old)
+                SearchEntry.objects.filter(pk__in=old).delete()
+                done += len(_write(batch, writer))
             if progress:
                 progress(done, total)
-    if batch:
+        # What is left from before the rebuild belongs to records the public no longer reads.
         with transaction.atomic():
-            done += _write(batch)
-    if progress:
+            stale = SearchEntry.objects.filter(indexed_at__lt=started)
+            writer.delete(
+                list(stale.values_list("record_id", flat=True)),
+                list(stale.values_list("pk", flat=True)),
+            )
+            stale.delete()
+    if progress and not total:
         progress(done, total)
+    apply_pending(wait=30)
     return done
+
+
+def follow(
+    *, stop: threading.Event | None = None, interval: float = 0.2, sweep: float = 5.0
+) -> None:
+    """The job runner's follower: apply queued changes within ``interval`` of a publishing
+    process's wake-up call, and every ``sweep`` seconds whatever happens (a change whose
+    wake-up was lost, one queued before a crash). Runs until ``stop`` is set.
+
+    While it runs it holds the index's runner lock, so publishing processes leave the queue
+    to it; only one follower runs per index, a second one waits to take over."""
+    stop = stop or threading.Event()
+    engine = backend()
+    while not stop.is_set():
+        try:
+            with engine.running():
+                _follow_loop(engine, stop, interval, sweep)
+        except IndexBusy:
+            stop.wait(sweep)  # another follower runs; take over if it stops
+        except Exception:
+            logger.exception("search follower failed; retrying")
+            stop.wait(sweep)
+        finally:
+            close_old_connections()
+
+
+def _follow_loop(engine: Backend, stop: threading.Event, interval: float, sweep: float) -> None:
+    seen = object()  # first round: apply whatever is queued (recovery on start)
+    last = 0.0
+    while not stop.is_set():
+        key = engine.wake_key()
+        now = time.monotonic()
+        if key != seen or now - last >= sweep:
+            seen, last = key, now
+            close_old_connections()
+            apply_pending(wait=5)
+        stop.wait(interval)
