@@ -196,7 +196,13 @@ def apply_soon(record: Record | None = None, by: Any = None) -> None:
     if engine.runner_is_running():
         engine.wake()
         return
-    apply_pending(wait=2)
+    try:
+        apply_pending(wait=2)
+    except Exception:
+        # The publication is committed and its change stays queued: the follower, the
+        # minute sweep or the next publication applies it. A failing index must not turn a
+        # successful publication into an error page.
+        logger.exception("search index update failed; the change stays queued")
 
 
 def remove_record(record_id: int) -> None:
