@@ -37,4 +37,16 @@ def check_settings(app_configs: object = None, **kwargs: object) -> list[checks.
                 id="search.E001",
             )
         ]
+    if name == "tantivy":
+        from pathlib import Path
+
+        from gongkai.search.backends.embedded import is_outdated
+
+        if is_outdated(Path(settings.GONGKAI_SEARCH_INDEX_DIR)):
+            return [
+                checks.Warning(
+                    "检索索引由旧版本建立，检索前请运行 manage.py search reindex 重建。",
+                    id="search.W001",
+                )
+            ]
     return []

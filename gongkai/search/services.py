@@ -293,6 +293,12 @@ def follow(
     while not stop.is_set():
         try:
             with engine.running():
+                if engine.is_empty() and SearchEntry.objects.exists():
+                    # A new disk, a restored backup, a machine moved: the entries are in the
+                    # database but the index directory is new. Rebuild it, as on any start
+                    # the runner repairs what the index misses.
+                    logger.warning("search index empty but the database has entries: rebuilding")
+                    reindex()
                 _follow_loop(engine, stop, interval, sweep)
         except IndexBusy:
             stop.wait(sweep)  # another follower runs; take over if it stops

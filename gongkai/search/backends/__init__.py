@@ -146,6 +146,10 @@ class Backend(Protocol):
     def clear(self) -> None: ...
     def status(self) -> dict[str, object]: ...
 
+    def is_empty(self) -> bool:
+        """True when the index holds nothing (a new directory), whatever the database holds."""
+        ...
+
     # The job runner's follower (services.follow) and the publishing processes:
     def running(self) -> AbstractContextManager[None]:
         """Held by the follower while it runs (IndexBusy: another follower holds it)."""

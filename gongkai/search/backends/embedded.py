@@ -103,6 +103,16 @@ class IndexOutdated(Exception):
     """The index on disk was built by another version of the schema: rebuild it."""
 
 
+def is_outdated(root: Path) -> bool:
+    """True when the live index was built for another schema (a system check warns)."""
+    try:
+        name = (root / "CURRENT").read_text(encoding="utf-8").strip()
+        meta = json.loads((root / name / "gongkai.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False  # none yet: it is created on first use
+    return bool(meta.get("schema") != SCHEMA_VERSION)
+
+
 @dataclass
 class _Live:
     """One process's reader of one index directory."""
@@ -487,6 +497,9 @@ class TantivyBackend:
                 return False
         except IndexBusy:
             return True
+
+    def is_empty(self) -> bool:
+        return self._current().index.searcher().num_docs == 0
 
     def status(self) -> dict[str, Any]:
         live = self._current()

@@ -234,6 +234,32 @@ def test_the_follower_applies_what_was_queued_before_it_started_and_each_new_cha
     assert not backend().runner_is_running()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_follower_rebuilds_an_index_directory_that_starts_empty(
+    clerk, document_reviewer, disclosure_reviewer, settings, tmp_path
+):
+    with transaction.atomic():
+        publish_record(
+            clerk=clerk,
+            document_reviewer=document_reviewer,
+            disclosure_reviewer=disclosure_reviewer,
+            title="恢复备份前发布的收费标准公示",
+        )
+    assert search("收费标准").total == 1
+    # A restored backup on a new machine: the entries came back, the index directory did not.
+    settings.GONGKAI_SEARCH_INDEX_DIR = tmp_path / "new-disk"
+    assert search("收费标准").total == 0
+
+    stop = threading.Event()
+    follower = threading.Thread(target=services.follow, kwargs={"stop": stop, "interval": 0.02})
+    follower.start()
+    try:
+        _wait(lambda: search("收费标准").total == 1, seconds=20)
+    finally:
+        stop.set()
+        follower.join(timeout=10)
+
+
 def _wait(condition, *, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -448,3 +474,20 @@ def test_a_reader_process_sees_each_commit_at_its_next_search_and_cannot_write(t
     assert line[0] == "seen" and line[2] == "[7]"
     # The reader checks the index's files before every search: its next search sees it.
     assert float(line[1]) - committed < 1.0
+
+
+def test_settings_and_an_index_of_another_version_are_checked(settings, tmp_path):
+    import json
+
+    from gongkai.search.apps import check_settings
+
+    settings.GONGKAI_SEARCH_BACKEND = "elastic"
+    assert [m.id for m in check_settings()] == ["search.E001"]
+    settings.GONGKAI_SEARCH_BACKEND = "tantivy"
+    settings.GONGKAI_SEARCH_INDEX_DIR = tmp_path / "index"
+    assert check_settings() == []
+    TantivyBackend(tmp_path / "index").status()
+    assert check_settings() == []
+    name = (tmp_path / "index" / "CURRENT").read_text()
+    (tmp_path / "index" / name / "gongkai.json").write_text(json.dumps({"schema": 0}))
+    assert [m.id for m in check_settings()] == ["search.W001"]
