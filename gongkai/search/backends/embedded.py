@@ -404,10 +404,10 @@ class TantivyBackend:
             hits = hits[:end]
         addresses = [address for _, address in hits]
         seqs = [int(seq or 0) for seq in searcher.fast_field_values("seq", addresses)]
-        records = searcher.fast_field_values("record", addresses)
         # The whole score: the weight adds less than one to it (see RECENCY_STEP).
         ordered = sorted(range(len(hits)), key=lambda i: (-math.floor(hits[i][0]), -seqs[i]))
-        return Found(total=total, record_ids=_unique([records[i] for i in ordered])[offset:want])
+        page = [addresses[i] for i in ordered[offset:want]]
+        return Found(total=total, record_ids=_unique(searcher.fast_field_values("record", page)))
 
     # --- Writing ------------------------------------------------------------------------
 

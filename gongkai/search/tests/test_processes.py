@@ -164,7 +164,7 @@ def test_the_runner_writes_publishers_wake_it_and_readers_see_each_publication(
         line = reader.stdout.readline().split()
         reader.wait(timeout=30)
         assert line and int(line[1]) == 3
-        assert float(line[0]) - started < 15  # interpreter and Django start, then recovery
+        assert float(line[0]) - started < 60  # the interpreter and Django start, then recovery
         assert _queued(site) == 0
     finally:
         if follower.poll() is None:

@@ -304,7 +304,8 @@ def test_every_postgresql_plan_finds_the_same_newest_matches(published, monkeypa
     database is too small to reach both, so each is forced here."""
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: SQLite's FTS5 has one plan")
-    from gongkai.search.backends import PostgresBackend, Query
+    from gongkai.search.backends import Query
+    from gongkai.search.backends.database import PostgresBackend
 
     titles_by_id = {}
     for n in range(9):
