@@ -122,6 +122,8 @@ class _Live:
     shift: int
     current_key: tuple[int, int]
     meta_key: tuple[int, int, int]
+    #: The highest entry id in the index, read once per reload (``_newest_seq``).
+    newest: int | None = None
 
 
 def _file_key(path: Path) -> tuple[int, int, int]:
@@ -287,6 +289,7 @@ class TantivyBackend:
                 # the searcher we have and try again at the next search.
                 return live
             live.meta_key = meta_key
+            live.newest = None
         return live
 
     def refresh(self) -> None:
@@ -376,23 +379,106 @@ class TantivyBackend:
                 total=_count(result),
                 record_ids=_unique(searcher.fast_field_values("record", addresses)),
             )
-        return self._ranked(searcher, q, live.shift, offset=offset, limit=limit)
+        return self._ranked(searcher, q, live, offset=offset, limit=limit)
 
     @staticmethod
+    def _newest_seq(searcher: tantivy.Searcher, live: _Live) -> int:
+        if live.newest is None:
+            found = searcher.search(
+                tantivy.Query.all_query(), limit=1, count=False, order_by_field="seq"
+            )
+            live.newest = int(found.hits[0][0]) if found.hits else 0
+        return live.newest
+
     def _ranked(
-        searcher: tantivy.Searcher, q: tantivy.Query, shift: int, *, offset: int, limit: int
+        self, searcher: tantivy.Searcher, q: tantivy.Query, live: _Live, *, offset: int, limit: int
     ) -> Found:
         """Every match counted and scored; the page ordered by (score, entry id) exactly.
 
-        Tantivy's order is by score × the recency weight of the entry's block of ids, with
-        ties inside a block in index order. So the first ``want`` hits by that order, and
-        every hit tied with the last of them, are exactly the entries that can be in the
-        first ``want`` by (score, entry id); fetching past that tie and sorting them by the
-        whole score and ``seq`` gives the exact order."""
+        Scores are whole numbers (``query``), so the first ``want`` hits by score are right
+        except among the entries tied with the last of them, where Tantivy keeps the oldest.
+        Every entry scoring more is among them; of the tied ones the newest are wanted:
+        ``_newest_tied`` finds them among the newest entries only, cheaply. The recency
+        weight (``_ranked_by_weight``) is the fallback when that does not settle it."""
+        want = offset + limit
+        result = searcher.search(q, limit=want, count=True)
+        total, hits = _count(result), result.hits
+        if len(hits) == want < total:  # else every match is here already
+            boundary = hits[-1][0]
+            above = [hit for hit in hits if hit[0] > boundary]
+            tied = self._newest_tied(searcher, q, live, boundary, want - len(above), total)
+            if tied is None:
+                return self._ranked_by_weight(
+                    searcher, q, live.shift, total, offset=offset, limit=limit
+                )
+            hits = above + tied
+        addresses = [address for _, address in hits]
+        seqs = [int(seq or 0) for seq in searcher.fast_field_values("seq", addresses)]
+        ordered = sorted(range(len(hits)), key=lambda i: (-hits[i][0], -seqs[i]))
+        page = [addresses[i] for i in ordered[offset:want]]
+        return Found(total=total, record_ids=_unique(searcher.fast_field_values("record", page)))
+
+    def _newest_tied(
+        self,
+        searcher: tantivy.Searcher,
+        q: tantivy.Query,
+        live: _Live,
+        score: float,
+        need: int,
+        total: int,
+    ) -> list[tuple[Any, tantivy.DocAddress]] | None:
+        """The ``need`` newest matches scoring exactly ``score``: search the newest ids only,
+        a window sized to hold a few times ``need`` matches, widened or narrowed until it
+        holds at least ``need`` tied matches and few enough to fetch them all."""
+        newest = self._newest_seq(searcher, live)
+        limit = 4 * need + 1000
+        span = max(float(need), 10.0 * need * newest / max(total, 1))
+        low_span, high_span = 0.0, float("inf")
+        for _ in range(12):
+            low = max(0, int(newest - span))
+            window = tantivy.Query.range_query(
+                SCHEMA, "seq", tantivy.FieldType.Unsigned, low, newest
+            )
+            found = searcher.search(
+                tantivy.Query.boolean_query(
+                    [
+                        (tantivy.Occur.Must, q),
+                        (tantivy.Occur.Must, tantivy.Query.const_score_query(window, 0.0)),
+                    ]
+                ),
+                limit=limit,
+                count=False,
+            ).hits
+            tied = [hit for hit in found if hit[0] == score]
+            if len(found) == limit and found[-1][0] >= score:
+                high_span = span  # cut off inside the tie: too wide
+            elif len(tied) >= need or low == 0:
+                seqs = searcher.fast_field_values("seq", [address for _, address in tied])
+                ordered = sorted(range(len(tied)), key=lambda i: -int(seqs[i] or 0))
+                return [tied[i] for i in ordered[:need]]
+            else:
+                low_span = span  # too few tied: too narrow
+            span = span * 4 if high_span == float("inf") else (low_span + high_span) / 2
+        return None
+
+    @staticmethod
+    def _ranked_by_weight(
+        searcher: tantivy.Searcher,
+        q: tantivy.Query,
+        shift: int,
+        total: int,
+        *,
+        offset: int,
+        limit: int,
+    ) -> Found:
+        """Every match scored × the recency weight of the entry's block of ids, with ties
+        inside a block in index order. So the first ``want`` hits by that order, and every
+        hit tied with the last of them, are exactly the entries that can be in the first
+        ``want`` by (score, entry id); sorting them by the whole score and ``seq`` gives the
+        exact order. Slower (the weight is read for every match): the fallback only."""
         want = offset + limit
         fetch = want + (2 << shift)  # two blocks of ties past the page, usually enough
-        result = searcher.search(q, limit=fetch, count=True, weight_by_field="recency")
-        total, hits = _count(result), result.hits
+        hits = searcher.search(q, limit=fetch, count=False, weight_by_field="recency").hits
         while len(hits) == fetch and hits[-1][0] >= hits[want - 1][0]:
             fetch *= 4
             hits = searcher.search(q, limit=fetch, count=False, weight_by_field="recency").hits

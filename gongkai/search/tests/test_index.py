@@ -369,11 +369,16 @@ def _vocabulary_index(
     return docs
 
 
-# Entry ids from 0: many recency blocks; past 4M: every id in the top block, all tied.
-@pytest.mark.parametrize("first_entry", [0, 5_000_000])
-def test_totals_count_every_match_and_the_ranking_is_exact_over_all_of_them(tmp_path, first_entry):
+# The usual way (the newest ids searched for ties) and the fallback (a recency weight), whose
+# blocks of ids are many from 0 and, past 4M, one: every id in the top block, all tied.
+@pytest.mark.parametrize(("first_entry", "fallback"), [(0, False), (0, True), (5_000_000, True)])
+def test_totals_count_every_match_and_the_ranking_is_exact_over_all_of_them(
+    tmp_path, first_entry, fallback, monkeypatch
+):
     """Against a brute-force answer: all terms must match; each adds its length, three
     times in the title, twice in the publisher, once in the body; ties newest first."""
+    if fallback:
+        monkeypatch.setattr(TantivyBackend, "_newest_tied", lambda *args: None)
     docs = _vocabulary_index(tmp_path / "index", 3000, seed=5, first_entry=first_entry)
     engine = TantivyBackend(tmp_path / "index")
     rng = random.Random(9)
