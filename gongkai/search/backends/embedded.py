@@ -43,7 +43,7 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -349,10 +349,44 @@ class TantivyBackend:
 
     @classmethod
     def query(cls, query: Query) -> tantivy.Query:
+        """Matches and scores: the whole-number score of relevance (see the module)."""
         parts = []
         for term, weight in zip(query.terms, _weights(query.terms), strict=True):
             pairs = segmenter.term_bigrams(term) if query.grams else []
             parts.append(cls._pairs(pairs, weight) if pairs else cls._word(term, weight))
+        return cls._combine(query, parts)
+
+    @classmethod
+    def matching(cls, query: Query) -> tantivy.Query:
+        """Matches the same entries as ``query`` with plain term queries, whose scorers
+        Tantivy runs about twice as fast: for counting and for newest first."""
+        should, must = tantivy.Occur.Should, tantivy.Occur.Must
+        parts = []
+        for term in query.terms:
+            pairs = segmenter.term_bigrams(term) if query.grams else []
+            if pairs:
+                parts.append(
+                    tantivy.Query.boolean_query([(must, cls._term("grams", p)) for p in pairs])
+                )
+            else:
+                parts.append(
+                    tantivy.Query.boolean_query(
+                        [(should, cls._term(f, term)) for f in ("title", "publisher", "body")]
+                    )
+                )
+        return cls._combine(query, parts)
+
+    @classmethod
+    def in_title(cls, query: Query) -> tantivy.Query:
+        """The entries holding every term in the title: the highest score there is."""
+        parts = []
+        for term in query.terms:
+            pairs = segmenter.term_bigrams(term) if query.grams else []
+            parts += [cls._term("title_grams", p) for p in pairs] or [cls._term("title", term)]
+        return cls._combine(replace(query, any_term=False), parts)
+
+    @classmethod
+    def _combine(cls, query: Query, parts: list[tantivy.Query]) -> tantivy.Query:
         must = tantivy.Occur.Must
         if query.any_term and len(parts) > 1:
             # Only Should clauses: at least one must match, each adds its score.
@@ -369,17 +403,57 @@ class TantivyBackend:
     def find(self, query: Query, *, order: str, offset: int, limit: int) -> Found:
         live = self._current()
         searcher = live.index.searcher()
-        q = self.query(query)
         if order == NEWEST:
             result = searcher.search(
-                q, limit=limit, offset=offset, count=True, order_by_field="seq"
+                self.matching(query), limit=limit, offset=offset, count=True, order_by_field="seq"
             )
             addresses = [address for _, address in result.hits]
             return Found(
                 total=_count(result),
                 record_ids=_unique(searcher.fast_field_values("record", addresses)),
             )
-        return self._ranked(searcher, q, live, offset=offset, limit=limit)
+        total = _count(searcher.search(self.matching(query), limit=1, count=True))
+        if not total:
+            return Found(total=0, record_ids=[])
+        want = offset + limit
+        top = self._newest_in_title(searcher, query, live, want, total)
+        if top is not None:
+            page = top[offset:want]
+            return Found(
+                total=total, record_ids=_unique(searcher.fast_field_values("record", page))
+            )
+        return self._ranked(searcher, self.query(query), live, total, offset=offset, limit=limit)
+
+    def _newest_in_title(
+        self, searcher: tantivy.Searcher, query: Query, live: _Live, want: int, total: int
+    ) -> list[tantivy.DocAddress] | None:
+        """The page when it lies wholly among the entries with every term in the title (the
+        usual case for a common word): the newest ``want`` of those, found in a window of
+        the newest entry ids grown until it holds them. None when there are fewer."""
+        top = self.in_title(query)
+        newest = self._newest_seq(searcher, live)
+        span = max(float(want), 10.0 * want * newest / total)
+        while True:
+            low = max(0, int(newest - span))
+            window = tantivy.Query.range_query(
+                SCHEMA, "seq", tantivy.FieldType.Unsigned, low, newest
+            )
+            hits = searcher.search(
+                tantivy.Query.boolean_query(
+                    [
+                        (tantivy.Occur.Must, top),
+                        (tantivy.Occur.Must, tantivy.Query.const_score_query(window, 0.0)),
+                    ]
+                ),
+                limit=want,
+                count=False,
+                order_by_field="seq",
+            ).hits
+            if len(hits) >= want:
+                return [address for _, address in hits]
+            if low == 0:
+                return None
+            span *= 8
 
     @staticmethod
     def _newest_seq(searcher: tantivy.Searcher, live: _Live) -> int:
@@ -391,9 +465,16 @@ class TantivyBackend:
         return live.newest
 
     def _ranked(
-        self, searcher: tantivy.Searcher, q: tantivy.Query, live: _Live, *, offset: int, limit: int
+        self,
+        searcher: tantivy.Searcher,
+        q: tantivy.Query,
+        live: _Live,
+        total: int,
+        *,
+        offset: int,
+        limit: int,
     ) -> Found:
-        """Every match counted and scored; the page ordered by (score, entry id) exactly.
+        """Every match scored; the page ordered by (score, entry id) exactly.
 
         Scores are whole numbers (``query``), so the first ``want`` hits by score are right
         except among the entries tied with the last of them, where Tantivy keeps the oldest.
@@ -401,8 +482,7 @@ class TantivyBackend:
         ``_newest_tied`` finds them among the newest entries only, cheaply. The recency
         weight (``_ranked_by_weight``) is the fallback when that does not settle it."""
         want = offset + limit
-        result = searcher.search(q, limit=want, count=True)
-        total, hits = _count(result), result.hits
+        hits = searcher.search(q, limit=want, count=False).hits
         if len(hits) == want < total:  # else every match is here already
             boundary = hits[-1][0]
             above = [hit for hit in hits if hit[0] > boundary]
