@@ -72,6 +72,10 @@ MAX_SCORE = 300
 #: Blocks of 256 entry ids cover 4M ids; a rebuild chooses larger blocks when it must.
 MIN_SHIFT = 8
 
+#: Ranking fetches this many hits past the page, so that the entries tied with the last one
+#: on the page are usually all there to be ordered newest first.
+TIE_FETCH = 2000
+
 WRITER_HEAP = 32_000_000
 REBUILD_HEAP = 256_000_000
 
@@ -412,27 +416,28 @@ class TantivyBackend:
                 total=_count(result),
                 record_ids=_unique(searcher.fast_field_values("record", addresses)),
             )
-        total = _count(searcher.search(self.matching(query), limit=1, count=True))
-        if not total:
-            return Found(total=0, record_ids=[])
         want = offset + limit
-        top = self._newest_in_title(searcher, query, live, want, total)
+        top = self._newest_in_title(searcher, query, live, want)
         if top is not None:
+            total = _count(searcher.search(self.matching(query), limit=1, count=True))
             page = top[offset:want]
             return Found(
                 total=total, record_ids=_unique(searcher.fast_field_values("record", page))
             )
-        return self._ranked(searcher, self.query(query), live, total, offset=offset, limit=limit)
+        return self._ranked(searcher, self.query(query), live, offset=offset, limit=limit)
 
     def _newest_in_title(
-        self, searcher: tantivy.Searcher, query: Query, live: _Live, want: int, total: int
+        self, searcher: tantivy.Searcher, query: Query, live: _Live, want: int
     ) -> list[tantivy.DocAddress] | None:
         """The page when it lies wholly among the entries with every term in the title (the
         usual case for a common word): the newest ``want`` of those, found in a window of
         the newest entry ids grown until it holds them. None when there are fewer."""
         top = self.in_title(query)
+        held = _count(searcher.search(top, limit=1, count=True))
+        if held < want:
+            return None
         newest = self._newest_seq(searcher, live)
-        span = max(float(want), 10.0 * want * newest / total)
+        span = max(float(want), 2.0 * want * newest / held)
         while True:
             low = max(0, int(newest - span))
             window = tantivy.Query.range_query(
@@ -469,7 +474,6 @@ class TantivyBackend:
         searcher: tantivy.Searcher,
         q: tantivy.Query,
         live: _Live,
-        total: int,
         *,
         offset: int,
         limit: int,
@@ -482,16 +486,22 @@ class TantivyBackend:
         ``_newest_tied`` finds them among the newest entries only, cheaply. The recency
         weight (``_ranked_by_weight``) is the fallback when that does not settle it."""
         want = offset + limit
-        hits = searcher.search(q, limit=want, count=False).hits
-        if len(hits) == want < total:  # else every match is here already
-            boundary = hits[-1][0]
-            above = [hit for hit in hits if hit[0] > boundary]
-            tied = self._newest_tied(searcher, q, live, boundary, want - len(above), total)
-            if tied is None:
-                return self._ranked_by_weight(
-                    searcher, q, live.shift, total, offset=offset, limit=limit
-                )
-            hits = above + tied
+        # Past the page: a tie smaller than this is fetched whole, and sorted here.
+        fetch = want + TIE_FETCH
+        result = searcher.search(q, limit=fetch, count=True)
+        total, hits = _count(result), result.hits
+        if len(hits) > want:
+            boundary = hits[want - 1][0]
+            if len(hits) < fetch or hits[-1][0] < boundary:
+                hits = [hit for hit in hits if hit[0] >= boundary]
+            else:  # a tie of thousands (a common word): its newest, from the newest ids
+                above = [hit for hit in hits[:want] if hit[0] > boundary]
+                tied = self._newest_tied(searcher, q, live, boundary, want - len(above), total)
+                if tied is None:
+                    return self._ranked_by_weight(
+                        searcher, q, live.shift, total, offset=offset, limit=limit
+                    )
+                hits = above + tied
         addresses = [address for _, address in hits]
         seqs = [int(seq or 0) for seq in searcher.fast_field_values("seq", addresses)]
         ordered = sorted(range(len(hits)), key=lambda i: (-hits[i][0], -seqs[i]))
