@@ -23,12 +23,13 @@ it does: the job runner's follower, or — when no runner is running (developmen
 tiny site) — the process that published, right after its commit.
 
 **Ranking.** Relevance is what the database backends compute for their candidates
-(``database.title_rank``), over every match: each query term adds its length once if the
-entry holds it anywhere, twice more in the title itself or once more in the publisher, 文号
-or year; ties go to the newer entry. Tantivy scores are 32-bit floats and its ties go to the
-older document, so the newest-first tie-break is folded into the score approximately (a
-``recency`` weight per block of entry ids) and made exact afterwards from the ``seq`` column
-(``TantivyBackend._ranked``).
+(``database.title_rank``), over every match: each query term adds its length once if the entry
+holds it anywhere, three times in the title or twice in the publisher, 文号 or year — whole
+numbers; ties go to the newer entry. Tantivy's ties go to the older document, so ``find`` gets
+the exact order cheaply: from the entries with every term in the title (the highest score)
+newest first in a window of the newest ids when they fill the page; otherwise from one scored
+search that fetches the tie with the page's last entry whole, or settles a large tie among the
+newest ids; a per-entry ``recency`` weight is the last resort (docs/decisions/0013).
 """
 
 from __future__ import annotations

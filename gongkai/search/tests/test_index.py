@@ -359,14 +359,22 @@ def _vocabulary_index(
     return docs
 
 
-# The usual way (the newest ids searched for ties) and the fallback (a recency weight), whose
-# blocks of ids are many from 0 and, past 4M, one: every id in the top block, all tied.
-@pytest.mark.parametrize(("first_entry", "fallback"), [(0, False), (0, True), (5_000_000, True)])
+# Each way to the exact order: the page from the entries with every term in the title, or
+# from one scored search whose ties are all fetched (tie_fetch 2000), or settled among the
+# newest ids (tie_fetch 5), or by the recency weight (fallback), whose blocks of ids are many
+# from 0 and, past 4M, one: every id in the top block, all tied.
+@pytest.mark.parametrize(
+    ("first_entry", "tie_fetch", "fallback"),
+    [(0, 2000, False), (0, 5, False), (0, 5, True), (5_000_000, 5, True)],
+)
 def test_totals_count_every_match_and_the_ranking_is_exact_over_all_of_them(
-    tmp_path, first_entry, fallback, monkeypatch
+    tmp_path, first_entry, tie_fetch, fallback, monkeypatch
 ):
     """Against a brute-force answer: all terms must match; each adds its length, three
     times in the title, twice in the publisher, once in the body; ties newest first."""
+    from gongkai.search.backends import embedded
+
+    monkeypatch.setattr(embedded, "TIE_FETCH", tie_fetch)
     if fallback:
         monkeypatch.setattr(TantivyBackend, "_newest_tied", lambda *args: None)
     docs = _vocabulary_index(tmp_path / "index", 3000, seed=5, first_entry=first_entry)
