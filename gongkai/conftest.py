@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from typing import Any
+from uuid import uuid4
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -110,3 +112,10 @@ def other_county_clerk(other_county):
 @pytest.fixture
 def citizen(db):
     return make_user(username="citizen")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_index(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test its own embedded search index: the database rolls back after a test, an
+    index directory would not. Created only if the test searches or indexes."""
+    settings.GONGKAI_SEARCH_INDEX_DIR = tmp_path_factory.getbasetemp() / "search" / uuid4().hex

@@ -400,3 +400,10 @@ GONGKAI_SHARED_CACHE = "shared"
 # --- Accounts issued by administrators ---------------------------------------------------------
 # How long a one-time sign-in link stays valid (hours); it works once either way.
 GONGKAI_SIGN_IN_LINK_HOURS = int(os.environ.get("SIGN_IN_LINK_HOURS", "72"))
+
+# --- Search ------------------------------------------------------------------------------------
+# "tantivy": the embedded index in SEARCH_INDEX_DIR (one machine; counts and ranks every match);
+# "database": SQLite FTS5 / PostgreSQL full text (several app servers; docs/decisions/0018).
+GONGKAI_SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "tantivy")
+# On the app server's own disk, never a network share (Tantivy maps its files into memory).
+GONGKAI_SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search"))

@@ -42,6 +42,10 @@ class RecordExtension:
     on_commit_publish: list[Action] = field(default_factory=list)
     on_commit_withdraw: list[Action] = field(default_factory=list)
     on_commit_validity: list[Action] = field(default_factory=list)
+    #: Work in the same transaction whenever what the public sees of a record changes
+    #: (publication, withdrawal, validity, reclassification): the search index queues its
+    #: update here, so the intent is exactly as durable as the change.
+    on_public_change: list[Callable[[PublicChange], None]] = field(default_factory=list)
     #: After-commit work whenever what the public sees of a record changed (publication,
     #: withdrawal, validity, reclassification): the search index, the page cache.
     on_commit_public: list[Callable[[PublicChange], None]] = field(default_factory=list)
@@ -93,6 +97,13 @@ def run_actions(record: Record, by: Any, attr: str) -> None:
     for ext in extensions():
         for action in getattr(ext, attr):
             action(record, by)
+
+
+def queue_public_change(change: PublicChange) -> None:
+    """In the changing transaction: a failure here rolls the change back."""
+    for ext in extensions():
+        for action in ext.on_public_change:
+            action(change)
 
 
 def run_public_change(change: PublicChange) -> None:

@@ -1,10 +1,12 @@
-"""Full-text backends behind one interface: SQLite FTS5 (embedded default) and PostgreSQL.
+"""The database backends: SQLite FTS5 and a PostgreSQL tsvector, in the database itself.
 
 Both index the same pre-segmented tokens (``segmenter``) and answer the same two questions:
 which entries match, newest first (up to a limit, which also gives the count); and which of
 those candidates match best. Ranking is bounded on purpose: bm25/ts_rank over every match of
 a common word takes seconds at a million records, over the newest 2,000 a few milliseconds
-(docs/decisions/0003-search.md, docs/benchmarks.md).
+(docs/decisions/0003-search.md, docs/benchmarks.md). So the count stops there too
+("超过 2000 条"): this is the backend for several app servers on several machines, where the
+embedded index (``embedded``), which counts and ranks every match, cannot be shared.
 
 Query strings are built only from tokens that are runs of letters and digits (see
 ``segmenter.parse_query``), each one quoted, so no user input reaches FTS5 or tsquery syntax.
@@ -12,70 +14,14 @@ Query strings are built only from tokens that are runs of letters and digits (se
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
 
 from django.db import connection, transaction
 
-from gongkai.search import segmenter
-
-#: Token streams are capped so one huge attachment cannot blow PostgreSQL's 1 MB tsvector
-#: limit or dominate the index; the first part of a document is what describes it.
-MAX_TOKENS_PER_FIELD = 30_000
-
-
-@dataclass(frozen=True)
-class Document:
-    """An entry's text as token streams (each a space-joined string of tokens)."""
-
-    title: str
-    body: str
-    grams: str
-    facets: str
-
-    @classmethod
-    def from_tokens(
-        cls,
-        *,
-        title: Sequence[str],
-        body: Sequence[str],
-        grams: Sequence[str],
-        facets: Sequence[str],
-    ) -> Document:
-        cap = MAX_TOKENS_PER_FIELD
-        return cls(
-            title=segmenter.join(title[:cap]),
-            body=segmenter.join(body[:cap]),
-            grams=segmenter.join(grams[:cap]),
-            facets=segmenter.join(facets),
-        )
-
-
-@dataclass(frozen=True)
-class Query:
-    """Terms that must all match (or, with ``any_term``, at least one of them), filter
-    tokens (always all), and whether terms are matched as words (the first try) or as
-    character bigrams (the fallback when words find nothing)."""
-
-    terms: tuple[str, ...]
-    facets: tuple[str, ...] = field(default=())
-    grams: bool = False
-    any_term: bool = False
-
-
-class Backend(Protocol):
-    vendor: str
-    #: Default size of the candidate set (newest matches that are ranked and counted).
-    CANDIDATES: int
-
-    def write(self, rows: Iterable[tuple[int, Document]]) -> None: ...
-    def delete(self, entry_ids: Sequence[int]) -> None: ...
-    def clear(self) -> None: ...
-    def newest(self, query: Query, *, limit: int) -> list[int]: ...
-    def rank(
-        self, query: Query, candidates: Sequence[int], *, offset: int, limit: int
-    ) -> list[int]: ...
+from gongkai.search import conf, segmenter
+from gongkai.search.backends import NEWEST, Found, Query, Row
 
 
 def _fetch_ids(sql: str, params: Sequence[Any], *, plan_each_time: bool = False) -> list[int]:
@@ -120,7 +66,98 @@ def title_rank(query: Query, candidates: Sequence[int], *, offset: int, limit: i
     return [pk for _, pk in scored[offset : offset + limit]]
 
 
-class SQLiteBackend:
+class DatabaseBackend:
+    """What both database backends share: the bounded candidate set and the writer, which
+    writes in the caller's database transaction (nothing is left to commit afterwards)."""
+
+    name = "database"
+    vendor: str
+    #: Default size of the candidate set (newest matches that are ranked and counted).
+    CANDIDATES: int
+
+    def newest(self, query: Query, *, limit: int) -> list[int]:
+        raise NotImplementedError
+
+    def rank(
+        self, query: Query, candidates: Sequence[int], *, offset: int, limit: int
+    ) -> list[int]:
+        raise NotImplementedError
+
+    def find(self, query: Query, *, order: str, offset: int, limit: int) -> Found:
+        """One newest-first scan gives the candidates, the count and the newest-first pages;
+        relevance ranks the candidates only."""
+        window = conf.candidates(self.CANDIDATES)
+        candidates = self.newest(query, limit=window + 1)
+        capped = len(candidates) > window
+        candidates = candidates[:window]
+        if order == NEWEST:
+            ids = candidates[offset : offset + limit]
+        else:
+            ids = self.rank(query, candidates, offset=offset, limit=limit) if candidates else []
+        return Found(total=len(candidates), record_ids=_record_ids(ids), total_capped=capped)
+
+    def add(self, rows: Sequence[Row]) -> None:
+        raise NotImplementedError
+
+    def delete(self, record_ids: Sequence[int], entry_ids: Sequence[int]) -> None:
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        """Everything was written in the database transaction."""
+
+    def clear(self) -> None:
+        raise NotImplementedError
+
+    @contextmanager
+    def writing(self, *, wait: float = 0) -> Iterator[DatabaseBackend]:
+        # The database's own locks order concurrent writers (services locks the records).
+        yield self
+
+    @contextmanager
+    def rebuilding(self) -> Iterator[DatabaseBackend]:
+        # Rebuilt in place, batch by batch (services.reindex replaces the entries).
+        yield self
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        # Any number of followers may sweep the queue; publishing processes apply it
+        # themselves in their own transaction's wake.
+        yield
+
+    def runner_is_running(self) -> bool:
+        return False
+
+    def is_empty(self) -> bool:
+        return False  # the full text lives in the entries' own rows or beside them
+
+    def wake(self) -> None:
+        """Publishing processes apply the queue themselves."""
+
+    def wake_key(self) -> object:
+        return None
+
+    def status(self) -> dict[str, object]:
+        return {
+            "后端": f"数据库全文检索（{self.vendor}）",
+            "候选上限": conf.candidates(self.CANDIDATES),
+        }
+
+
+def _record_ids(entry_ids: Sequence[int]) -> list[int]:
+    """The records of a page of entries, in the same order."""
+    if not entry_ids:
+        return []
+    placeholders = ", ".join(["%s"] * len(entry_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, record_id FROM search_searchentry WHERE id IN ({placeholders})",  # noqa: S608
+            list(entry_ids),
+        )
+        records = dict(cursor.fetchall())
+    return [records[pk] for pk in entry_ids if pk in records]
+
+
+class SQLiteBackend(DatabaseBackend):
     """FTS5 with the unicode61 tokenizer over space-separated tokens; rowid = entry id."""
 
     vendor = "sqlite"
@@ -142,15 +179,24 @@ class SQLiteBackend:
         parts += [f'facets : "{f}"' for f in query.facets]
         return " AND ".join(parts)
 
-    def write(self, rows: Iterable[tuple[int, Document]]) -> None:
+    def add(self, rows: Sequence[Row]) -> None:
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO search_fts(rowid, title, body, grams, facets) "
                 "VALUES (%s, %s, %s, %s, %s)",
-                [(pk, d.title, d.body, d.grams, d.facets) for pk, d in rows],
+                [
+                    (
+                        r.entry_id,
+                        r.document.title_side,
+                        r.document.body,
+                        r.document.grams,
+                        r.document.facets,
+                    )
+                    for r in rows
+                ],
             )
 
-    def delete(self, entry_ids: Sequence[int]) -> None:
+    def delete(self, record_ids: Sequence[int], entry_ids: Sequence[int]) -> None:
         if entry_ids:
             with connection.cursor() as cursor:
                 cursor.executemany(
@@ -188,7 +234,7 @@ class SQLiteBackend:
         )
 
 
-class PostgresBackend:
+class PostgresBackend(DatabaseBackend):
     """A weighted tsvector ('simple' configuration: no stemming, no stop words) with a GIN
     index. Title tokens weigh A, body B, bigrams C, filter tokens D."""
 
@@ -225,14 +271,23 @@ class PostgresBackend:
         parts += [f"'{f}'" for f in query.facets]
         return " & ".join(parts)
 
-    def write(self, rows: Iterable[tuple[int, Document]]) -> None:
+    def add(self, rows: Sequence[Row]) -> None:
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"UPDATE search_searchentry SET document = {self.VECTOR} WHERE id = %s",  # noqa: S608
-                [(d.title, d.body, d.grams, d.facets, pk) for pk, d in rows],
+                [
+                    (
+                        r.document.title_side,
+                        r.document.body,
+                        r.document.grams,
+                        r.document.facets,
+                        r.entry_id,
+                    )
+                    for r in rows
+                ],
             )
 
-    def delete(self, entry_ids: Sequence[int]) -> None:
+    def delete(self, record_ids: Sequence[int], entry_ids: Sequence[int]) -> None:
         """The vector lives in the entry's row, so deleting the entry deletes it."""
 
     def clear(self) -> None:
@@ -344,15 +399,7 @@ class PostgresBackend:
         )
 
 
-BACKENDS: dict[str, type[SQLiteBackend] | type[PostgresBackend]] = {
+BACKENDS: dict[str, type[DatabaseBackend]] = {
     "sqlite": SQLiteBackend,
     "postgresql": PostgresBackend,
 }
-
-
-def backend() -> Backend:
-    """The backend for the default database."""
-    try:
-        return BACKENDS[connection.vendor]()
-    except KeyError:
-        raise NotImplementedError(f"全文检索不支持数据库 {connection.vendor}") from None
