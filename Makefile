@@ -14,9 +14,13 @@ RUN_ENV := SECRET_KEY_FILE=var/secret_key ALLOWED_HOSTS=127.0.0.1,localhost TWO_
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# The OCR models ship in rapidocr-onnxruntime (docs/decisions/0014), installed without the
+# dependencies it declares: pyproject.toml lists what it imports, with the headless OpenCV in
+# place of the desktop build it names, which needs the system's libGL.
 $(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --no-deps -c requirements.lock rapidocr-onnxruntime
 	touch $@
 
 install: $(VENV)/.installed
