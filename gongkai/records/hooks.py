@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 
 if TYPE_CHECKING:
-    from gongkai.records.models import Record
+    from gongkai.records.models import Attachment, Record
 
 Check = Callable[["Record"], list[str]]
 Action = Callable[["Record", Any], None]
+AttachmentAction = Callable[["Attachment", Any], None]
 
 
 @dataclass
@@ -38,6 +39,8 @@ class RecordExtension:
     on_commit_publish: list[Action] = field(default_factory=list)
     on_commit_withdraw: list[Action] = field(default_factory=list)
     on_commit_validity: list[Action] = field(default_factory=list)
+    #: After an attachment is added and committed (OCR queues its reading of a scan).
+    on_commit_attach: list[AttachmentAction] = field(default_factory=list)
     #: Extra data frozen into each published version's metadata.
     snapshot: Callable[[Record], dict[str, Any]] | None = None
     #: False for records another record publishes (an interpretation goes out with its policy).
@@ -78,6 +81,12 @@ def run_actions(record: Record, by: Any, attr: str) -> None:
     for ext in extensions():
         for action in getattr(ext, attr):
             action(record, by)
+
+
+def run_attachment_actions(attachment: Attachment, by: Any) -> None:
+    for ext in extensions():
+        for action in ext.on_commit_attach:
+            action(attachment, by)
 
 
 def snapshot(record: Record) -> dict[str, Any]:
