@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "gongkai.supervision",
     "gongkai.portal",
     "gongkai.holidays",
+    "gongkai.ocr",
 ]
 
 MIDDLEWARE = [
@@ -330,3 +331,17 @@ GONGKAI_PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # and rebuilt on change, or at the latest after this many seconds.
 GONGKAI_REFDATA_SECONDS = float(os.environ.get("REFDATA_SECONDS", "30"))
 GONGKAI_PAGE_CACHE_DIR = Path(os.environ.get("PAGE_CACHE_DIR", VAR_DIR / "pages"))
+
+# --- OCR: scanned pages and images are read before screening (gongkai/ocr) -------------------
+# Read by the embedded engine in the job runner; off only where a person checks every scan.
+OCR_ENABLED = env_bool("OCR", True)
+# PDF pages are rendered at this resolution for reading, previews and redaction.
+OCR_DPI = int(os.environ.get("OCR_DPI", "200"))
+# Pages read at once by one job (one ONNX Runtime thread each); the cores of the job runner.
+OCR_THREADS = int(os.environ.get("OCR_THREADS", str(min(2, os.cpu_count() or 1))))
+# Pages read per file; later pages keep their "needs a person's look" finding.
+OCR_MAX_PAGES = int(os.environ.get("OCR_MAX_PAGES", "300"))
+# A page read with less average confidence still needs a person's look.
+OCR_MIN_CONFIDENCE = float(os.environ.get("OCR_MIN_CONFIDENCE", "0.8"))
+# A reading with no progress for this long is queued again (its worker died).
+OCR_STALE_SECONDS = int(os.environ.get("OCR_STALE_SECONDS", "600"))

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("gongkai.supervision.urls")),
     path("", include("gongkai.screening.urls")),
     path("", include("gongkai.holidays.urls")),
+    path("", include("gongkai.ocr.urls")),
     path("system/admin/", admin.site.urls),
 ]
 

@@ -150,6 +150,8 @@ class Verb(models.TextChoices):
     ANNUAL_REPORT_DRAFT = "annual_report.draft", "年度报告：生成草稿"
     ANNUAL_REPORT_SAVE = "annual_report.save", "年度报告：保存"
     ANNUAL_REPORT_FILE = "annual_report.file", "年度报告：提交发布"
+    OCR_RECOGNISE = "ocr.recognise", "文字识别：识别附件中的扫描页"
+    OCR_REDACT = "ocr.redact", "文字识别：涂黑附件并替换为清理后的文件"
 
 
 _LABELS: dict[str, str] = {str(v.value): str(v.label) for v in Verb}
