@@ -62,7 +62,13 @@ class RedactForm(forms.Form):
             self.fields[f"regions-{page.number}"] = forms.CharField(
                 label=f"第{page.number}页框选区域",
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 2, "class": "ocr-regions"}),
+                widget=forms.Textarea(
+                    attrs={
+                        "rows": 2,
+                        "class": "ocr-regions",
+                        "aria-describedby": f"id_regions-{page.number}-help",
+                    }
+                ),
             )
 
     def regions_field(self, page: RecognisedPage) -> forms.BoundField:
