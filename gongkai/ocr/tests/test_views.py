@@ -28,7 +28,7 @@ def test_the_record_page_shows_progress_and_polls_while_the_scan_is_read(client,
     client.force_login(clerk)
     page = client.get(reverse("records:detail", args=[scanned.record_id])).content.decode()
     assert "正在识别：已完成第 7 / 20 页" in page
-    assert '<progress id="ocr-progress-%d" max="20" value="7">' % scanned.pk in page
+    assert f'<progress id="ocr-progress-{scanned.pk}" max="20" value="7">' in page
     panel_url = reverse("ocr:panel", args=[scanned.record_id])
     assert f'hx-get="{panel_url}"' in page and 'hx-trigger="every 2s"' in page
     assert "识别完成并经过保密审查前，不能提交审核或发布" in page
@@ -49,7 +49,7 @@ def test_the_attachment_page_highlights_each_finding_on_its_page(
     response = client.get(reverse("ocr:attachment", args=[scanned.pk]))
     page = response.content.decode()
     assert response.status_code == 200
-    assert "发现个人信息 %d 处" % len(small_scan.numbers) in page
+    assert f"发现个人信息 {len(small_scan.numbers)} 处" in page
     rects = re.findall(r'<rect class="ocr-hit personal" data-hit="1-\d+" x="\d+" y="\d+"', page)
     assert len(rects) == len(small_scan.numbers)
     width, height = small_scan.image.size
