@@ -6,7 +6,7 @@ so it works on a machine with no network (docs/decisions/0014). Its pipeline pie
 directly rather than through ``RapidOCR.__call__`` because screening needs more than the
 text of a line: where each *character* is, so that a finding can be highlighted and blacked
 out without blacking out the whole row, and where the gaps are, so that two numbers printed
-one space apart are not read as one 29-digit number.
+one space apart are not read as one 29-digit number (``_split_runs``).
 
 ``read(image)`` returns a :class:`PageText`: lines in reading order, each with its box, its
 confidence and one box per character, in the pixels of the image it was given.
@@ -109,40 +109,63 @@ def _is_narrow(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
+#: The longest number screening looks for (a bank card): a longer run of digits is two numbers.
+LONGEST_NUMBER = 19
+
+
 class _Ink:
-    """Which pixel columns of a line's crop are blank, between the text's top and bottom.
-
-    Rows that are mostly dark are a table's rule caught in the crop, not text. A space between
-    two digits shows as a blank run of at least ~0.32 of the text's height (five faces at 150,
-    200 and 300 dpi); the widest blank inside a number, between two 1s, is ~0.25."""
-
-    SPACE = 0.285
+    """The ink of a line's crop: how wide a blank lies between two characters, in units of
+    the local text height. Rows that are mostly dark are a table's rule caught in the crop."""
 
     def __init__(self, crop: np.ndarray) -> None:
         gray = crop.mean(axis=2) if crop.ndim == 3 else crop.astype(np.float32)
         low, high = np.percentile(gray, 2), np.percentile(gray, 98)
-        self.blank: np.ndarray | None = None
-        self.height = 1
+        self.dark: np.ndarray | None = None
         if high - low < 40:
             return
         dark = gray < (low + high) / 2
-        share = dark.mean(axis=1)
-        rows = np.flatnonzero((share > 0.01) & (share < 0.6))
-        if len(rows) == 0:
-            return
-        self.height = int(rows[-1] - rows[0] + 1)
-        self.blank = ~dark[rows[0] : rows[-1] + 1].any(axis=0)
+        dark[dark.mean(axis=1) >= 0.6] = False
+        self.dark = dark
 
-    def is_space(self, f0: float, f1: float) -> bool:
-        if self.blank is None:
-            return False
-        width = len(self.blank)
-        segment = self.blank[int(f0 * width) : int(np.ceil(f1 * width))]
+    def gap(self, f0: float, f1: float) -> float:
+        if self.dark is None:
+            return 0.0
+        width = self.dark.shape[1]
+        segment = self.dark[:, int(f0 * width) : int(np.ceil(f1 * width))]
+        rows = np.flatnonzero(segment.any(axis=1))
+        if len(rows) < 3:
+            return 0.0
+        blank: np.ndarray = np.logical_not(segment[rows[0] : rows[-1] + 1].any(axis=0))
         longest = run = 0
-        for blank in segment.tolist():
-            run = run + 1 if blank else 0
+        for is_blank in blank.tolist():
+            run = run + 1 if is_blank else 0
             longest = max(longest, run)
-        return longest >= self.SPACE * self.height
+        return longest / (rows[-1] - rows[0] + 1)
+
+
+def _split_runs(text: str, gaps: dict[int, tuple[float, float]]) -> set[int]:
+    """Where to put back the spaces the recogniser left out: only inside a run of letters and
+    digits longer than any number screening looks for (an ID number and a phone number one
+    space apart come out as 29 digits, which no detector may split). ``gaps[i]`` is the blank
+    before character ``i`` (in text heights) and the distance of the two characters' columns
+    (in the line's pitch). Such a run is cut at its widest blank and wherever a blank is both
+    wide and far (≥ 0.3 and ≥ 1.2: the rule that, on its own, put a false space between 4 of
+    3,255 pairs inside numbers in the measurement of docs/decisions/0014). A run of 19 or fewer
+    is never cut, so no number of ordinary length is ever cut in two."""
+    cuts: set[int] = set()
+    start = None
+    for i, char in enumerate([*text, " "]):
+        if _is_narrow(char):
+            start = i if start is None else start
+            continue
+        if start is not None and i - start > LONGEST_NUMBER:
+            inside = [(gaps.get(j, (0.0, 0.0)), j) for j in range(start + 1, i)]
+            (widest, _), at = max(inside)
+            if widest >= 0.2:
+                cuts.add(at)
+            cuts.update(j for (blank, far), j in inside if blank >= 0.3 and far >= 1.2)
+        start = None
+    return cuts
 
 
 def _characters(
@@ -153,10 +176,8 @@ def _characters(
     flipped: bool,
     ink: _Ink | None = None,
 ) -> tuple[str, tuple[Box | None, ...]]:
-    """Boxes per character from the recogniser's CTC columns, and the spaces the recogniser
-    left out. At 150–200 dpi it often reads "371502… 138…" as one run of 29 digits, which no
-    detector may split; so between two letters or digits the crop's ink decides (``_Ink``).
-    A gap next to a Chinese character changes nothing the detectors read."""
+    """Boxes per character from the recogniser's CTC columns, and the spaces it left out
+    between two numbers (``_split_runs``, measured on the crop's ink)."""
     if not text or not columns or span <= 0:
         return text, tuple(_box_of(quad, 0, 1, flipped) for _ in text)
     positions = [min(1.0, (c + 0.5) / span) for c in columns]
@@ -168,6 +189,14 @@ def _characters(
     ]
     pitch = statistics.median(narrow) if len(narrow) >= 3 else None
     half = (statistics.median(pitches) if pitches else 1 / len(text)) / 2
+    gaps: dict[int, tuple[float, float]] = {}
+    if ink is not None and pitch:
+        gaps = {
+            i: (ink.gap(positions[i - 1], positions[i]), (positions[i] - positions[i - 1]) / pitch)
+            for i in range(1, len(text))
+            if _is_narrow(text[i]) and _is_narrow(text[i - 1])
+        }
+    cuts = _split_runs(text, gaps) if gaps else set()
     out_text: list[str] = []
     boxes: list[Box | None] = []
     for i, char in enumerate(text):
@@ -175,11 +204,10 @@ def _characters(
         right = positions[i] + (
             (positions[i + 1] - positions[i]) / 2 if i + 1 < len(text) else half
         )
-        glued = i and _is_narrow(char) and _is_narrow(text[i - 1])
-        if glued and ink is not None and ink.is_space(positions[i - 1], positions[i]):
+        if i in cuts:
             out_text.append(" ")
             boxes.append(None)
-        if pitch and glued:
+        if pitch and i and _is_narrow(char) and _is_narrow(text[i - 1]):
             left = max(left, positions[i] - pitch * 0.6)
         if pitch and i + 1 < len(text) and _is_narrow(char) and _is_narrow(text[i + 1]):
             right = min(right, positions[i] + pitch * 0.6)

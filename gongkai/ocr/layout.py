@@ -34,16 +34,14 @@ class PositionedText:
             raise ValueError("every character needs a box entry")
 
     def boxes_between(self, start: int, end: int, *, pad: int = 0) -> list[Box]:
-        """Rectangles covering ``text[start:end]``: consecutive characters on one line merge."""
+        """Rectangles covering ``text[start:end]``: one per run of characters that follow each
+        other on one line, in whichever direction the line runs (a page may be turned)."""
         merged: list[list[int]] = []
         previous: Box | None = None
         for box in self.boxes[start:end]:
             if box is None:
                 continue
-            same_line = previous is not None and _overlap_y(previous, box) > 0.5 * min(
-                box[3] - box[1], previous[3] - previous[1]
-            )
-            if merged and same_line and box[0] >= merged[-1][0] - 2:
+            if merged and previous is not None and _follows(previous, box, merged[-1]):
                 last = merged[-1]
                 last[:] = [min(last[0], box[0]), min(last[1], box[1]), max(last[2], box[2]),
                            max(last[3], box[3])]  # fmt: skip
@@ -60,8 +58,17 @@ class PositionedText:
         return cls(text, tuple(tuple(b) if b is not None else None for b in boxes))  # type: ignore[misc]
 
 
-def _overlap_y(a: Box, b: Box) -> int:
-    return min(a[3], b[3]) - max(a[1], b[1])
+def _follows(previous: Box, box: Box, run: list[int]) -> bool:
+    """Whether ``box`` continues the run of ``previous`` on the same line: level with it (or,
+    for a turned page, in the same column) and no more than about a character from the run."""
+    size = max(box[2] - box[0], box[3] - box[1], 1)
+    across_y = min(previous[3], box[3]) - max(previous[1], box[1])
+    across_x = min(previous[2], box[2]) - max(previous[0], box[0])
+    gap_x = max(run[0], box[0]) - min(run[2], box[2])
+    gap_y = max(run[1], box[1]) - min(run[3], box[3])
+    level = across_y > 0.5 * min(previous[3] - previous[1], box[3] - box[1]) and gap_x < 1.5 * size
+    column = across_x > 0.5 * min(previous[2] - previous[0], box[2] - box[0]) and gap_y < 1.5 * size
+    return level or column
 
 
 def _rows(lines: Sequence[Line], skew: float) -> list[list[Line]]:

@@ -19,7 +19,7 @@ Regions are in page pixels (``ocr.documents``); this module has no Django.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -120,7 +120,18 @@ def _redact_pdf(
     writer.add_metadata({"/Producer": "Gongkai"})
     out = io.BytesIO()
     writer.write(out)
+    _check_no_text(out.getvalue(), replaced)
     return Cleaned(out.getvalue(), _name(name, ".pdf"), sorted(replaced))
+
+
+def _check_no_text(data: bytes, pages: Iterable[int]) -> None:
+    """Read the result back: a rasterised page must have no character left on it."""
+    with documents.PdfDocument(data) as document:
+        for number in pages:
+            if document.text_layer(number).text.strip():
+                raise documents.Unreadable(
+                    f"第{number}页涂黑后仍有文字，未生成文件，请联系管理员。"
+                )
 
 
 def _redact_image(data: bytes, name: str, regions: Mapping[int, Sequence[Box]]) -> Cleaned:

@@ -81,6 +81,10 @@ def _render_pages(
             initial={"hits": [h.key for h in found if h.is_personal]}, found=found, pages=pages
         )
     rows = [(h, statuses.get(h.fingerprint, "")) for h in found]
+    # Scans and pages with findings; a long text PDF's clean pages only on request.
+    show_all = request.GET.get("all") == "1"
+    with_hits = {h.page for h in found}
+    shown = [p for p in pages if show_all or p.is_scan or p.number in with_hits]
     return render(
         request,
         "ocr/attachment.html",
@@ -90,8 +94,9 @@ def _render_pages(
             "recognition": recognition,
             "pages": [
                 (p, [h for h in found if h.page == p.number], form.regions_field(p), _grid(p))
-                for p in pages
+                for p in shown
             ],
+            "hidden_pages": len(pages) - len(shown),
             "rows": rows,
             "form": form,
             "checked": set(form["hits"].value() or []),
