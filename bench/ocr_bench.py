@@ -135,7 +135,7 @@ def long_scan(pages: int, seed: int, threads: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--pages", type=int, default=12, help="pages per resolution")
+    parser.add_argument("--pages", type=int, default=12, help="pages per resolution (0: skip)")
     parser.add_argument("--dpi", default="150,200,300")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--long", type=int, default=20, help="pages of the long scan (0: skip)")
@@ -150,10 +150,12 @@ def main() -> None:
     engine.load()
     print(f"engine loaded in {time.perf_counter() - started:.2f} s (one ONNX Runtime thread)\n")
 
-    print("| dpi | pages | kind | numbers | found | recall | reported | precision |")
-    print("|---|---|---|---|---|---|---|---|")
     timing = []
-    for dpi in (int(d) for d in args.dpi.split(",")):
+    resolutions = [int(d) for d in args.dpi.split(",")] if args.pages else []
+    if resolutions:
+        print("| dpi | pages | kind | numbers | found | recall | reported | precision |")
+        print("|---|---|---|---|---|---|---|---|")
+    for dpi in resolutions:
         result = accuracy(dpi, args.pages, args.seed, engine)
         for kind in KINDS:
             truth = result["truth"][kind]  # type: ignore[index]
@@ -171,9 +173,10 @@ def main() -> None:
                 print(f"  missed   page {index} {kind} {number}")
             for index, kind, number in result["false"]:  # type: ignore[attr-defined]
                 print(f"  reported page {index} {kind} {number} (not on the page)")
-    print()
-    print("| dpi | look-alikes on the pages | false alarms | CPU s/page | wall s/page |")
-    print("|---|---|---|---|---|")
+    if timing:
+        print()
+        print("| dpi | look-alikes on the pages | false alarms | CPU s/page | wall s/page |")
+        print("|---|---|---|---|---|")
     for result in timing:
         print(
             f"| {result['dpi']} | {result['decoys']} | {len(result['false'])} "  # type: ignore[arg-type]
