@@ -212,3 +212,39 @@ def test_a_clerk_reads_redacts_and_clears_a_scanned_list(
     _wait_for(browser, "待公文审核")
     record.refresh_from_db()
     assert record.status == Status.SUBMITTED
+
+
+def test_without_javascript_the_clerk_types_the_rectangle_and_ticks_findings(live_server):
+    """No script: no drawing buttons, the rulers on the page and a text box for rectangles."""
+    import io
+
+    from selenium.webdriver.common.by import By
+
+    from gongkai.accounts.models import User
+    from gongkai.records import services as records
+    from gongkai.records.models import Attachment
+    from gongkai.testing import make_record
+
+    seed_organisations(None)  # type: ignore[arg-type]
+    seed_accounts(None)  # type: ignore[arg-type]
+    clerk = User.objects.get(username="county_clerk")
+    record = make_record(by=clerk, organisation=demo_county())
+    scan = make_scanned_list(
+        random.Random(22), dpi=150, rows=3, paper=(6.2, 2.6), columns=(ID_CARD, MOBILE_PHONE)
+    )
+    attachment = records.add_attachment(record, io.BytesIO(scan.png()), "名单.png", by=clerk)
+    browser = _driver(javascript=False)
+    try:
+        _sign_in(browser, live_server, "county_clerk", f"/staff/ocr/attachments/{attachment.pk}/")
+        _wait_for(browser, f"发现个人信息 {len(scan.numbers)} 处")
+        assert not browser.find_element(By.CSS_SELECTOR, "button.ocr-draw").is_displayed()
+        assert len(browser.find_elements(By.CSS_SELECTOR, ".ocr-grid text")) == 18  # rulers
+        box = browser.find_element(By.ID, "id_regions-1")
+        box.send_keys("70 85 99 99")
+        _shoot(browser, "7-no-script")
+        browser.find_element(By.XPATH, "//button[contains(., '生成涂黑后的文件')]").click()
+        _wait_for(browser, "已生成涂黑后的文件")
+        cleaned = Attachment.objects.get(record=record, is_current=True)
+        assert cleaned.original_name == "名单（已脱敏）.png"
+    finally:
+        _quit(browser)
