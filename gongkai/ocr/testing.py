@@ -155,9 +155,10 @@ def _draw_seal(size: int, rng: random.Random, name: str) -> Image.Image:
         x = centre + radius * math.cos(angle) - tile.width / 2
         y = centre + radius * math.sin(angle) - tile.height / 2
         seal.paste(Image.new("RGB", tile.size, red), (int(x), int(y)), tile)
-    # Ink is never even: some of the seal is faint.
-    mottled = Image.effect_noise(seal.size, 60).point(lambda v: 255 if v > 110 else 0)
-    return Image.composite(seal, Image.new("RGB", seal.size, "white"), mottled.convert("L"))
+    # Ink is never even: some of the seal is faint (seeded: the same page every time).
+    noise = np.random.default_rng(rng.randrange(2**32)).normal(128, 60, (size, size))
+    mottled = Image.fromarray(np.where(noise > 110, 255, 0).astype(np.uint8), mode="L")
+    return Image.composite(seal, Image.new("RGB", seal.size, "white"), mottled)
 
 
 def make_scanned_list(
