@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "gongkai.holidays",
     "gongkai.notifications",
     "gongkai.workbench",
+    "gongkai.ocr",
 ]
 
 MIDDLEWARE = [
@@ -407,3 +408,16 @@ GONGKAI_SIGN_IN_LINK_HOURS = int(os.environ.get("SIGN_IN_LINK_HOURS", "72"))
 GONGKAI_SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "tantivy")
 # On the app server's own disk, never a network share (Tantivy maps its files into memory).
 GONGKAI_SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search"))
+# --- OCR: scanned pages and images are read before screening (gongkai/ocr) -------------------
+# Read by the embedded engine in the job runner; off only where a person checks every scan.
+OCR_ENABLED = env_bool("OCR", True)
+# PDF pages are rendered at this resolution for reading, previews and redaction.
+OCR_DPI = int(os.environ.get("OCR_DPI", "200"))
+# Pages read at once by one job (one ONNX Runtime thread each); the cores of the job runner.
+OCR_THREADS = int(os.environ.get("OCR_THREADS", str(min(2, os.cpu_count() or 1))))
+# Pages read per file; later pages keep their "needs a person's look" finding.
+OCR_MAX_PAGES = int(os.environ.get("OCR_MAX_PAGES", "300"))
+# A page read with less average confidence still needs a person's look.
+OCR_MIN_CONFIDENCE = float(os.environ.get("OCR_MIN_CONFIDENCE", "0.8"))
+# A reading with no progress for this long is queued again (its worker died).
+OCR_STALE_SECONDS = int(os.environ.get("OCR_STALE_SECONDS", "600"))

@@ -181,6 +181,8 @@ class Verb(models.TextChoices):
     ADMIN_CHANGE = "admin.change", "后台数据维护：修改"
     ADMIN_DELETE = "admin.delete", "后台数据维护：删除"
     NOTIFICATIONS_EMAIL_MODE = "notifications.email_mode", "通知：修改邮件通知方式"
+    OCR_RECOGNISE = "ocr.recognise", "文字识别：识别附件中的扫描页"
+    OCR_REDACT = "ocr.redact", "文字识别：涂黑附件并替换为清理后的文件"
 
 
 _LABELS: dict[str, str] = {str(v.value): str(v.label) for v in Verb}

@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 
 if TYPE_CHECKING:
-    from gongkai.records.models import Record
+    from gongkai.records.models import Attachment, Record
     from gongkai.records.public import PublicChange
 
 logger = logging.getLogger(__name__)
 
 Check = Callable[["Record"], list[str]]
 Action = Callable[["Record", Any], None]
+AttachmentAction = Callable[["Attachment", Any], None]
 
 
 @dataclass
@@ -53,6 +54,8 @@ class RecordExtension:
     #: so the page cache purges them: a listing of its kind, the policy an interpretation
     #: explains.
     public_paths: list[Callable[[PublicChange], list[str]]] = field(default_factory=list)
+    #: After an attachment is added and committed (OCR queues its reading of a scan).
+    on_commit_attach: list[AttachmentAction] = field(default_factory=list)
     #: Extra data frozen into each published version's metadata.
     snapshot: Callable[[Record], dict[str, Any]] | None = None
     #: False for records another record publishes (an interpretation goes out with its policy).
@@ -120,6 +123,12 @@ def run_public_change(change: PublicChange) -> None:
 
 def public_paths(change: PublicChange) -> list[str]:
     return [path for ext in extensions() for paths in ext.public_paths for path in paths(change)]
+
+
+def run_attachment_actions(attachment: Attachment, by: Any) -> None:
+    for ext in extensions():
+        for action in ext.on_commit_attach:
+            action(attachment, by)
 
 
 def snapshot(record: Record) -> dict[str, Any]:

@@ -411,6 +411,7 @@ def add_attachment(record: Record, fileobj: IO[bytes], name: str, *, by: Any) ->
             data={"attachment": attachment.pk, "name": info.name, "sha256": info.sha256},
         ),
     )
+    transaction.on_commit(lambda: hooks.run_attachment_actions(attachment, by))
     return attachment
 
 

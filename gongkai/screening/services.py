@@ -30,6 +30,7 @@ from gongkai.records import permissions as records_can
 from gongkai.records import services as records
 from gongkai.records.models import Attachment, Record, Status
 from gongkai.screening import permissions as can
+from gongkai.screening import sources
 from gongkai.screening.characters import remove_invisible
 from gongkai.screening.detectors import PERSONAL_DATA_KINDS
 from gongkai.screening.extract import UNREADABLE
@@ -87,7 +88,9 @@ class _Seen:
 def _scan_attachment(attachment: Attachment, terms: list[str]) -> list[ScanFinding]:
     try:
         with attachment.file.open("rb") as fileobj:
-            return scan_file(fileobj, attachment.original_name, terms=terms)
+            found = scan_file(fileobj, attachment.original_name, terms=terms)
+        # Text other apps read from it (OCR of scanned pages): gongkai/screening/sources.py.
+        return sources.with_extra_parts(attachment, found, terms)
     except OSError:
         return [ScanFinding(UNREADABLE, "附件文件缺失或无法打开，请重新上传。", "")]
     except Exception:  # a hostile file must give a finding, never a crash of the review
