@@ -107,25 +107,25 @@ def read_xlsx(package: Package) -> Iterator[Item]:
     workbook = package.xml(workbook_part)
     rels = package.relationships(workbook_part)
     shared_strings = _shared_strings(package, rels)
-    sheets: list[_Sheet] = []
+    listed: list[_Sheet] = []
     defined: list[tuple[str, str]] = []
     for element in workbook.iter():
         name = local_name(element.tag)
         if name == "sheet":
             _, path, _ = rels.get(element.get(_R + "id", ""), ("", "", False))
             state = element.get("state", "visible")
-            sheets.append(_Sheet(element.get("name", ""), path, state != "visible"))
+            listed.append(_Sheet(element.get("name", ""), path, state != "visible"))
         elif name == "definedName" and element.text:
             defined.append((f"定义的名称“{element.get('name', '')}”", element.text))
     formulas = _Formulas()
-    for sheet in sheets:
+    for sheet in listed:
         if sheet.path not in package.name_set or "/chartsheets/" in sheet.path:
             continue
         yield from _read_sheet(package, sheet, shared_strings, formulas)
         yield from _sheet_comments(package, sheet)
     if formulas.pending:
-        yield from _evaluated(package, sheets, shared_strings, formulas, budget)
-    yield from labelled([("工作表名称", s.title) for s in sheets], budget, "sheet_name")
+        yield from _evaluated(package, listed, shared_strings, formulas, budget)
+    yield from labelled([("工作表名称", s.title) for s in listed], budget, "sheet_name")
     yield from labelled(defined, budget, "other")
 
 
