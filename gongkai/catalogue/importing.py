@@ -18,28 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from gongkai.catalogue.levels import Importer
 from gongkai.catalogue.models import FiveDisclosure, Item, Recurrence, Section, TimeLimitKind
+from gongkai.core.spreadsheets import LEGACY_SUFFIXES, ImportRefused, RowError
 
 if TYPE_CHECKING:
     from gongkai.catalogue.models import Edition
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int | str
-    message: str
-
-    def __str__(self) -> str:
-        return (
-            f"第 {self.row} 行：{self.message}"
-            if isinstance(self.row, int)
-            else (f"{self.row}：{self.message}")
-        )
-
-
-class CatalogueInvalid(ValueError):
-    def __init__(self, errors: list[RowError]) -> None:
-        self.errors = errors
-        super().__init__("目录文件有错误，未导入任何内容：\n" + "\n".join(map(str, errors)))
+class CatalogueInvalid(ImportRefused):
+    what = "目录文件"
 
 
 @dataclass
@@ -163,13 +149,10 @@ def load(path: Path, *, importer: Importer | None = None) -> CatalogueData:
     suffix = path.suffix.lower()
     if suffix == ".json":
         return load_json(path)
-    if suffix in {".xlsx", ".csv"}:
+    if suffix in {".xlsx", ".csv"} | LEGACY_SUFFIXES:
         from gongkai.catalogue.tables import load_table
 
         return load_table(path, importer=importer)
-    if suffix in {".xls", ".et", ".wps"}:
-        # openpyxl reads only OOXML; WPS and old Excel files must be re-saved first.
-        raise CatalogueInvalid([RowError(path.name, "请在 Excel 或 WPS 中另存为 .xlsx 后再导入")])
     raise CatalogueInvalid([RowError(str(path), "只支持 .json、.xlsx 和 .csv 文件")])
 
 

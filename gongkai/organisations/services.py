@@ -24,10 +24,10 @@ from typing import Any, cast
 from django.db import transaction
 
 from gongkai.core.audit import record_event
+from gongkai.core.spreadsheets import ImportRefused, ImportReport, RowError
 from gongkai.organisations.models import ALLOWED_PARENT, Kind, Organisation
 from gongkai.organisations.tables import (
     OrganisationRow,
-    RowError,
     Source,
     Writable,
     organisation_cells,
@@ -54,27 +54,19 @@ _ROW_FIELDS = (
 )
 
 
-class ImportFailed(ValueError):
-    def __init__(self, errors: list[RowError]) -> None:
-        self.errors = errors
-        super().__init__("机构文件有错误，未导入任何内容：\n" + "\n".join(map(str, errors)))
+class ImportFailed(ImportRefused):
+    what = "机构文件"
 
 
 @dataclass
-class ImportReport:
-    source: str = ""
-    dry_run: bool = False
+class OrganisationImport(ImportReport):
+    refused = ImportFailed
+
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     #: Codes given a new parent (their subtree's paths were rewritten); a subset of updated.
     moved: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     @property
     def changed(self) -> bool:
@@ -92,12 +84,10 @@ class ImportReport:
             f"未变 {len(self.unchanged)} 个。"
         )
 
-    def raise_for_errors(self) -> None:
-        if self.errors:
-            raise ImportFailed(self.errors)
 
-
-def import_organisations(rows_or_path: Source, *, by: Any, dry_run: bool = False) -> ImportReport:
+def import_organisations(
+    rows_or_path: Source, *, by: Any, dry_run: bool = False
+) -> OrganisationImport:
     """Create or update organisations by 编码 from a CSV/xlsx file, a binary file object or an
     iterable of dicts keyed by column headers (or field names).
 
@@ -105,7 +95,7 @@ def import_organisations(rows_or_path: Source, *, by: Any, dry_run: bool = False
     ``dry_run`` the changes are made and rolled back, so the counts are exactly what a real
     run would do."""
     read = read_rows(rows_or_path)
-    report = ImportReport(
+    report = OrganisationImport(
         source=source_name(rows_or_path),
         dry_run=dry_run,
         warnings=read.warnings,
@@ -176,7 +166,7 @@ def write_organisations_csv(
 
 def load_reference_tree(
     *, include_demo: bool, by: Any = None, data_dir: Path = DATA_DIR
-) -> list[ImportReport]:
+) -> list[OrganisationImport]:
     """Import the reference tree named in ``data_dir/manifest.json`` (and the fictional demo
     organisations); safe to run again. A broken data file is a bug, so it raises."""
     manifest = json.loads((data_dir / "manifest.json").read_text(encoding="utf-8"))
@@ -370,7 +360,7 @@ def _check_uscc(
 
 
 def _apply(
-    rows: list[OrganisationRow], stored: dict[str, Organisation], report: ImportReport
+    rows: list[OrganisationRow], stored: dict[str, Organisation], report: OrganisationImport
 ) -> None:
     by_code = {row.code: row for row in rows}
     # The unique constraint on credit codes is checked row by row, so two organisations that
