@@ -8,3 +8,6 @@ class ApplicationsConfig(AppConfig):
     staff_links = [("依申请公开办理", "applications:workbench")]
     # Recomputes 答复期限 when a year's holiday notice is loaded (core.calendar.loading).
     deadline_refresher = "gongkai.applications.services.recompute_deadlines"
+
+    def ready(self) -> None:
+        from gongkai.applications import checks  # noqa: F401 - registers the system checks

@@ -74,7 +74,7 @@ def compose(event: ApplicationEvent) -> tuple[str, str]:
     """Subject and body of the notice for ``event``."""
     application = event.application
     subject = f"【政府信息公开申请】{application.reference} {NOTIFIED[event.kind]}"
-    link = conf.public_base_url() + reverse("applications:track")
+    link = conf.site_url() + reverse("applications:track")
     body = (
         "您好：\n\n"
         f"您向{application.organisation.name}提出的政府信息公开申请"

@@ -76,9 +76,13 @@ DEFAULT_RULES = ClockRules()
 
 def current_rules() -> ClockRules:
     """The defaults with any overrides from ``settings.GONGKAI_APPLICATION_RULES``."""
-    overrides: dict[str, Any] = getattr(settings, "GONGKAI_APPLICATION_RULES", None) or {}
-    known = {f.name for f in fields(ClockRules)}
-    unknown = set(overrides) - known
+    overrides: dict[str, Any] = settings.GONGKAI_APPLICATION_RULES or {}
+    unknown = unknown_rules(overrides)
     if unknown:
-        raise ValueError(f"GONGKAI_APPLICATION_RULES 含有未知的规则：{sorted(unknown)}")
+        raise ValueError(f"GONGKAI_APPLICATION_RULES 含有未知的规则：{unknown}")
     return replace(DEFAULT_RULES, **{k: int(v) for k, v in overrides.items()})
+
+
+def unknown_rules(overrides: dict[str, Any]) -> list[str]:
+    """The names in ``overrides`` that are no rule of the clock (the system check shows them)."""
+    return sorted(set(overrides) - {f.name for f in fields(ClockRules)})

@@ -8,7 +8,11 @@ class ConcernsConfig(AppConfig):
     staff_links = [("舆情", "concerns:workbench")]
 
     def ready(self) -> None:
-        from gongkai.concerns import panels, services
+        from gongkai.concerns import (
+            checks,  # noqa: F401 - registers the system checks
+            panels,
+            services,
+        )
         from gongkai.records import hooks
 
         # A response goes out through the record workflow; publishing it meets the concern's

@@ -13,3 +13,6 @@ class ConsultationsConfig(AppConfig):
     # Recomputes mailbox reply deadlines when a year's holiday notice is loaded. The adoption
     # feedback is due in natural days (conf.feedback_days) and never moves with the calendar.
     deadline_refresher = "gongkai.consultations.services.mailbox.recompute_deadlines"
+
+    def ready(self) -> None:
+        from gongkai.consultations import checks  # noqa: F401 - registers the system checks

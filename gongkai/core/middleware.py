@@ -22,7 +22,7 @@ def _address(value: str | None) -> str | None:
 
 
 def _from_trusted_proxy(peer: str | None) -> bool:
-    networks = getattr(settings, "GONGKAI_TRUSTED_PROXIES", [])
+    networks = settings.GONGKAI_TRUSTED_PROXIES
     if not networks:
         return True  # BEHIND_PROXY without a list: the deployment lets only nginx connect
     if peer is None:

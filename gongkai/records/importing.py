@@ -22,7 +22,6 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
@@ -46,11 +45,11 @@ from gongkai.core.spreadsheets import (
 )
 from gongkai.organisations.models import Organisation
 from gongkai.records import permissions as can
+from gongkai.records.indexing import claim_serial
 from gongkai.records.models import (
     THEMES,
     Attachment,
     Disclosure,
-    IndexSequence,
     Record,
     RecordVersion,
     Status,
@@ -248,7 +247,7 @@ def import_record(
         record_event("record.import", actor=by, target=record, to_status=record.status, data=data)
         return record
     record.index_number = row.index_number or _unused_index_number(record)
-    _claim_serial(record)
+    claim_serial(record)
     version = RecordVersion.objects.create(
         record=record,
         number=1,
@@ -351,38 +350,6 @@ def _unused_index_number(record: Record) -> str:
         number = next_index_number(record)
         if not Record.objects.filter(index_number=number).exists():
             return number
-
-
-def _claim_serial(record: Record) -> None:
-    """If an imported 索引号 follows this site's own pattern, move the serial past it so the
-    numbers generated later never collide with it."""
-    pattern = getattr(settings, "GONGKAI_INDEX_PATTERN", "{uscc}/{year}-{serial:05d}")
-    head, _, tail = pattern.partition("{serial")
-    if not tail:
-        return
-    published = timezone.localtime(record.published_at or timezone.now())
-    # The same values services.next_index_number fills the pattern with.
-    values = {
-        "uscc": record.organisation.uscc or record.organisation.code,
-        "code": record.organisation.code,
-        "year": published.year,
-        "month": f"{published.month:02d}",
-        "item": record.item.code,
-    }
-    try:
-        prefix = head.format(**values)
-        suffix = tail.split("}", 1)[1].format(**values)
-    except (KeyError, IndexError, ValueError):
-        return
-    match = re.fullmatch(
-        re.escape(prefix) + r"(\d+)" + re.escape(suffix), record.index_number or ""
-    )
-    if match is None:
-        return
-    sequence, _ = IndexSequence.objects.select_for_update().get_or_create(prefix=prefix)
-    if sequence.last < int(match.group(1)):
-        sequence.last = int(match.group(1))
-        sequence.save(update_fields=["last"])
 
 
 def _duplicate_index_numbers(rows: list[ImportRow]) -> list[RowError]:

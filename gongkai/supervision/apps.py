@@ -10,3 +10,6 @@ class SupervisionConfig(AppConfig):
         ("监督评估", "supervision:dashboard"),
         ("年度报告", "supervision:annual_reports"),
     ]
+
+    def ready(self) -> None:
+        from gongkai.supervision import checks  # noqa: F401 - registers the system checks

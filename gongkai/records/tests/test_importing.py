@@ -249,7 +249,7 @@ def test_a_failure_while_writing_removes_the_files_already_saved(
         if len(calls) == 2:
             raise DatabaseError("disk I/O error")
 
-    monkeypatch.setattr(importing, "_claim_serial", flaky_claim)
+    monkeypatch.setattr(importing, "claim_serial", flaky_claim)
 
     report = import_records(sheet, attachments_dir=files)
 
