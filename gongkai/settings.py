@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "gongkai.supervision",
     "gongkai.portal",
     "gongkai.holidays",
+    "gongkai.demo",
 ]
 
 MIDDLEWARE = [
@@ -539,3 +540,6 @@ GONGKAI_SUPERVISION_TABLE_TWO_ITEMS: dict[str, list[str]] = {
     "licensing": ["03.02"],
     **env_json("SUPERVISION_TABLE_TWO_ITEMS", {}),
 }
+# Not from the environment: how core asks whether a user holds one of some roles (the staff
+# shell's links), without importing the accounts app that defines roles (core is the ground floor).
+GONGKAI_ROLE_CHECK = "gongkai.accounts.permissions.has_role"

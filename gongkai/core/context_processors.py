@@ -43,7 +43,7 @@ def staff_links() -> list[tuple[str, str, Visible]]:
 
 
 def staff_links_for(user: Any) -> list[tuple[str, str]]:
-    from gongkai.accounts.permissions import has_role
+    has_role = import_string(settings.GONGKAI_ROLE_CHECK)
 
     def sees(who: Visible) -> bool:
         if isinstance(who, str):

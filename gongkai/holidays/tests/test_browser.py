@@ -18,8 +18,8 @@ import pytest
 from django.utils import timezone
 
 from gongkai.core import calendar
-from gongkai.core.management.commands.seed_demo import seed_accounts, seed_organisations
 from gongkai.core.tests.notices import NOTICE_2027_LIKE
+from gongkai.demo.steps import seed_accounts, seed_organisations
 from gongkai.portal.tests.test_browser import PHONE, _driver, _navigated, _quit
 from gongkai.testing import DEMO_PASSWORD
 
