@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gongkai.catalogue.levels import Importer
-from gongkai.catalogue.models import FiveDisclosure, Item, Recurrence, Section, TimeLimitKind
+from gongkai.catalogue.models import (
+    ITEM_COLUMNS,
+    FiveDisclosure,
+    Item,
+    Recurrence,
+    Section,
+    TimeLimitKind,
+)
 from gongkai.core.spreadsheets import LEGACY_SUFFIXES, ImportRefused, RowError
 
 if TYPE_CHECKING:
@@ -436,22 +443,7 @@ def from_edition(edition: Edition, *, include_local: bool = False) -> CatalogueD
 
 
 #: ItemData fields with the column names people know them by, for change summaries.
-FIELD_LABELS = {
-    "name": "二级事项",
-    "elements": "公开内容（要素）",
-    "basis": "公开依据",
-    "time_limit": "公开时限",
-    "subject": "公开主体",
-    "channels": "公开渠道和载体",
-    "audience": "公开对象",
-    "manner": "公开方式",
-    "level": "公开层级",
-    "five_disclosure": "五公开归类",
-    "recurrence": "更新周期",
-    "needs_interpretation": "须同步解读",
-    "verified": "已核对",
-    "note": "备注",
-}
+FIELD_LABELS = {column.key: column.header for column in ITEM_COLUMNS}
 
 
 @dataclass

@@ -33,7 +33,13 @@ from gongkai.catalogue.importing import (
     TimeLimit,
 )
 from gongkai.catalogue.levels import Importer, LevelReader
-from gongkai.catalogue.models import Edition, FiveDisclosure, Recurrence, TimeLimitKind
+from gongkai.catalogue.models import (
+    ITEM_COLUMNS,
+    Edition,
+    FiveDisclosure,
+    Recurrence,
+    TimeLimitKind,
+)
 from gongkai.core import spreadsheets
 from gongkai.core.spreadsheets import (
     Columns,
@@ -51,24 +57,12 @@ from gongkai.core.spreadsheets import (
 STANDARD_HEADERS: dict[str, str] = {
     "number": "序号",
     "section": "一级事项",
-    "name": "二级事项",
-    "elements": "公开内容（要素）",
-    "basis": "公开依据",
-    "time_limit": "公开时限",
-    "subject": "公开主体",
-    "channels": "公开渠道和载体",
-    "audience": "公开对象",
-    "manner": "公开方式",
-    "level": "公开层级",
+    **{column.key: column.header for column in ITEM_COLUMNS if column.standard},
 }
 #: Columns published spreadsheets lack but Gongkai keeps; written after the eleven so the
 #: standard layout stays recognisable, and optional on import (defaults come from standard.json).
 EXTRA_HEADERS: dict[str, str] = {
-    "five_disclosure": "五公开归类",
-    "recurrence": "更新周期",
-    "needs_interpretation": "须同步解读",
-    "verified": "已核对",
-    "note": "备注",
+    column.key: column.header for column in ITEM_COLUMNS if not column.standard
 }
 REQUIRED = ("section", "name", "elements", "basis", "time_limit", "subject", "channels",
             "audience", "manner", "level")  # fmt: skip

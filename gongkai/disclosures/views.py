@@ -24,8 +24,8 @@ from gongkai.organisations.models import Organisation
 from gongkai.portal.printing import sheet_response
 from gongkai.records import permissions as can
 from gongkai.records.models import Kind, Record
+from gongkai.records.permissions import STAFF_READ_ROLES
 from gongkai.records.services import EditConflict
-from gongkai.records.views import STAFF
 
 PAGE_SIZE = 20
 
@@ -152,11 +152,12 @@ def five_page(request: HttpRequest, slug: str = "") -> HttpResponse:
 # --- Staff pages ----------------------------------------------------------------------------
 
 
-@role_required(*STAFF)
+@role_required(*STAFF_READ_ROLES)
 def staff_list(request: HttpRequest) -> HttpResponse:
     records = (
         Record.objects.filter(
-            kind__in=elements.KINDS, organisation__in=organisations_for(request.user, STAFF)
+            kind__in=elements.KINDS,
+            organisation__in=organisations_for(request.user, STAFF_READ_ROLES),
         )
         .select_related("organisation")
         .order_by("kind", "-updated_at")

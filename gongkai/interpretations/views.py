@@ -42,7 +42,7 @@ from gongkai.interpretations.models import (
 from gongkai.interpretations.publishing import frozen_media_ids, is_live
 from gongkai.organisations import reference as organisations
 from gongkai.records import permissions as records_can
-from gongkai.records.views import STAFF
+from gongkai.records.permissions import STAFF_READ_ROLES
 
 # --- Public ---------------------------------------------------------------------------------
 
@@ -100,9 +100,9 @@ def media_file(request: HttpRequest, pk: int) -> FileResponse:
 # --- Staff ----------------------------------------------------------------------------------
 
 
-@role_required(*STAFF)
+@role_required(*STAFF_READ_ROLES)
 def staff_list(request: HttpRequest) -> HttpResponse:
-    orgs = organisations_for(request.user, STAFF)
+    orgs = organisations_for(request.user, STAFF_READ_ROLES)
     interpretations = (
         Interpretation.objects.filter(record__organisation__in=orgs)
         .select_related("record__organisation")
@@ -168,7 +168,7 @@ def interpretation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "interpretations/form.html", {"form": form, "record": record})
 
 
-@role_required(*STAFF)
+@role_required(*STAFF_READ_ROLES)
 def interpretation_content(request: HttpRequest, pk: int) -> HttpResponse:
     record = can.get_interpretation_for(request.user, pk)
     detail = record.interpretation
@@ -283,7 +283,7 @@ def entry_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("interpretations:content", pk=pk)
 
 
-@role_required(*STAFF)
+@role_required(*STAFF_READ_ROLES)
 def staff_media(request: HttpRequest, pk: int) -> HttpResponse:
     """Reviewers see the uploaded media of interpretations in their organisations."""
     media = get_object_or_404(MediaFile.objects.select_related("interpretation__record"), pk=pk)
