@@ -15,6 +15,7 @@ from gongkai.catalogue.importing import STANDARD_FILE as STANDARD_FILE
 from gongkai.catalogue.importing import CatalogueData, ItemData, load_json
 from gongkai.catalogue.models import Edition, Item, Section
 from gongkai.core.audit import record_event
+from gongkai.core.workflow import Transition, Workflow
 from gongkai.organisations.models import Kind, Organisation
 
 
@@ -40,16 +41,47 @@ def _item_fields(item: ItemData) -> dict[str, Any]:
     }
 
 
+def _may_publish(user: Any, edition: Edition) -> bool:
+    """The city bureau's system administrator publishes the catalogue (None: the system,
+    loading the standard at installation)."""
+    return user is None or has_role(user, Role.SYSTEM_ADMIN, _city())
+
+
+DENIED = "只有市局系统管理员可以发布标准目录。"
+S = Edition.Status
+#: An edition is assembled as a draft, then published; the one it replaces is superseded in
+#: the same transaction (one edition is current at any time).
+TRANSITIONS = [
+    Transition(
+        "supersede",
+        (S.CURRENT,),
+        S.SUPERSEDED,
+        "被新版本替代",
+        allowed=_may_publish,
+        denied_message=DENIED,
+    ),
+    Transition(
+        "publish",
+        (S.DRAFT,),
+        S.CURRENT,
+        "发布新版本",
+        allowed=_may_publish,
+        timestamp="published_at",
+        denied_message=DENIED,
+    ),
+]
+workflow: Workflow[Edition] = Workflow("catalogue", TRANSITIONS, model=Edition)
+
+
 def publish_edition(
     data: CatalogueData, *, by: Any, name: str = "", source: str = "", note: str = ""
 ) -> Edition:
     """Make ``data`` the current catalogue. The previous edition is kept (superseded); items
     keep their ``key`` by code so records filed under old items appear under the new ones;
-    counties' local items move to the new edition's matching section."""
-    if by is not None and not has_role(by, Role.SYSTEM_ADMIN, _city()):
-        raise PermissionDenied("只有市局系统管理员可以发布标准目录。")
+    counties' local items move to the new edition's matching section. Public pages follow
+    through the workflow's committed transitions (the portal purges its page cache)."""
     with transaction.atomic():
-        previous = Edition.objects.filter(status=Edition.Status.CURRENT).first()
+        previous = Edition.objects.filter(status=S.CURRENT).first()
         old_keys: dict[str, str] = {}
         if previous is not None:
             old_keys = dict(
@@ -57,51 +89,51 @@ def publish_edition(
                     section__edition=previous, organisation__isnull=True
                 ).values_list("code", "key")
             )
-            previous.status = Edition.Status.SUPERSEDED
-            previous.save(update_fields=["status", "updated_at"])
         edition = Edition.objects.create(
             name=name or data.title or f"标准目录（{timezone.localdate():%Y-%m-%d}）",
-            status=Edition.Status.CURRENT,
-            published_at=timezone.now(),
+            status=S.DRAFT,
             published_by=by if getattr(by, "pk", None) else None,
             source=source[:300],
             note=note,
         )
-        sections: dict[str, Section] = {}
-        for s_order, section_data in enumerate(data.sections, start=1):
-            section = Section.objects.create(
-                edition=edition, code=section_data.code, name=section_data.name, order=s_order
-            )
-            sections[section.code] = section
-            Item.objects.bulk_create(
-                Item(
-                    section=section,
-                    code=item.code,
-                    key=old_keys.get(item.code, item.code),
-                    order=i_order,
-                    **_item_fields(item),
-                )
-                for i_order, item in enumerate(section_data.items, start=1)
-            )
+        sections = _store_sections(edition, data, old_keys)
         if previous is not None:
+            workflow.apply(previous, "supersede", by=by, data={"replaced_by": edition.name})
             _carry_local_items(previous, sections)
-        record_event(
-            "catalogue.publish",
-            actor=by,
-            target=edition,
-            from_status=previous.name if previous else "",
-            to_status=edition.name,
-            data={"sections": len(data.sections), "items": data.item_count, "source": source},
+        edition = workflow.apply(
+            edition,
+            "publish",
+            by=by,
+            data={
+                "sections": len(data.sections),
+                "items": data.item_count,
+                "source": source,
+                "replaces": previous.name if previous else "",
+            },
         )
-        transaction.on_commit(_purge_public_pages)
     return edition
 
 
-def _purge_public_pages() -> None:
-    # The public column is organised by the catalogue: a new edition changes every page.
-    from gongkai.portal import pagecache
-
-    pagecache.purge()
+def _store_sections(
+    edition: Edition, data: CatalogueData, old_keys: dict[str, str]
+) -> dict[str, Section]:
+    sections: dict[str, Section] = {}
+    for s_order, section_data in enumerate(data.sections, start=1):
+        section = Section.objects.create(
+            edition=edition, code=section_data.code, name=section_data.name, order=s_order
+        )
+        sections[section.code] = section
+        Item.objects.bulk_create(
+            Item(
+                section=section,
+                code=item.code,
+                key=old_keys.get(item.code, item.code),
+                order=i_order,
+                **_item_fields(item),
+            )
+            for i_order, item in enumerate(section_data.items, start=1)
+        )
+    return sections
 
 
 def _carry_local_items(previous: Edition, sections: dict[str, Section]) -> None:

@@ -9,7 +9,3 @@ class InterpretationsConfig(AppConfig):
 
     def ready(self) -> None:
         from gongkai.interpretations import checks  # noqa: F401 - registers the system checks
-        from gongkai.interpretations.publishing import EXTENSION
-        from gongkai.records import hooks
-
-        hooks.register(EXTENSION)

@@ -1,4 +1,4 @@
-"""How interpretations join the record workflow (registered in ``apps.py``).
+"""How interpretations join the record workflow (the extension is ``extension.py``).
 
 Standard 四(三): 谁起草、谁预判、谁解读. For a policy whose catalogue item needs an
 interpretation:
@@ -26,7 +26,6 @@ from django.utils import timezone
 from gongkai.interpretations import permissions as can
 from gongkai.interpretations.models import Form, Interpretation
 from gongkai.interpretations.services import needs_interpretation
-from gongkai.records import hooks
 from gongkai.records import services as records
 from gongkai.records.models import Kind, Record, Status
 
@@ -358,18 +357,3 @@ def staff_panel(record: Record, user: Any) -> str:
             "can_interpret": can.can_interpret(user, record),
         },
     )
-
-
-EXTENSION = hooks.RecordExtension(
-    name=NAME,
-    submit_checks=[submit_checks],
-    publish_checks=[publish_checks],
-    after_publish=[after_publish],
-    after_schedule=[after_schedule],
-    after_withdraw=[after_withdraw],
-    snapshot=snapshot,
-    publishes_alone=publishes_alone,
-    public_panels=[public_panel],
-    staff_panels=[staff_panel],
-    public_text=[public_text],
-)

@@ -8,4 +8,10 @@ class RecordsConfig(AppConfig):
     deadline_refresher = "gongkai.records.services.recompute_deadlines"
 
     def ready(self) -> None:
-        from gongkai.records import checks  # noqa: F401 - registers the system checks
+        from gongkai.records import (
+            checks,  # noqa: F401 - registers the system checks
+            hooks,
+        )
+
+        # The other apps' parts in the record workflow: each app's extension.py.
+        hooks.discover()

@@ -1,19 +1,24 @@
 """Extension points of the publishing process.
 
-Other apps add checks and follow-up work to the record workflow by registering a
-``RecordExtension`` in their ``AppConfig.ready()``: screening blocks publication while findings
-are open, interpretations must go out together with their policy, the search index follows
-publications. Hooks run inside the transition's transaction, so a failing hook rolls the whole
-transition back. This is an explicit, ordered registry rather than Django signals: a reader
-can list everything that runs on publish (see docs/decisions/0004-record-extensions.md).
+Other apps add checks and follow-up work to the record workflow in one way: a module
+``<app>/extension.py`` defining ``extension = RecordExtension(...)``, which ``discover`` finds
+for every installed app (in ``INSTALLED_APPS`` order) when the records app is ready: screening
+blocks publication while findings are open, interpretations must go out together with their
+policy, the search index follows publications. Hooks run inside the transition's
+transaction, so a failing hook rolls the whole transition back. This is an explicit, ordered
+registry rather than Django signals: a reader can list everything that runs on publish (see
+docs/decisions/0004-record-extensions.md).
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 
 if TYPE_CHECKING:
@@ -57,6 +62,19 @@ _registry: dict[str, RecordExtension] = {}
 
 def register(extension: RecordExtension) -> None:
     _registry[extension.name] = extension
+
+
+def discover() -> list[str]:
+    """Register the ``extension`` of every installed Gongkai app's ``extension`` module, in
+    ``INSTALLED_APPS`` order; returns the modules found. Run once, from
+    ``RecordsConfig.ready`` (every model is loaded by then)."""
+    found = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.extension"
+        if config.name.startswith("gongkai.") and importlib.util.find_spec(name) is not None:
+            register(importlib.import_module(name).extension)
+            found.append(name)
+    return found
 
 
 def extensions() -> list[RecordExtension]:

@@ -20,12 +20,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from gongkai.core.audit import record_event
+from gongkai.core.workflow import Transition, TransitionNotAllowed, Workflow
 from gongkai.records import permissions as records_can
 from gongkai.records import services as records
 from gongkai.records.models import Attachment, Record, Status
@@ -190,6 +191,28 @@ def blocking_message(findings: list[Finding]) -> str:
 # --- Resolving findings -------------------------------------------------------------------
 
 
+DISMISS_DENIED = "排除须由本单位审核人员进行，且不能是该信息的制作人。"
+#: A finding is dismissed through the one workflow engine; the audit row joins its record's
+#: history (the record is what reviewers read the trail of).
+workflow: Workflow[Finding] = Workflow(
+    "screening",
+    [
+        Transition(
+            "dismiss",
+            (FindingStatus.OPEN,),
+            FindingStatus.DISMISSED,
+            "排除疑点",
+            allowed=can.can_dismiss,
+            needs_note=True,
+            timestamp="dismissed_at",
+            denied_message=DISMISS_DENIED,
+        )
+    ],
+    model=Finding,
+    audit_target=lambda finding: finding.record,
+)
+
+
 def dismiss_finding(finding: Finding, *, by: Any, reason: str) -> Finding:
     """A reviewer judges the finding not to be a leak; the reason goes into the audit trail."""
     reason = (reason or "").strip()
@@ -197,30 +220,20 @@ def dismiss_finding(finding: Finding, *, by: Any, reason: str) -> Finding:
         raise ValidationError(
             f"排除须填写理由（至少{MIN_REASON_LENGTH}个字），说明为什么这不是需要处理的信息。"
         )
-    with transaction.atomic():
-        locked = (
-            Finding.objects.select_for_update(of=("self",))
-            .select_related("record")
-            .order_by()
-            .get(pk=finding.pk)
-        )
-        if locked.status != FindingStatus.OPEN:
-            raise ValidationError(f"该问题当前状态为“{locked.get_status_display()}”，无需排除。")
-        if not can.can_dismiss(by, locked):
-            raise ValidationError("排除须由本单位审核人员进行，且不能是该信息的制作人。")
-        locked.status = FindingStatus.DISMISSED
-        locked.dismissal_reason = reason
-        locked.dismissed_by = by
-        locked.dismissed_at = timezone.now()
-        locked.save()
-        record_event(
-            "screening.dismiss",
-            actor=by,
-            target=locked.record,
+    try:
+        return workflow.apply(
+            finding,
+            "dismiss",
+            by=by,
             note=reason,
-            data={"finding": locked.pk, "kind": locked.kind, "excerpt": locked.excerpt},
+            changes={"dismissal_reason": reason, "dismissed_by": by},
+            data={"finding": finding.pk, "kind": finding.kind, "excerpt": finding.excerpt},
         )
-    return locked
+    except TransitionNotAllowed as exc:
+        raise ValidationError(exc.message) from None
+    except PermissionDenied:
+        # The pages show a refused dismissal like a refused form, as a ValidationError.
+        raise ValidationError(DISMISS_DENIED) from None
 
 
 def mask_body(record: Record, *, by: Any, revision: int) -> Record:

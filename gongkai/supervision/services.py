@@ -9,6 +9,7 @@ from django.db import transaction
 
 from gongkai.core.audit import record_event
 from gongkai.organisations.models import Organisation
+from gongkai.supervision.annual import drafts as annual_reports  # noqa: F401 - its workflow
 from gongkai.supervision.models import ApplicabilityOverride, ScoringScheme
 
 SCHEME_FIELDS = (

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from gongkai.accounts.models import Role
 from gongkai.accounts.permissions import organisations_for, role_required
 from gongkai.catalogue.models import Item
+from gongkai.core.workflow import TransitionNotAllowed
 from gongkai.organisations.models import Organisation
 from gongkai.supervision import (
     annual,
@@ -248,6 +249,9 @@ def annual_file_view(request: HttpRequest, code: str) -> HttpResponse:
         record = annual.file_report(report, by=request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
+        return _to_report(code, year)
+    except TransitionNotAllowed as exc:
+        messages.error(request, exc.message)
         return _to_report(code, year)
     messages.success(request, "年度报告已作为政府信息提交审核，审核通过后发布。")
     return redirect("records:detail", pk=record.pk)

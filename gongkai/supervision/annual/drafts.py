@@ -15,6 +15,7 @@ from django.utils import timezone
 from gongkai.catalogue.models import Item
 from gongkai.core.audit import record_event
 from gongkai.core.calendar import CalendarNotLoaded
+from gongkai.core.workflow import Transition, Workflow
 from gongkai.organisations.models import Organisation
 from gongkai.records.models import Record
 from gongkai.supervision import conf
@@ -129,43 +130,64 @@ def stale_numbers(report: AnnualReport) -> list[str]:
     return differences(report.tables, compute_tables(report.organisation, report.year))
 
 
+def _numbers_are_current(user: Any, report: AnnualReport) -> None:
+    """Published numbers must be current: a report the data has moved past is refused."""
+    validate_tables(report.tables)
+    stale = stale_numbers(report)
+    if stale:
+        shown = "；".join(stale[:3]) + ("等" if len(stale) > 3 else "")
+        raise ValidationError(
+            f"报告中的数字已不是最新数据（{shown}），不能提交。"
+            "请先点击“按最新数据重算”，核对正文和表格后再提交。"
+        )
+
+
+def _file_as_record(user: Any, report: AnnualReport) -> dict[str, Any]:
+    """A draft record under the annual-report item, submitted for the two reviews."""
+    from gongkai.records import services
+    from gongkai.supervision.annual.html import render_html
+
+    item = Item.objects.current().get(code=conf.annual_report_item_code())
+    today = timezone.localdate()
+    record = services.create_record(
+        by=user,
+        item=item,
+        organisation=report.organisation,
+        title=title(report),
+        summary=render_summary(report),
+        body=render_html(report, fragment=True),
+        formed_on=today,
+        written_on=today,
+    )
+    report.record = services.submit(record, by=user, note="年度报告")
+    return {"record": record.pk}
+
+
+#: A report is drafted and edited by its services above; filing hands it to the record
+#: workflow, which publishes it after the two reviews.
+workflow: Workflow[AnnualReport] = Workflow(
+    "annual_report",
+    [
+        Transition(
+            "file",
+            (AnnualReport.Status.DRAFT,),
+            AnnualReport.Status.FILED,
+            "提交发布",
+            guard=_numbers_are_current,
+            effect=_file_as_record,
+        )
+    ],
+    model=AnnualReport,
+)
+
+
 def file_report(report: AnnualReport, *, by: Any) -> Record:
     """Publish through the record workflow: a draft record under the annual-report item,
     submitted for the two reviews. It is public once the reviewers publish it. A report whose
     numbers no longer match the data is refused: published numbers must be current."""
-    from gongkai.records import services
-    from gongkai.supervision.annual.html import render_html
-
-    with transaction.atomic():
-        report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-        if report.status != AnnualReport.Status.DRAFT:
-            raise ValidationError("年度报告已提交发布审核。")
-        validate_tables(report.tables)
-        stale = stale_numbers(report)
-        if stale:
-            shown = "；".join(stale[:3]) + ("等" if len(stale) > 3 else "")
-            raise ValidationError(
-                f"报告中的数字已不是最新数据（{shown}），不能提交。"
-                "请先点击“按最新数据重算”，核对正文和表格后再提交。"
-            )
-        item = Item.objects.current().get(code=conf.annual_report_item_code())
-        today = timezone.localdate()
-        record = services.create_record(
-            by=by,
-            item=item,
-            organisation=report.organisation,
-            title=title(report),
-            summary=render_summary(report),
-            body=render_html(report, fragment=True),
-            formed_on=today,
-            written_on=today,
-        )
-        record = services.submit(record, by=by, note="年度报告")
-        report.record = record
-        report.status = AnnualReport.Status.FILED
-        report.save(update_fields=["record", "status", "updated_at"])
-        record_event("annual_report.file", actor=by, target=report, data={"record": record.pk})
-    return record
+    filed = workflow.apply(report, "file", by=by)
+    assert filed.record is not None  # set by _file_as_record
+    return filed.record
 
 
 def render_summary(report: AnnualReport) -> str:
