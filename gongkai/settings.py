@@ -366,7 +366,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
-        "jieba": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         # huey's consumer adds its own handler; don't print every line twice.
         "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
