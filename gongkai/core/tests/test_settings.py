@@ -33,12 +33,11 @@ def test_a_wrong_prepare_threshold_is_refused_at_start(value):
         postgres_statement_options(value)
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
 def test_postgresql_prepares_repeated_queries():
     """On PostgreSQL the site runs with server-side parameters: a query run a few times on a
     connection is prepared, so its plan is not made again on every request."""
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite has no server-side statements")
     from gongkai.organisations.models import Organisation
 
     for _ in range(4):
