@@ -1,8 +1,8 @@
 """The numbers of the 依申请公开 clock, in one place.
 
-Every number cites its source and how sure we are of it, using the marks of
-``shared/reference/regulations.md``: [已核] = the text was seen in a source, [记忆] = written from
-memory and not yet checked against the official text. The [记忆] numbers must be checked before
+Every number cites its source and how sure we are of it, with the marks the project's documents
+use (docs/decisions/0009): [已核] = the text was seen in a source, [记忆] = written from memory
+and not yet checked against the official text. The [记忆] numbers must be checked before
 going live; until then a deployment can override any of them without a code change through the
 ``GONGKAI_APPLICATION_RULES`` setting, e.g. ``{"third_party_days": 15}``.
 

@@ -1,8 +1,8 @@
 """The annual report's HTML, Word and PDF are the official form of 国办公开办函〔2021〕30号,
 cell by cell; their narrative quotes the numbers of their tables; a stale report is not filed.
 
-The expected layout below is written out from the form itself (shared/reference/annual-report-
-format.md §2–4), not from the code that draws it: (text, row, column, rowspan, colspan).
+The expected layout below is written out from the form itself (国办公开办函〔2021〕30号,
+tables 二 to 四), not from the code that draws it: (text, row, column, rowspan, colspan).
 """
 
 from __future__ import annotations
