@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -265,7 +264,9 @@ def digests_view(request: HttpRequest) -> HttpResponse:
         Digest.objects.filter(organisation__in=orgs, audience=Digest.Audience.UNIT)
         | Digest.objects.filter(organisation__in=supervised, audience=Digest.Audience.SUPERVISOR)
     ).select_related("organisation")[:50]
-    return render(request, "supervision/digests.html", {"rows": rows, "today": date.today()})
+    return render(
+        request, "supervision/digests.html", {"rows": rows, "today": timezone.localdate()}
+    )
 
 
 @role_required(SUPERVISOR)
