@@ -160,11 +160,6 @@ class ItemQuerySet(models.QuerySet["Item"]):
             models.Q(organisation__isnull=True) | models.Q(organisation__path__in=paths)
         )
 
-    def applicable_to(self, org: Organisation) -> list[Item]:
-        """Items this organisation must disclose, by 公开层级 (a short list: filtered here)."""
-        level = org.level
-        return [i for i in self.for_organisation(org) if level is None or level in i.level]
-
 
 def _prefixes(path: str) -> list[str]:
     parts = path.strip("/").split("/")
@@ -235,14 +230,6 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
-
-    @property
-    def is_local(self) -> bool:
-        return self.organisation_id is not None
-
-    @property
-    def is_proactive(self) -> bool:
-        return "主动" in self.manner
 
     def due(self, formed_on: date) -> Due:
         """The publication deadline for information formed or changed on ``formed_on``."""

@@ -809,12 +809,6 @@ def _pick_sheet(sheets: list[Sheet]) -> list[tuple[int, list[Any]]]:
     return sheets[0].numbered() if sheets else []
 
 
-def column_for(header: Any) -> str | None:
-    """The field a header names, accepting the usual spellings: full-width or half-width
-    brackets, a remark in brackets (“成文日期（年-月-日）”), a required-mark asterisk."""
-    return SPELLINGS.field(header)
-
-
 def _header_and_rows(
     sheet: list[tuple[int, list[Any]]], report: RecordImport
 ) -> list[tuple[int, dict[str, Any]]]:

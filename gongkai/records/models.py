@@ -236,10 +236,6 @@ class Record(TimeStampedModel):
     def is_public(self) -> bool:
         return self.current_version_id is not None and self.disclosure == Disclosure.PROACTIVE
 
-    @property
-    def is_revision(self) -> bool:
-        return self.current_version_id is not None and self.status != Status.PUBLISHED
-
     def compute_due(self) -> Due | None:
         if not self.formed_on or not self.item_id:
             return None

@@ -371,11 +371,11 @@ def test_dates_are_read_in_the_forms_old_sites_export(cell, expected):
 
 
 def test_headers_accept_common_variants():
-    assert importing.column_for("信息形成日期（年-月-日）") == "formed_on"
-    assert importing.column_for("*标题") == "title"
-    assert importing.column_for("发文字号") == "document_number"
-    assert importing.column_for("附件(文件名)") == "attachments"
-    assert importing.column_for("不知道") is None
+    assert importing.SPELLINGS.field("信息形成日期（年-月-日）") == "formed_on"
+    assert importing.SPELLINGS.field("*标题") == "title"
+    assert importing.SPELLINGS.field("发文字号") == "document_number"
+    assert importing.SPELLINGS.field("附件(文件名)") == "attachments"
+    assert importing.SPELLINGS.field("不知道") is None
 
 
 @pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), 1e308])
