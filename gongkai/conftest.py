@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -126,3 +127,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("postgres"):
             item.add_marker(skip)
+
+
+@pytest.fixture
+def empty_caches(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Both caches empty before and after the test (rate limits, spent challenges, throttles).
+    The shared cache is a database table: only tests with database access can touch it."""
+    from django.core.cache import cache
+
+    from gongkai.core.cache import shared_cache
+
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+    cache.clear()
+    if uses_db:
+        shared_cache().clear()
+    yield
+    cache.clear()
+    if uses_db:
+        shared_cache().clear()

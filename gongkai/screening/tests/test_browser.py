@@ -15,7 +15,7 @@ import pytest
 from stdnum.cn import ric
 
 from gongkai.records import services as records
-from gongkai.screening.tests.factories import make_pdf_parts, make_xlsx_parts
+from gongkai.screening.testing import make_pdf_parts, make_xlsx_parts
 from gongkai.testing import DEMO_PASSWORD, make_record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

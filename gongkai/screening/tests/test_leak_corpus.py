@@ -20,7 +20,7 @@ from gongkai.records import services as records
 from gongkai.records.models import Record, Status
 from gongkai.screening.models import Finding
 from gongkai.screening.services import fingerprint, screen_record
-from gongkai.screening.tests.factories import make_docx_parts, make_pdf_parts, make_xlsx_parts
+from gongkai.screening.testing import make_docx_parts, make_pdf_parts, make_xlsx_parts
 from gongkai.screening.tests.leaks import Leak, leaks, look_alikes
 from gongkai.testing import make_record, make_user
 

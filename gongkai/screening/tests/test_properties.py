@@ -12,7 +12,7 @@ from stdnum.cn import ric
 
 from gongkai.screening.detectors import _PROVINCES, ID_CARD, PERSONAL_DATA_KINDS, detect
 from gongkai.screening.masking import mask_text
-from gongkai.screening.tests.factories import fullwidth, spaced
+from gongkai.screening.testing import fullwidth, spaced
 
 SHAPES = [(18,), (6, 8, 4), (6, 4, 4, 4), (3, 3, 4, 4, 4), (6, 8, 3, 1), (4, 4, 4, 4, 2)]
 SEPARATORS = [" ", "-", "\u3000", "－", "\u00a0"]

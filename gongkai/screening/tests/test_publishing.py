@@ -30,7 +30,7 @@ from gongkai.screening.services import (
     replace_attachment,
     screen_record,
 )
-from gongkai.screening.tests.factories import make_pdf, make_xlsx, make_zip_bomb
+from gongkai.screening.testing import make_pdf, make_xlsx, make_zip_bomb
 from gongkai.testing import make_record, make_user
 
 pytestmark = pytest.mark.django_db
