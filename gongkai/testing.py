@@ -128,5 +128,7 @@ def at(when: date | str | int, *rest: int, hour: int | None = None) -> datetime:
         day, parts = when, list(rest)
     else:
         day, parts = date(when, rest[0], rest[1]), list(rest[2:])
-    clock = [hour] if hour is not None else parts
-    return datetime(day.year, day.month, day.day, *(clock or [10]), tzinfo=SHANGHAI)
+    hours, minutes = ([hour] if hour is not None else parts or [10]) + [0], 0
+    if hour is None and len(parts) > 1:
+        minutes = parts[1]
+    return datetime(day.year, day.month, day.day, hours[0], minutes, tzinfo=SHANGHAI)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,6 +17,9 @@ from gongkai.catalogue.models import Edition, Item, Section
 from gongkai.core.audit import record_event
 from gongkai.core.workflow import Transition, Workflow
 from gongkai.organisations.models import Kind, Organisation
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
 
 
 def _item_fields(item: ItemData) -> dict[str, Any]:
@@ -74,7 +77,7 @@ workflow: Workflow[Edition] = Workflow("catalogue", TRANSITIONS, model=Edition)
 
 
 def publish_edition(
-    data: CatalogueData, *, by: Any, name: str = "", source: str = "", note: str = ""
+    data: CatalogueData, *, by: User | None, name: str = "", source: str = "", note: str = ""
 ) -> Edition:
     """Make ``data`` the current catalogue. The previous edition is kept (superseded); items
     keep their ``key`` by code so records filed under old items appear under the new ones;
@@ -148,7 +151,7 @@ def _city() -> Organisation | None:
     return Organisation.objects.filter(kind=Kind.CITY_BUREAU).first()
 
 
-def load_standard(*, by: Any = None) -> Edition:
+def load_standard(*, by: User | None = None) -> Edition:
     """Publish the standard catalogue shipped with Gongkai if no edition exists yet."""
     existing = Edition.objects.filter(status=Edition.Status.CURRENT).first()
     if existing is not None:
@@ -159,7 +162,7 @@ def load_standard(*, by: Any = None) -> Edition:
 
 
 def add_local_item(
-    section: Section, *, organisation: Organisation, by: Any, name: str, **fields: Any
+    section: Section, *, organisation: Organisation, by: User, name: str, **fields: Any
 ) -> Item:
     """A county adds an item of its own under a section (主动拓宽公开范围)."""
     if organisation.kind != Kind.COUNTY_BUREAU:

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
+from gongkai.core.actors import Actor
 from gongkai.core.audit import record_event
 
 M = TypeVar("M", bound=models.Model)
@@ -131,7 +132,7 @@ class Workflow(Generic[M]):
         obj: M,
         action: str,
         *,
-        by: Any,
+        by: Actor,
         note: str = "",
         changes: dict[str, Any] | None = None,
         data: dict[str, Any] | None = None,

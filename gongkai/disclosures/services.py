@@ -10,7 +10,7 @@ workflow itself: nothing here publishes.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -33,6 +33,10 @@ from gongkai.organisations.models import Organisation
 from gongkai.records import permissions as can
 from gongkai.records import services as records
 from gongkai.records.models import Kind, Record, Status
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
 
 #: The detail model of each kind and, per row list, (related name, row model).
 DETAIL_MODELS: dict[str, type[models.Model]] = {
@@ -69,7 +73,7 @@ Rows = dict[str, list[dict[str, Any]]]
 def create_structured(
     kind: str,
     *,
-    by: Any,
+    by: User,
     title: str,
     item: Item,
     organisation: Organisation,
@@ -99,7 +103,7 @@ def create_structured(
 def save_structured(
     record: Record,
     *,
-    by: Any,
+    by: User,
     revision: int,
     detail: dict[str, Any],
     rows: Rows | None = None,
@@ -128,7 +132,7 @@ def save_structured(
 def _write(
     record: Record,
     *,
-    by: Any,
+    by: User,
     revision: int,
     fields: dict[str, Any],
     detail: dict[str, Any],

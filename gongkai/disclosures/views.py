@@ -12,10 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from gongkai.accounts.models import Role
+from gongkai.accounts.models import Role, User
 from gongkai.accounts.permissions import organisations_for, role_required
 from gongkai.catalogue.models import FiveDisclosure
 from gongkai.core import qr
+from gongkai.core.actors import signed_in
 from gongkai.core.workflow import TransitionNotAllowed
 from gongkai.disclosures import elements, history, services
 from gongkai.disclosures.counts import five_disclosure_counts
@@ -232,7 +233,7 @@ def _save(
     if record is None:
         return services.create_structured(
             kind,
-            by=request.user,
+            by=signed_in(request, User),
             title=values["title"],
             item=values["item"],
             organisation=values["organisation"],
@@ -243,7 +244,7 @@ def _save(
         )
     return services.save_structured(
         record,
-        by=request.user,
+        by=signed_in(request, User),
         revision=values["revision"] or 0,
         title=values["title"],
         formed_on=values["formed_on"],

@@ -17,7 +17,7 @@ of its policy. Later stages (实施三个月后 …) are published on their own 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
@@ -28,6 +28,10 @@ from gongkai.interpretations.models import Form, Interpretation
 from gongkai.interpretations.services import needs_interpretation
 from gongkai.records import services as records
 from gongkai.records.models import Kind, Record, Status
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
 
 NAME = "interpretation"
 
@@ -146,7 +150,7 @@ def publish_checks(record: Record) -> list[str]:
 # --- Actions in the publishing transaction --------------------------------------------------
 
 
-def _publish_with(interpretation: Interpretation, policy: Record, by: Any) -> bool:
+def _publish_with(interpretation: Interpretation, policy: Record, by: User) -> bool:
     record = interpretation.record
     note = f"与“{policy.title}”同时发布"
     if by is None:
@@ -165,7 +169,7 @@ def _publish_with(interpretation: Interpretation, policy: Record, by: Any) -> bo
     return True
 
 
-def after_publish(record: Record, by: Any) -> None:
+def after_publish(record: Record, by: User) -> None:
     detail = _detail(record)
     if detail is not None:
         early = [p.title for p in detail.policies.all() if not is_live(p)]
@@ -184,7 +188,7 @@ def after_publish(record: Record, by: Any) -> None:
         )
 
 
-def after_schedule(record: Record, by: Any) -> None:
+def after_schedule(record: Record, by: User) -> None:
     detail = _detail(record)
     if detail is not None:
         for policy in detail.policies.all():
@@ -213,7 +217,7 @@ def after_schedule(record: Record, by: Any) -> None:
         records.schedule(target, by=by, at=record.scheduled_at, note=f"与“{record.title}”同时发布")
 
 
-def after_withdraw(record: Record, by: Any) -> None:
+def after_withdraw(record: Record, by: User) -> None:
     """Withdrawing a policy withdraws the interpretations that explain nothing else still out,
     with a public notice that names the policy."""
     if record.kind == Kind.INTERPRETATION:

@@ -11,7 +11,7 @@ refer to them.
 from __future__ import annotations
 
 from datetime import date
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
@@ -39,6 +39,10 @@ from gongkai.interpretations.uploads import inspect_captions, inspect_image, ins
 from gongkai.records import services as records
 from gongkai.records.models import Kind, Record, Status
 from gongkai.records.uploads import save_with_file
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
 
 #: Detail fields a clerk edits on the interpretation (the record's own fields — title, body,
 #: organisation — are edited on the record form).
@@ -71,7 +75,7 @@ def _check_policies(policies: list[Record]) -> None:
             raise ValidationError(f"“{policy.title}”已撤回，不能再为它发布解读。")
 
 
-def _editable(record: Record, by: Any) -> Interpretation:
+def _editable(record: Record, by: User) -> Interpretation:
     if not can.can_edit_content(by, record):
         raise ValidationError("只有草稿状态的解读可以修改，且须由本单位信息员修改。")
     return record.interpretation
@@ -79,7 +83,7 @@ def _editable(record: Record, by: Any) -> Interpretation:
 
 def create_interpretation(
     *,
-    by: Any,
+    by: User,
     policies: list[Record],
     form: str,
     title: str,
@@ -131,7 +135,7 @@ def create_interpretation(
 
 
 def update_interpretation(
-    record: Record, *, by: Any, policies: list[Record] | None = None, **fields: Any
+    record: Record, *, by: User, policies: list[Record] | None = None, **fields: Any
 ) -> Interpretation:
     with transaction.atomic():
         locked = Record.objects.select_for_update().get(pk=record.pk)
@@ -155,7 +159,7 @@ def update_interpretation(
 
 
 def add_qa_entry(
-    record: Record, *, by: Any, question: str, answer: str, answerer: str = "", asked_by: str = ""
+    record: Record, *, by: User, question: str, answer: str, answerer: str = "", asked_by: str = ""
 ) -> QAEntry:
     interpretation = _editable(record, by)
     entry = QAEntry(
@@ -173,7 +177,7 @@ def add_qa_entry(
     return entry
 
 
-def add_speaker(record: Record, *, by: Any, name: str, title: str) -> Speaker:
+def add_speaker(record: Record, *, by: User, name: str, title: str) -> Speaker:
     interpretation = _editable(record, by)
     speaker = Speaker(
         interpretation=interpretation,
@@ -190,7 +194,7 @@ def add_speaker(record: Record, *, by: Any, name: str, title: str) -> Speaker:
     return speaker
 
 
-def remove_entry(entry: QAEntry | Speaker | GraphicImage, *, by: Any) -> None:
+def remove_entry(entry: QAEntry | Speaker | GraphicImage, *, by: User) -> None:
     """Take a question, speaker or image off the draft; the row stays for the audit and for
     the published versions that show it."""
     record = entry.interpretation.record
@@ -207,7 +211,7 @@ def remove_entry(entry: QAEntry | Speaker | GraphicImage, *, by: Any) -> None:
 
 
 def _store(
-    interpretation: Interpretation, kind: str, info: Any, content: Any, *, by: Any, text: str = ""
+    interpretation: Interpretation, kind: str, info: Any, content: Any, *, by: User, text: str = ""
 ) -> MediaFile:
     media = MediaFile(
         interpretation=interpretation,
@@ -221,7 +225,7 @@ def _store(
 
 
 def add_image(
-    record: Record, fileobj: IO[bytes], name: str, *, by: Any, alt_text: str, description: str
+    record: Record, fileobj: IO[bytes], name: str, *, by: User, alt_text: str, description: str
 ) -> GraphicImage:
     """An image of a 图解; refused without its text alternative (alt text and description)."""
     interpretation = _editable(record, by)
@@ -245,7 +249,7 @@ def add_image(
     return image
 
 
-def attach_video(record: Record, fileobj: IO[bytes], name: str, *, by: Any) -> MediaFile:
+def attach_video(record: Record, fileobj: IO[bytes], name: str, *, by: User) -> MediaFile:
     interpretation = _editable(record, by)
     info = inspect_video(fileobj, name)
     with transaction.atomic():
@@ -261,7 +265,7 @@ def attach_video(record: Record, fileobj: IO[bytes], name: str, *, by: Any) -> M
     return media
 
 
-def attach_captions(record: Record, fileobj: IO[bytes], name: str, *, by: Any) -> MediaFile:
+def attach_captions(record: Record, fileobj: IO[bytes], name: str, *, by: User) -> MediaFile:
     interpretation = _editable(record, by)
     captions = inspect_captions(fileobj, name)
     with transaction.atomic():
@@ -287,7 +291,7 @@ def attach_captions(record: Record, fileobj: IO[bytes], name: str, *, by: Any) -
 # --- The policy side: plan and risk assessment (谁起草、谁预判) -------------------------------
 
 
-def _preparable(policy: Record, by: Any) -> None:
+def _preparable(policy: Record, by: User) -> None:
     if policy.kind != Kind.DOCUMENT:
         raise ValidationError("只有政策文件需要解读方案和舆情风险评估。")
     if not can.can_prepare(by, policy):
@@ -297,7 +301,7 @@ def _preparable(policy: Record, by: Any) -> None:
 
 
 def save_plan(
-    policy: Record, *, by: Any, forms: list[str], timing: str, speakers: str
+    policy: Record, *, by: User, forms: list[str], timing: str, speakers: str
 ) -> InterpretationPlan:
     _preparable(policy, by)
     unknown = [f for f in forms if f not in Form.values]
@@ -322,7 +326,7 @@ def save_plan(
 def save_risk_assessment(
     policy: Record,
     *,
-    by: Any,
+    by: User,
     level: str,
     expected_concerns: str,
     prepared_answers: str,

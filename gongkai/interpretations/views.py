@@ -16,8 +16,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from gongkai.accounts.models import Role
+from gongkai.accounts.models import Role, User
 from gongkai.accounts.permissions import organisations_for, role_required
+from gongkai.core.actors import signed_in
 from gongkai.interpretations import conf, services
 from gongkai.interpretations import permissions as can
 from gongkai.interpretations.forms import (
@@ -130,7 +131,7 @@ def interpretation_create(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         try:
             record = services.create_interpretation(
-                by=request.user, policies=list(data.pop("policies")), **data
+                by=signed_in(request, User), policies=list(data.pop("policies")), **data
             )
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -159,7 +160,9 @@ def interpretation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if data.get("stage_order") is None:
             data["stage_order"] = detail.stage_order
         try:
-            services.update_interpretation(record, by=request.user, policies=policies, **data)
+            services.update_interpretation(
+                record, by=signed_in(request, User), policies=policies, **data
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -211,7 +214,7 @@ def _content_post(request: HttpRequest, pk: int, form_class: Any, save: Any) -> 
 @role_required(Role.CLERK)
 def qa_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _content_post(
-        request, pk, QAForm, lambda r, d: services.add_qa_entry(r, by=request.user, **d)
+        request, pk, QAForm, lambda r, d: services.add_qa_entry(r, by=signed_in(request, User), **d)
     )
 
 
@@ -219,7 +222,10 @@ def qa_add(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.CLERK)
 def speaker_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _content_post(
-        request, pk, SpeakerForm, lambda r, d: services.add_speaker(r, by=request.user, **d)
+        request,
+        pk,
+        SpeakerForm,
+        lambda r, d: services.add_speaker(r, by=signed_in(request, User), **d),
     )
 
 
@@ -232,7 +238,7 @@ def image_add(request: HttpRequest, pk: int) -> HttpResponse:
             record,
             upload,
             upload.name,
-            by=request.user,
+            by=signed_in(request, User),
             alt_text=data["alt_text"],
             description=data["description"],
         )
@@ -247,7 +253,9 @@ def video_upload(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         MediaForm,
-        lambda r, d: services.attach_video(r, d["file"], d["file"].name, by=request.user),
+        lambda r, d: services.attach_video(
+            r, d["file"], d["file"].name, by=signed_in(request, User)
+        ),
     )
 
 
@@ -258,7 +266,9 @@ def captions_upload(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         MediaForm,
-        lambda r, d: services.attach_captions(r, d["file"], d["file"].name, by=request.user),
+        lambda r, d: services.attach_captions(
+            r, d["file"], d["file"].name, by=signed_in(request, User)
+        ),
     )
 
 
@@ -275,7 +285,7 @@ def entry_remove(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("未知内容。")
     entry = get_object_or_404(model, pk=entry_pk, interpretation__record=record, is_current=True)
     try:
-        services.remove_entry(entry, by=request.user)
+        services.remove_entry(entry, by=signed_in(request, User))
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -300,7 +310,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_plan(policy, by=request.user, **form.cleaned_data)
+            services.save_plan(policy, by=signed_in(request, User), **form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -320,7 +330,7 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = RiskForm(request.POST or None, instance=risk, policy=policy)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_risk_assessment(policy, by=request.user, **form.cleaned_data)
+            services.save_risk_assessment(policy, by=signed_in(request, User), **form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:

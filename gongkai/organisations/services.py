@@ -19,7 +19,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 
@@ -36,6 +36,10 @@ from gongkai.organisations.tables import (
     write_csv,
     write_xlsx,
 )
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 _PATH_MAX_LENGTH = Organisation._meta.get_field("path").max_length or 400
@@ -86,7 +90,7 @@ class OrganisationImport(ImportReport):
 
 
 def import_organisations(
-    rows_or_path: Source, *, by: Any, dry_run: bool = False
+    rows_or_path: Source, *, by: User | None, dry_run: bool = False
 ) -> OrganisationImport:
     """Create or update organisations by 编码 from a CSV/xlsx file, a binary file object or an
     iterable of dicts keyed by column headers (or field names).
@@ -165,7 +169,7 @@ def write_organisations_csv(
 
 
 def load_reference_tree(
-    *, include_demo: bool, by: Any = None, data_dir: Path = DATA_DIR
+    *, include_demo: bool, by: User | None = None, data_dir: Path = DATA_DIR
 ) -> list[OrganisationImport]:
     """Import the reference tree named in ``data_dir/manifest.json`` (and the fictional demo
     organisations); safe to run again. A broken data file is a bug, so it raises."""
@@ -181,7 +185,7 @@ def load_reference_tree(
     return reports
 
 
-def save_organisation(organisation: Organisation, *, by: Any) -> Organisation:
+def save_organisation(organisation: Organisation, *, by: User) -> Organisation:
     """Save one organisation edited by hand (the admin), keeping descendants' paths right
     when its parent or code changed."""
     with transaction.atomic():

@@ -22,6 +22,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 
 if TYPE_CHECKING:
+    from gongkai.accounts.models import User
     from gongkai.records.models import Record
 
 Check = Callable[["Record"], list[str]]
@@ -96,7 +97,7 @@ def run_checks(record: Record, stage: str) -> None:
         raise ValidationError(problems)
 
 
-def run_actions(record: Record, by: Any, attr: str) -> None:
+def run_actions(record: Record, by: User, attr: str) -> None:
     for ext in extensions():
         for action in getattr(ext, attr):
             action(record, by)

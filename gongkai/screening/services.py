@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -50,6 +50,10 @@ from gongkai.screening.scan import (
     scan_file,
     scan_part,
 )
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
 
 #: A reason such as "无" or "ok" explains nothing to whoever reads the audit trail later.
 MIN_REASON_LENGTH = 4
@@ -120,7 +124,9 @@ def _locations(entry: _Seen) -> str:
     return text if len(text) <= 300 else text[:297] + "…"
 
 
-def screen_record(record: Record, *, by: Any = None, stage: str = "manual") -> list[Finding]:
+def screen_record(
+    record: Record, *, by: User | None = None, stage: str = "manual"
+) -> list[Finding]:
     """Scan the record and update its findings; return the open ones (with an audit row).
 
     Run inside the workflow's transaction this writes with it: when a publish check refuses,
@@ -213,7 +219,7 @@ workflow: Workflow[Finding] = Workflow(
 )
 
 
-def dismiss_finding(finding: Finding, *, by: Any, reason: str) -> Finding:
+def dismiss_finding(finding: Finding, *, by: User, reason: str) -> Finding:
     """A reviewer judges the finding not to be a leak; the reason goes into the audit trail."""
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_LENGTH:
@@ -236,7 +242,7 @@ def dismiss_finding(finding: Finding, *, by: Any, reason: str) -> Finding:
         raise ValidationError(DISMISS_DENIED) from None
 
 
-def mask_body(record: Record, *, by: Any, revision: int) -> Record:
+def mask_body(record: Record, *, by: User, revision: int) -> Record:
     """Mask every open ID, mobile and card finding in the draft's title, summary and body
     (its text and its link addresses), in the HTML as written: a number split by tags or
     written with entities is masked where it stands, the tags kept."""
@@ -285,7 +291,7 @@ def mask_body(record: Record, *, by: Any, revision: int) -> Record:
 
 
 def replace_attachment(
-    attachment: Attachment, fileobj: IO[bytes], name: str, *, by: Any
+    attachment: Attachment, fileobj: IO[bytes], name: str, *, by: User
 ) -> Attachment:
     """Put a cleaned file in the original's place. The original stays on file for the audit
     but is no longer current, so no published version lists it and the portal never serves
@@ -320,7 +326,7 @@ def replace_attachment(
 # --- The sensitive-term list ---------------------------------------------------------------
 
 
-def save_sensitive_term(term: SensitiveTerm, *, by: Any) -> SensitiveTerm:
+def save_sensitive_term(term: SensitiveTerm, *, by: User) -> SensitiveTerm:
     """Create or update one term (validated), with an audit row."""
     term.full_clean()
     with transaction.atomic():
@@ -337,12 +343,12 @@ def save_sensitive_term(term: SensitiveTerm, *, by: Any) -> SensitiveTerm:
     return term
 
 
-def set_term_active(term: SensitiveTerm, *, by: Any, active: bool) -> SensitiveTerm:
+def set_term_active(term: SensitiveTerm, *, by: User, active: bool) -> SensitiveTerm:
     term.is_active = active
     return save_sensitive_term(term, by=by)
 
 
-def delete_sensitive_term(term: SensitiveTerm, *, by: Any) -> None:
+def delete_sensitive_term(term: SensitiveTerm, *, by: User) -> None:
     with transaction.atomic():
         record_event("screening.term_delete", actor=by, target=term, data={"term": term.term})
         term.delete()

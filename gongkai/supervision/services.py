@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +11,10 @@ from gongkai.core.audit import record_event
 from gongkai.organisations.models import Organisation
 from gongkai.supervision.annual import drafts as annual_reports  # noqa: F401 - its workflow
 from gongkai.supervision.models import ApplicabilityOverride, ScoringScheme
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
 
 SCHEME_FIELDS = (
     "on_time_points",
@@ -25,7 +29,7 @@ SCHEME_FIELDS = (
 )
 
 
-def update_scheme(scheme: ScoringScheme, *, by: Any, **changes: Any) -> ScoringScheme:
+def update_scheme(scheme: ScoringScheme, *, by: User, **changes: Any) -> ScoringScheme:
     unknown = set(changes) - set(SCHEME_FIELDS)
     if unknown:
         raise TypeError(f"update_scheme got unknown fields: {sorted(unknown)}")
@@ -47,7 +51,7 @@ def update_scheme(scheme: ScoringScheme, *, by: Any, **changes: Any) -> ScoringS
 
 
 def set_applicability(
-    org: Organisation, item_key: str, *, applicable: bool, reason: str, by: Any
+    org: Organisation, item_key: str, *, applicable: bool, reason: str, by: User
 ) -> ApplicabilityOverride:
     if not reason.strip():
         raise ValidationError("调整事项适用范围须说明理由。")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,6 +28,9 @@ from gongkai.supervision.annual.tables import (
     validate_tables,
 )
 from gongkai.supervision.models import AnnualReport
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
 
 
 def prefill_sections(org: Organisation, year: int) -> dict[str, str]:
@@ -68,7 +71,7 @@ def prefill_sections(org: Organisation, year: int) -> dict[str, str]:
     }
 
 
-def draft_report(org: Organisation, year: int, *, by: Any) -> AnnualReport:
+def draft_report(org: Organisation, year: int, *, by: User | None) -> AnnualReport:
     """Create (or return) the draft, its numbers computed from the data."""
     report = AnnualReport.objects.filter(organisation=org, year=year).first()
     if report is not None:
@@ -90,7 +93,7 @@ def draft_report(org: Organisation, year: int, *, by: Any) -> AnnualReport:
 def save_report(
     report: AnnualReport,
     *,
-    by: Any,
+    by: User,
     sections: dict[str, str] | None = None,
     manual: dict[str, Any] | None = None,
     recompute: bool = False,
@@ -181,7 +184,7 @@ workflow: Workflow[AnnualReport] = Workflow(
 )
 
 
-def file_report(report: AnnualReport, *, by: Any) -> Record:
+def file_report(report: AnnualReport, *, by: User) -> Record:
     """Publish through the record workflow: a draft record under the annual-report item,
     submitted for the two reviews. It is public once the reviewers publish it. A report whose
     numbers no longer match the data is refused: published numbers must be current."""
