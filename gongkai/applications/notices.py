@@ -26,6 +26,7 @@ from gongkai.applications import conf
 from gongkai.applications.models import ApplicantNotice, ApplicationEvent, EventKind
 from gongkai.core.audit import record_event
 from gongkai.core.calendar import provisional_mark
+from gongkai.core.verbs import Verb
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ def send_notice(event_id: int) -> bool:
         with transaction.atomic():
             notice = ApplicantNotice.objects.create(event=event)
             record_event(
-                "application.notify_applicant",
+                Verb.APPLICATION_NOTIFY_APPLICANT,
                 target=application,
                 data={"event": event.pk, "kind": event.kind},
             )
@@ -119,7 +120,7 @@ def send_notice(event_id: int) -> bool:
             notice.error = str(exc)[:200]
             notice.save(update_fields=["error"])
             record_event(
-                "application.notify_failed",
+                Verb.APPLICATION_NOTIFY_FAILED,
                 target=application,
                 note=notice.error,
                 data={"event": event.pk, "kind": event.kind},

@@ -45,6 +45,7 @@ from gongkai.applications.models import (
 from gongkai.applications.rules import current_rules
 from gongkai.core.audit import record_event
 from gongkai.core.calendar import CalendarNotLoaded, MovedDeadline
+from gongkai.core.verbs import Verb
 from gongkai.core.workflow import Transition, TransitionNotAllowed, Workflow
 
 if TYPE_CHECKING:
@@ -373,7 +374,7 @@ def register_application(
         refresh_clock(application)
         # The audit row names the channel, never the applicant.
         record_event(
-            "application.register",
+            Verb.APPLICATION_REGISTER,
             actor=by,
             target=application,
             to_status=application.status,
@@ -453,7 +454,7 @@ def extend(application: Application, *, by: User, on: date, days: int, note: str
             raise ValidationError(f"答复期限已于 {locked.due_on:%Y年%m月%d日} 届满，不能再延长。")
         _add_event(locked, EventKind.EXTENSION_APPROVED, on=on, days=days, note=note, by=by)
         record_event(
-            "application.extend", actor=by, target=locked, note=note,
+            Verb.APPLICATION_EXTEND, actor=by, target=locked, note=note,
             data={"on": on.isoformat(), "days": days, "due_on": str(locked.due_on)},
         )  # fmt: skip
     return _reload(application)
@@ -559,7 +560,7 @@ def send_fee_notice(
             raise ValidationError("收费通知应在答复期限内发出。")
         data = {"method": str(quote.method), "amount": quote.amount, "pages": pages}
         _add_event(locked, EventKind.FEE_NOTICE_SENT, on=on, note=quote.explain(), data=data, by=by)
-        record_event("application.fee_notice", actor=by, target=locked, data=data)
+        record_event(Verb.APPLICATION_FEE_NOTICE, actor=by, target=locked, data=data)
     return _reload(application)
 
 
@@ -569,7 +570,9 @@ def record_fee_paid(application: Application, *, by: User, on: date, note: str =
         if locked.fee_deadline is not None and on > locked.fee_deadline:
             raise ValidationError("缴费期限已过，该申请应视为放弃。")
         _add_event(locked, EventKind.FEE_PAID, on=on, note=note, by=by)
-        record_event("application.fee_paid", actor=by, target=locked, data={"on": on.isoformat()})
+        record_event(
+            Verb.APPLICATION_FEE_PAID, actor=by, target=locked, data={"on": on.isoformat()}
+        )
     return _reload(application)
 
 
@@ -591,7 +594,7 @@ def withdraw_event(event: ApplicationEvent, *, by: User, reason: str) -> Applica
             raise ValidationError(str(exc)) from exc
         refresh_clock(locked)
         record_event(
-            "application.withdraw_event", actor=by, target=locked, note=reason,
+            Verb.APPLICATION_WITHDRAW_EVENT, actor=by, target=locked, note=reason,
             data={"event": event.pk, "kind": event.kind, "on": event.on.isoformat()},
         )  # fmt: skip
     return event
@@ -619,7 +622,7 @@ def draft_reply(application: Application, *, by: User, category: str, body: str)
         reply.category, reply.body = category, body.strip()
         reply.save()
         record_event(
-            "application.draft_reply", actor=by, target=locked,
+            Verb.APPLICATION_DRAFT_REPLY, actor=by, target=locked,
             data={"category": category, "previous": before},
         )  # fmt: skip
     return reply
@@ -651,7 +654,7 @@ def add_released_document(
         fileobj,
         info.name,
         then=lambda: record_event(
-            "application.add_document",
+            Verb.APPLICATION_ADD_DOCUMENT,
             actor=by,
             target=application,
             data={"document": document.pk, "sha256": info.sha256, "findings": len(findings)},
@@ -671,7 +674,7 @@ def clear_document(document: ReleasedDocument, *, by: User, note: str) -> Releas
         document.cleared_note = note
         document.save(update_fields=["cleared_by", "cleared_note"])
         record_event(
-            "application.clear_document", actor=by, target=document.reply.application,
+            Verb.APPLICATION_CLEAR_DOCUMENT, actor=by, target=document.reply.application,
             note=note, data={"document": document.pk},
         )  # fmt: skip
     return document
@@ -801,7 +804,7 @@ def record_remedy(
             raise
         remedy.save()
         record_event(
-            "application.remedy", actor=by, target=application,
+            Verb.APPLICATION_REMEDY, actor=by, target=application,
             data={"remedy": remedy.pk, "kind": kind, "outcome": outcome, "previous": before},
         )  # fmt: skip
     return remedy
@@ -824,7 +827,7 @@ def group_same_information(
         )
         Application.objects.filter(pk__in=[a.pk for a in applications]).update(cluster=cluster)
         record_event(
-            "application.group", actor=by, target=cluster,
+            Verb.APPLICATION_GROUP, actor=by, target=cluster,
             data={"applications": [a.pk for a in applications]},
         )  # fmt: skip
     return cluster
@@ -846,7 +849,7 @@ def link_proactive_record(
         cluster.record = record
         cluster.save(update_fields=["record", "updated_at"])
         record_event(
-            "application.link_record", actor=by, target=cluster, data={"record": record.pk}
+            Verb.APPLICATION_LINK_RECORD, actor=by, target=cluster, data={"record": record.pk}
         )
     return cluster
 
@@ -914,7 +917,7 @@ def save_reply_template(
         template.updated_by = by
         template.save()
         record_event(
-            "application.save_template", actor=by, target=template, data={"previous": before}
+            Verb.APPLICATION_SAVE_TEMPLATE, actor=by, target=template, data={"previous": before}
         )
     return template
 
@@ -952,7 +955,7 @@ def recompute_deadlines(*, since: date, by: User | None = None) -> list[MovedDea
             if old != new
         ]
         record_event(
-            "application.deadline_recomputed", actor=by, target=locked,
+            Verb.APPLICATION_DEADLINE_RECOMPUTED, actor=by, target=locked,
             note="导入节假日安排后重新计算：" + ("；".join(changes) or "日期未变，期限说明已更新"),
             data={"due_on": [str(before[0]), str(after[0])],
                   "fee_deadline": [str(before[1]), str(after[1])],

@@ -15,6 +15,7 @@ from gongkai.catalogue.importing import STANDARD_FILE as STANDARD_FILE
 from gongkai.catalogue.importing import CatalogueData, ItemData, load_json
 from gongkai.catalogue.models import Edition, Item, Section
 from gongkai.core.audit import record_event
+from gongkai.core.verbs import Verb
 from gongkai.core.workflow import Transition, Workflow
 from gongkai.organisations.models import Kind, Organisation
 
@@ -205,7 +206,7 @@ def add_local_item(
         item.full_clean()
         item.save()
         record_event(
-            "catalogue.add_local_item",
+            Verb.CATALOGUE_ADD_LOCAL_ITEM,
             actor=by,
             target=item,
             data={"organisation": organisation.code},

@@ -17,6 +17,7 @@ from django.db import models, transaction
 
 from gongkai.catalogue.models import FiveDisclosure, Item
 from gongkai.core.audit import record_event
+from gongkai.core.verbs import Verb
 from gongkai.core.workflow import TransitionNotAllowed
 from gongkai.disclosures import elements
 from gongkai.disclosures.models import (
@@ -164,7 +165,7 @@ def _write(
         row_model._default_manager.bulk_create(built)
         changed.append(name)
     record_event(
-        "disclosures.detail_save",
+        Verb.DISCLOSURES_DETAIL_SAVE,
         actor=by,
         target=record,
         data={"kind": record.kind, "fields": changed},

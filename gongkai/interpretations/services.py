@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from gongkai.core.audit import record_event
+from gongkai.core.verbs import Verb
 from gongkai.interpretations import conf
 from gongkai.interpretations import permissions as can
 from gongkai.interpretations.models import (
@@ -126,7 +127,7 @@ def create_interpretation(
         interpretation.save()
         interpretation.policies.set(policies)
         record_event(
-            "interpretation.create",
+            Verb.INTERPRETATION_CREATE,
             actor=by,
             target=record,
             data={"form": form, "policies": [p.pk for p in policies], "stage": stage},
@@ -154,7 +155,7 @@ def update_interpretation(
             if old != {p.pk for p in policies}:
                 interpretation.policies.set(policies)
                 changed.append("policies")
-        record_event("interpretation.edit", actor=by, target=locked, data={"fields": changed})
+        record_event(Verb.INTERPRETATION_EDIT, actor=by, target=locked, data={"fields": changed})
     return interpretation
 
 
@@ -173,7 +174,7 @@ def add_qa_entry(
     entry.full_clean()
     with transaction.atomic():
         entry.save()
-        record_event("interpretation.qa_add", actor=by, target=record, data={"entry": entry.pk})
+        record_event(Verb.INTERPRETATION_QA_ADD, actor=by, target=record, data={"entry": entry.pk})
     return entry
 
 
@@ -189,7 +190,7 @@ def add_speaker(record: Record, *, by: User, name: str, title: str) -> Speaker:
     with transaction.atomic():
         speaker.save()
         record_event(
-            "interpretation.speaker_add", actor=by, target=record, data={"speaker": speaker.pk}
+            Verb.INTERPRETATION_SPEAKER_ADD, actor=by, target=record, data={"speaker": speaker.pk}
         )
     return speaker
 
@@ -203,7 +204,7 @@ def remove_entry(entry: QAEntry | Speaker | GraphicImage, *, by: User) -> None:
         entry.is_current = False
         entry.save(update_fields=["is_current"])
         record_event(
-            "interpretation.remove",
+            Verb.INTERPRETATION_REMOVE,
             actor=by,
             target=record,
             data={"model": type(entry).__name__, "pk": entry.pk},
@@ -241,7 +242,7 @@ def add_image(
             order=interpretation.images.count() + 1,
         )
         record_event(
-            "interpretation.image_add",
+            Verb.INTERPRETATION_IMAGE_ADD,
             actor=by,
             target=record,
             data={"image": image.pk, "name": info.name, "sha256": info.sha256},
@@ -257,7 +258,7 @@ def attach_video(record: Record, fileobj: IO[bytes], name: str, *, by: User) -> 
         interpretation.video = media
         interpretation.save(update_fields=["video", "updated_at"])
         record_event(
-            "interpretation.video",
+            Verb.INTERPRETATION_VIDEO,
             actor=by,
             target=record,
             data={"media": media.pk, "name": info.name, "sha256": info.sha256},
@@ -280,7 +281,7 @@ def attach_captions(record: Record, fileobj: IO[bytes], name: str, *, by: User) 
         interpretation.captions = media
         interpretation.save(update_fields=["captions", "updated_at"])
         record_event(
-            "interpretation.captions",
+            Verb.INTERPRETATION_CAPTIONS,
             actor=by,
             target=record,
             data={"media": media.pk, "name": captions.info.name},
@@ -315,7 +316,7 @@ def save_plan(
         plan.save()
         # The audit row carries the full text: every edit of the plan can be read back.
         record_event(
-            "interpretation.plan",
+            Verb.INTERPRETATION_PLAN,
             actor=by,
             target=policy,
             data={"forms": plan.forms, "timing": plan.timing, "speakers": plan.speakers},
@@ -343,7 +344,7 @@ def save_risk_assessment(
         risk.monitoring_owner = monitoring_owner
         risk.save()
         record_event(
-            "interpretation.risk",
+            Verb.INTERPRETATION_RISK,
             actor=by,
             target=policy,
             data={

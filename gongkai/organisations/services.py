@@ -25,6 +25,7 @@ from django.db import transaction
 
 from gongkai.core.audit import record_event
 from gongkai.core.spreadsheets import ImportRefused, ImportReport, RowError
+from gongkai.core.verbs import Verb
 from gongkai.organisations.models import ALLOWED_PARENT, Kind, Organisation
 from gongkai.organisations.tables import (
     OrganisationRow,
@@ -123,7 +124,7 @@ def import_organisations(
             # A re-import that changes nothing leaves no trace: "nothing changed" should be
             # true of the audit trail too.
             record_event(
-                "organisations.import",
+                Verb.ORGANISATIONS_IMPORT,
                 actor=by,
                 data={
                     "source": report.source,
@@ -206,7 +207,7 @@ def save_organisation(organisation: Organisation, *, by: User) -> Organisation:
             )
             moved = len(_rewrite_paths(descendants, old_path, organisation.path))
         record_event(
-            "organisations.update" if old_path else "organisations.create",
+            Verb.ORGANISATIONS_UPDATE if old_path else "organisations.create",
             actor=by,
             target=organisation,
             data={

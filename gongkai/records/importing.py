@@ -43,6 +43,7 @@ from gongkai.core.spreadsheets import (
     read_sheets,
     read_source,
 )
+from gongkai.core.verbs import Verb
 from gongkai.organisations.models import Organisation
 from gongkai.records import permissions as can
 from gongkai.records.indexing import claim_serial
@@ -244,7 +245,9 @@ def import_record(
         "attachments": [{"name": a.original_name, "sha256": a.sha256} for a in saved],
     }
     if row.published_at is None:
-        record_event("record.import", actor=by, target=record, to_status=record.status, data=data)
+        record_event(
+            Verb.RECORD_IMPORT, actor=by, target=record, to_status=record.status, data=data
+        )
         return record
     record.index_number = row.index_number or _unused_index_number(record)
     claim_serial(record)
@@ -263,9 +266,9 @@ def import_record(
     record.current_version = version
     record.save(update_fields=["index_number", "current_version", "updated_at"])
     data |= {"published_at": row.published_at.isoformat(), "index": record.index_number}
-    record_event("record.import", actor=by, target=record, to_status=record.status, data=data)
+    record_event(Verb.RECORD_IMPORT, actor=by, target=record, to_status=record.status, data=data)
     record_event(
-        "record.version",
+        Verb.RECORD_VERSION,
         actor=by,
         target=record,
         data={"version": 1, "index": record.index_number},

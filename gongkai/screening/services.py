@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from gongkai.core.audit import record_event
+from gongkai.core.verbs import Verb
 from gongkai.core.workflow import Transition, TransitionNotAllowed, Workflow
 from gongkai.records import permissions as records_can
 from gongkai.records import services as records
@@ -171,7 +172,7 @@ def screen_record(
                 resolved += 1
         still_open = list(Finding.objects.open().filter(record=record).select_related("attachment"))
         record_event(
-            "screening.screen",
+            Verb.SCREENING_SCREEN,
             actor=by,
             target=record,
             data={
@@ -281,7 +282,7 @@ def mask_body(record: Record, *, by: User, revision: int) -> Record:
             record, by=by, revision=revision, title=title, summary=summary, body=body
         )
         record_event(
-            "screening.mask",
+            Verb.SCREENING_MASK,
             actor=by,
             target=edited,
             data={"masked": total, "revision": edited.revision},
@@ -309,7 +310,7 @@ def replace_attachment(
         cleaned.order = attachment.order
         cleaned.save(update_fields=["order"])
         record_event(
-            "screening.replace_attachment",
+            Verb.SCREENING_REPLACE_ATTACHMENT,
             actor=by,
             target=record,
             data={
@@ -335,7 +336,7 @@ def save_sensitive_term(term: SensitiveTerm, *, by: User) -> SensitiveTerm:
             term.created_by = by if getattr(by, "pk", None) else None
         term.save()
         record_event(
-            "screening.term_create" if created else "screening.term_update",
+            Verb.SCREENING_TERM_CREATE if created else "screening.term_update",
             actor=by,
             target=term,
             data={"term": term.term, "is_active": term.is_active, "note": term.note},
@@ -350,5 +351,5 @@ def set_term_active(term: SensitiveTerm, *, by: User, active: bool) -> Sensitive
 
 def delete_sensitive_term(term: SensitiveTerm, *, by: User) -> None:
     with transaction.atomic():
-        record_event("screening.term_delete", actor=by, target=term, data={"term": term.term})
+        record_event(Verb.SCREENING_TERM_DELETE, actor=by, target=term, data={"term": term.term})
         term.delete()

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from gongkai.core.audit import record_event
+from gongkai.core.verbs import Verb
 from gongkai.organisations.models import Organisation
 from gongkai.supervision.annual import drafts as annual_reports  # noqa: F401 - its workflow
 from gongkai.supervision.models import ApplicabilityOverride, ScoringScheme
@@ -42,7 +43,7 @@ def update_scheme(scheme: ScoringScheme, *, by: User, **changes: Any) -> Scoring
         scheme.updated_by = by
         scheme.save()
         record_event(
-            "supervision.scheme",
+            Verb.SUPERVISION_SCHEME,
             actor=by,
             target=scheme,
             data={"before": before, "after": {f: getattr(scheme, f) for f in changes}},
@@ -62,7 +63,7 @@ def set_applicability(
             defaults={"is_applicable": applicable, "reason": reason.strip(), "set_by": by},
         )
         record_event(
-            "supervision.applicability",
+            Verb.SUPERVISION_APPLICABILITY,
             actor=by,
             target=override,
             data={"item": item_key, "applicable": applicable},

@@ -232,11 +232,12 @@ def load_notice(notice: YearNotice, *, by: Actor = None) -> LoadResult:
     the people whose deadline moved — by e-mail once the transaction commits. The returned
     ``moved`` list is what a notification inbox can be fed from as well."""
     from gongkai.core.audit import record_event
+    from gongkai.core.verbs import Verb
 
     with transaction.atomic():
         year, replaced, moved = _import_and_recompute(notice, by=by)
         record_event(
-            "calendar.import",
+            Verb.CALENDAR_IMPORT,
             actor=by,
             target=year,
             note=notice.source,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from gongkai.catalogue.models import Item
 from gongkai.core.audit import record_event
 from gongkai.core.calendar import CalendarNotLoaded
+from gongkai.core.verbs import Verb
 from gongkai.core.workflow import Transition, Workflow
 from gongkai.organisations.models import Organisation
 from gongkai.records.models import Record
@@ -86,7 +87,7 @@ def draft_report(org: Organisation, year: int, *, by: User | None) -> AnnualRepo
             sections=prefill_sections(org, year),
             updated_by=by if getattr(by, "pk", None) else None,
         )
-        record_event("annual_report.draft", actor=by, target=report, data={"year": year})
+        record_event(Verb.ANNUAL_REPORT_DRAFT, actor=by, target=report, data={"year": year})
     return report
 
 
@@ -124,7 +125,7 @@ def save_report(
         report.updated_by = by
         report.save()
         data = {"year": report.year, "recompute": recompute}
-        record_event("annual_report.save", actor=by, target=report, data=data)
+        record_event(Verb.ANNUAL_REPORT_SAVE, actor=by, target=report, data=data)
     return report
 
 
