@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
 
 from gongkai.catalogue.importing import CatalogueData, CatalogueInvalid, load, validate
 
@@ -38,3 +41,16 @@ def check_catalogue_file(path: Path) -> None:
     assert isinstance(catalogue, CatalogueData)
     for error in validate(catalogue):
         assert str(error).strip()
+
+
+def make_xlsx(path: Path, rows: list[list[Any]], merges: tuple[str, ...] = ()) -> Path:
+    """A catalogue sheet as counties publish them: rows as given, cell ranges merged."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    for cell_range in merges:
+        sheet.merge_cells(cell_range)
+    workbook.save(path)
+    return path

@@ -260,7 +260,8 @@ def test_every_csv_and_xlsx_export_goes_through_the_formula_safe_writer():
     offenders = [
         line
         for path in sorted(root.rglob("*.py"))
-        if "tests" not in path.parts and path not in allowed
+        # Tests and their helper modules (testing.py) build hostile files on purpose.
+        if "tests" not in path.parts and path.name != "testing.py" and path not in allowed
         for line in _unsafe_writes(path)
     ]
     assert offenders == [], "use gongkai.core.spreadsheets (csv_writer, append_row, write_cell)"
