@@ -18,8 +18,8 @@ core: ONNX Runtime limited to one thread, one page at a time; CPU time is the pr
 (the verdict), wall time is shown too (it includes waiting for a core on a busy machine).
 
 ``--long N``: one N-page scan at 200 dpi as a PDF, read the way the job runner reads it
-(``OCR_THREADS`` pages at once, two by default: this machine has two cores) and screened; the
-target is 60 s for 20 pages.
+(``GONGKAI_OCR_THREADS`` pages at once, two by default: this machine has two cores) and
+screened; the target is 60 s for 20 pages.
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def long_scan(pages: int, seed: int, threads: int) -> dict[str, float]:
     started_cpu, started = time.process_time(), time.perf_counter()
     findings = 0
     with (
-        override_settings(OCR_THREADS=threads),
+        override_settings(GONGKAI_OCR_THREADS=threads),
         documents.open_document(data, "scan.pdf", dpi=200) as document,
     ):
         infos = [document.info(n) for n in range(1, document.page_count + 1)]

@@ -59,7 +59,9 @@ def wait_for(url: str, timeout: float = 60) -> bytes:
             time.sleep(0.5)
 
 
-def gunicorn(env: dict[str, str], workers: int, threads: int) -> subprocess.Popen[bytes]:
+def gunicorn(
+    env: dict[str, str], workers: int, threads: int, port: int = APP_PORT
+) -> subprocess.Popen[bytes]:
     """gunicorn as `manage.py serve` and docs/deploy.md start it (without the access log)."""
     from gongkai.core.management.commands.serve import gunicorn_arguments
 
@@ -67,7 +69,7 @@ def gunicorn(env: dict[str, str], workers: int, threads: int) -> subprocess.Pope
         [
             str(BIN / "gunicorn"),
             *gunicorn_arguments(
-                bind=f"127.0.0.1:{APP_PORT}", workers=workers, threads=threads, access_log=False
+                bind=f"127.0.0.1:{port}", workers=workers, threads=threads, access_log=False
             ),
         ],
         cwd=ROOT,
@@ -107,7 +109,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
+    parser.add_argument("--app-port", type=int, default=APP_PORT, help="gunicorn's port")
+    parser.add_argument("--nginx-port", type=int, default=NGINX_PORT, help="nginx's port")
     args = parser.parse_args()
+    app_port, nginx_port = args.app_port, args.nginx_port
     work = Path(tempfile.mkdtemp(prefix="gk-portal-bench-"))
     work.chmod(0o755)  # nginx's workers run as another user
     env = {
@@ -130,7 +135,7 @@ def main() -> None:
     pages = {"record": f"/records/{record_pk}/", "item": f"/catalogue/{item_code}/"}
     run = {"seconds": args.seconds, "connections": args.connections}
     results: list[tuple[str, str, float, str]] = []
-    app = f"http://127.0.0.1:{APP_PORT}"
+    app = f"http://127.0.0.1:{app_port}"
     print(f"database: {os.environ.get('DATABASE_URL', 'sqlite (default)')}; pages: {pages}")
 
     # nginx as docs/deploy.md configures it, for the whole run: with the page cache off every
@@ -143,8 +148,8 @@ def main() -> None:
     conf = (ROOT / "bench/nginx/portal.conf").read_text(encoding="utf-8")
     for key, value in {
         "@PREFIX@": str(prefix),
-        "@UPSTREAM@": f"127.0.0.1:{APP_PORT}",
-        "@PORT@": str(NGINX_PORT),
+        "@UPSTREAM@": f"127.0.0.1:{app_port}",
+        "@PORT@": str(nginx_port),
         "@SAMESIZE@": str(same_size),
         "@STATIC@": str(work / "static"),
         "@PAGES@": str(work / "pages"),
@@ -155,10 +160,10 @@ def main() -> None:
     nginx = subprocess.Popen(
         ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")], stderr=subprocess.PIPE
     )
-    front = f"http://127.0.0.1:{NGINX_PORT}"
+    front = f"http://127.0.0.1:{nginx_port}"
 
     # 1. Uncached: every request renders.
-    server = gunicorn({**env, "PAGE_CACHE": "0"}, args.workers, args.threads)
+    server = gunicorn({**env, "PAGE_CACHE": "0"}, args.workers, args.threads, app_port)
     try:
         for name, path in pages.items():
             wait_for(app + path)
@@ -174,8 +179,8 @@ def main() -> None:
         stop(server)
 
     # 2 and 3. Cached: gunicorn with the page cache, nginx in front of it.
-    server = gunicorn({**env, "PAGE_CACHE": "1"}, args.workers, args.threads)
-    front = f"http://127.0.0.1:{NGINX_PORT}"
+    server = gunicorn({**env, "PAGE_CACHE": "1"}, args.workers, args.threads, app_port)
+    front = f"http://127.0.0.1:{nginx_port}"
     try:
         for name, path in pages.items():
             body = wait_for(front + path)  # a miss: rendered by Django and stored

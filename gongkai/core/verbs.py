@@ -33,6 +33,9 @@ SUBJECTS: dict[str, str] = {
     "comment": "公众意见",
     "event": "公众参与活动",
     "message": "信箱来信",
+    "screening": "保密审查",
+    "catalogue": "目录",
+    "annual_report": "年度报告",
 }
 
 
@@ -55,7 +58,6 @@ class Verb(models.TextChoices):
     ORGANISATIONS_CREATE = "organisations.create", "机构：新增"
     ORGANISATIONS_UPDATE = "organisations.update", "机构：修改"
     ORGANISATIONS_IMPORT = "organisations.import", "机构：批量导入"
-    CATALOGUE_PUBLISH = "catalogue.publish", "目录：发布新版本"
     CATALOGUE_ADD_LOCAL_ITEM = "catalogue.add_local_item", "目录：增加本地事项"
     CALENDAR_IMPORT = "calendar.import", "工作日历：导入节假日安排"
     RECORD_CREATE = "record.create", "信息：新建"
@@ -69,7 +71,6 @@ class Verb(models.TextChoices):
     RECORD_IMPORT = "record.import", "信息：批量导入"
     RECORD_SCHEDULE_FAILED = "record.schedule_failed", "信息：定时发布未能执行"
     SCREENING_SCREEN = "screening.screen", "保密审查：检查"
-    SCREENING_DISMISS = "screening.dismiss", "保密审查：排除疑点"
     SCREENING_MASK = "screening.mask", "保密审查：遮盖"
     SCREENING_REPLACE_ATTACHMENT = "screening.replace_attachment", "保密审查：替换为清理后的附件"
     SCREENING_TERM_CREATE = "screening.term_create", "保密审查：新增敏感词"
@@ -252,6 +253,8 @@ def status_label(event: Any, value: str) -> str:
     model = event.content_type.model_class() if event.content_type_id else None
     flow = _workflows().get(event.verb.partition(".")[0])
     field_name = flow.field if flow is not None else "status"
+    if flow is not None and flow.model is not None and _transition(event.verb) is not None:
+        model = flow.model  # the row may be about another object (a finding's record)
     if model is not None:
         try:
             field = model._meta.get_field(field_name)

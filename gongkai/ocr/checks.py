@@ -13,15 +13,15 @@ from gongkai.ocr.engine import is_available
 @register()
 def check_ocr(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     problems: list[Any] = []
-    if not getattr(settings, "OCR_ENABLED", True):
+    if not settings.GONGKAI_OCR_ENABLED:
         return problems
-    if not 100 <= getattr(settings, "OCR_DPI", 200) <= 400:
+    if not 100 <= settings.GONGKAI_OCR_DPI <= 400:
         problems.append(Error("OCR_DPI 须在 100 到 400 之间（建议 200）。", id="ocr.E001"))
-    if getattr(settings, "OCR_THREADS", 1) < 1:
+    if settings.GONGKAI_OCR_THREADS < 1:
         problems.append(Error("OCR_THREADS 至少为 1。", id="ocr.E002"))
-    if not 0 <= getattr(settings, "OCR_MIN_CONFIDENCE", 0.8) <= 1:
+    if not 0 <= settings.GONGKAI_OCR_MIN_CONFIDENCE <= 1:
         problems.append(Error("OCR_MIN_CONFIDENCE 须在 0 到 1 之间。", id="ocr.E003"))
-    if getattr(settings, "OCR_MAX_PAGES", 300) < 1:
+    if settings.GONGKAI_OCR_MAX_PAGES < 1:
         problems.append(Error("OCR_MAX_PAGES 至少为 1。", id="ocr.E004"))
     if not is_available():
         problems.append(

@@ -14,7 +14,7 @@ confidence and one box per character, in the pixels of the image it was given.
 Speed: detection runs on the page scaled to ``OCR_DETECTION_SIDE`` pixels on its long side
 (text on a 200 dpi A4 page is still 15 px high there), recognition on crops taken from the full
 image, so small digits keep their detail. ``threads`` bounds ONNX Runtime's threads per
-page; a job reads several pages at once instead (``OCR_THREADS``).
+page; a job reads several pages at once instead (``GONGKAI_OCR_THREADS``).
 
 Red seals are drawn in red ink over black print: a pixel that is clearly red is replaced by its
 red channel, in which the seal is nearly white and the black print under it stays black. That
@@ -326,7 +326,7 @@ def engine(settings: Settings | None = None) -> Engine:
 
 
 def configured() -> Settings:
-    """One ONNX Runtime thread per page: a job reads ``OCR_THREADS`` pages at once instead
+    """One ONNX Runtime thread per page: a job reads ``GONGKAI_OCR_THREADS`` pages at once instead
     (``services._read_all``), which uses the cores better than threads inside one page."""
     return Settings(threads=1)
 

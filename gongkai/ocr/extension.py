@@ -1,4 +1,5 @@
-"""OCR's part in the publishing process and in screening (registered in ``OcrConfig.ready``).
+"""OCR's part in the publishing process and in screening (``extension`` is discovered by the
+records app; the screening source is registered in ``OcrConfig.ready``).
 
 * An uploaded PDF or image is queued for reading after its upload commits
   (``on_commit_attach``).
@@ -100,8 +101,8 @@ extension = RecordExtension(
 
 
 def register() -> None:
-    from gongkai.records import hooks
+    """The record extension above is found by ``records.hooks.discover``; the screening
+    source is registered here."""
     from gongkai.screening import sources
 
-    hooks.register(extension)
     sources.register(screening_parts)

@@ -39,7 +39,7 @@ IN_PROGRESS = (RecognitionStatus.QUEUED, RecognitionStatus.RUNNING)
 
 
 def stale_after() -> timedelta:
-    return timedelta(seconds=int(getattr(settings, "OCR_STALE_SECONDS", 600)))
+    return timedelta(seconds=int(settings.GONGKAI_OCR_STALE_SECONDS))
 
 
 class RecognitionQuerySet(models.QuerySet["Recognition"]):
@@ -51,7 +51,7 @@ class RecognitionQuerySet(models.QuerySet["Recognition"]):
         return self.filter(attachment__record=record, attachment__is_current=True)
 
     def stalled(self, now: datetime | None = None) -> RecognitionQuerySet:
-        """Queued or running with no sign of life for ``OCR_STALE_SECONDS``: the worker died
+        """Queued or running with no sign of life for ``GONGKAI_OCR_STALE_SECONDS``: the worker died
         or the queue lost the job."""
         cutoff = (now or timezone.now()) - stale_after()
         return self.filter(

@@ -48,15 +48,15 @@ READABLE_TYPES = ("application/pdf", "image/")
 
 
 def dpi() -> int:
-    return int(getattr(settings, "OCR_DPI", 200))
+    return int(settings.GONGKAI_OCR_DPI)
 
 
 def min_confidence() -> float:
-    return float(getattr(settings, "OCR_MIN_CONFIDENCE", 0.8))
+    return float(settings.GONGKAI_OCR_MIN_CONFIDENCE)
 
 
 def max_pages() -> int:
-    return int(getattr(settings, "OCR_MAX_PAGES", 300))
+    return int(settings.GONGKAI_OCR_MAX_PAGES)
 
 
 def is_readable(attachment: Attachment) -> bool:
@@ -68,7 +68,7 @@ def is_readable(attachment: Attachment) -> bool:
 
 def queue_recognition(attachment: Attachment, by: Any = None) -> Recognition | None:
     """Create (or reset) the attachment's reading and queue the job after commit."""
-    if not is_readable(attachment) or not getattr(settings, "OCR_ENABLED", True):
+    if not is_readable(attachment) or not settings.GONGKAI_OCR_ENABLED:
         return None
     with transaction.atomic():
         recognition, _ = Recognition.objects.select_for_update().get_or_create(
@@ -165,9 +165,9 @@ def _pages(document: documents.Document, limit: int) -> Iterator[documents.PageI
 
 
 def _read_all(document: documents.Document, infos: list[documents.PageInfo]) -> Iterator[_Read]:
-    """Pages in order. Scans are read by ``OCR_THREADS`` workers at once (ONNX Runtime
+    """Pages in order. Scans are read by ``GONGKAI_OCR_THREADS`` workers at once (ONNX Runtime
     releases the GIL); PDFium is not thread-safe, so rendering stays on this thread."""
-    workers = max(1, int(getattr(settings, "OCR_THREADS", 1)))
+    workers = max(1, int(settings.GONGKAI_OCR_THREADS))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr") as pool:
         pending: list[Future[_Read] | _Read] = []
         for info in infos:

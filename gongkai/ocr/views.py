@@ -21,7 +21,6 @@ from gongkai.ocr.models import Recognition, RecognitionStatus
 from gongkai.records import permissions as records_can
 from gongkai.records.models import Attachment, Record
 
-STAFF = records_can.STAFF_READ_ROLES
 PREVIEW_WIDTH = 1000
 
 
@@ -46,7 +45,7 @@ def panel_context(record: Record, user: Any) -> dict[str, Any]:
     }
 
 
-@role_required(*STAFF)
+@role_required(*records_can.STAFF_READ_ROLES)
 def panel(request: HttpRequest, pk: int) -> HttpResponse:
     record = records_can.get_record_for(request.user, pk)
     context = panel_context(record, request.user)
@@ -57,7 +56,7 @@ def panel(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@role_required(*STAFF)
+@role_required(*records_can.STAFF_READ_ROLES)
 def attachment_pages(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = can.get_attachment_for(request.user, pk)
     return _render_pages(request, attachment, None)
@@ -118,7 +117,7 @@ def _grid(page: Any) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-@role_required(*STAFF)
+@role_required(*records_can.STAFF_READ_ROLES)
 def page_image(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     attachment = can.get_attachment_for(request.user, pk)
     try:
@@ -142,7 +141,7 @@ def page_image(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*records_can.STAFF_READ_ROLES)
 def redact(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = can.get_attachment_for(request.user, pk, can.can_redact)
     recognition = Recognition.objects.filter(attachment=attachment).first()
@@ -172,7 +171,7 @@ def redact(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*records_can.STAFF_READ_ROLES)
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = can.get_attachment_for(request.user, pk, can.can_queue)
     current = Recognition.objects.filter(attachment=attachment).first()

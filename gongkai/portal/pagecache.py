@@ -70,7 +70,7 @@ def cache_dir() -> Path:
 
 
 def enabled() -> bool:
-    return bool(getattr(settings, "GONGKAI_PAGE_CACHE", False))
+    return bool(settings.GONGKAI_PAGE_CACHE)
 
 
 def file_for(path: str) -> Path | None:

@@ -1,23 +1,29 @@
 """Extension points of the publishing process.
 
-Other apps add checks and follow-up work to the record workflow by registering a
-``RecordExtension`` in their ``AppConfig.ready()``: screening blocks publication while findings
-are open, interpretations must go out together with their policy, the search index follows
-publications. Hooks run inside the transition's transaction, so a failing hook rolls the whole
-transition back. This is an explicit, ordered registry rather than Django signals: a reader
-can list everything that runs on publish (see docs/decisions/0004-record-extensions.md).
+Other apps add checks and follow-up work to the record workflow in one way: a module
+``<app>/extension.py`` defining ``extension = RecordExtension(...)``, which ``discover`` finds
+for every installed app (in ``INSTALLED_APPS`` order) when the records app is ready: screening
+blocks publication while findings are open, interpretations must go out together with their
+policy, the search index follows publications. Hooks run inside the transition's
+transaction, so a failing hook rolls the whole transition back. This is an explicit, ordered
+registry rather than Django signals: a reader can list everything that runs on publish (see
+docs/decisions/0004-record-extensions.md).
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 
 if TYPE_CHECKING:
+    from gongkai.accounts.models import User
     from gongkai.records.models import Attachment, Record
     from gongkai.records.public import PublicChange
 
@@ -77,6 +83,19 @@ def register(extension: RecordExtension) -> None:
     _registry[extension.name] = extension
 
 
+def discover() -> list[str]:
+    """Register the ``extension`` of every installed Gongkai app's ``extension`` module, in
+    ``INSTALLED_APPS`` order; returns the modules found. Run once, from
+    ``RecordsConfig.ready`` (every model is loaded by then)."""
+    found = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.extension"
+        if config.name.startswith("gongkai.") and importlib.util.find_spec(name) is not None:
+            register(importlib.import_module(name).extension)
+            found.append(name)
+    return found
+
+
 def extensions() -> list[RecordExtension]:
     return list(_registry.values())
 
@@ -96,7 +115,7 @@ def run_checks(record: Record, stage: str) -> None:
         raise ValidationError(problems)
 
 
-def run_actions(record: Record, by: Any, attr: str) -> None:
+def run_actions(record: Record, by: User, attr: str) -> None:
     for ext in extensions():
         for action in getattr(ext, attr):
             action(record, by)

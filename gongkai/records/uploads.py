@@ -63,7 +63,7 @@ class UploadInfo:
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "GONGKAI_MAX_ATTACHMENT_MB", 20)) * 1024 * 1024
+    return settings.GONGKAI_MAX_ATTACHMENT_MB * 1024 * 1024
 
 
 def inspect_upload(fileobj: IO[bytes], name: str) -> UploadInfo:

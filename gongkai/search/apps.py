@@ -8,27 +8,14 @@ class SearchConfig(AppConfig):
     public_links = [("站内检索", "search:search")]
 
     def ready(self) -> None:
-        from gongkai.records import hooks
-        from gongkai.search import services
-
-        # In the transaction that changes what the public sees of a record (publication, a
-        # new version, withdrawal, validity, reclassification): queue the update, as durable
-        # as the change. After commit: apply it (a rolled-back change never indexes, and a
-        # draft is never read). See services.
-        hooks.register(
-            hooks.RecordExtension(
-                name="search",
-                on_public_change=[services.queue_change],
-                on_commit_public=[services.apply_soon],
-            )
-        )
+        # Its part in the record workflow is in extension.py.
         checks.register(check_settings)
 
 
 def check_settings(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
     from django.conf import settings
 
-    name = getattr(settings, "GONGKAI_SEARCH_BACKEND", "tantivy")
+    name = settings.GONGKAI_SEARCH_BACKEND
     if name not in ("tantivy", "database"):
         return [
             checks.Error(

@@ -232,13 +232,13 @@ def test_a_multi_page_scan_reads_every_page_and_keeps_unread_pages_for_a_person(
 ):
     second = make_scanned_list(random.Random(8), dpi=150, rows=2, paper=(6.2, 2.2))
     pdf = image_pdf([small_scan.image, second.image], dpi=150)
-    settings.OCR_MAX_PAGES = 1  # only the first page is read
+    settings.GONGKAI_OCR_MAX_PAGES = 1  # only the first page is read
     attachment = attach(draft, pdf, "扫描件.pdf", clerk)
     recognition = Recognition.objects.get(attachment=attachment)
     assert (recognition.pages_total, recognition.pages_to_read) == (2, 1)
     scan = Finding.objects.get(record=draft, attachment=attachment, kind="no_text_layer")
     assert scan.location == "第2页"
-    settings.OCR_MAX_PAGES = 300
+    settings.GONGKAI_OCR_MAX_PAGES = 300
     services.queue_recognition(attachment)
     services.recognise(attachment.pk)
     screen_record(draft)

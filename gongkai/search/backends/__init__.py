@@ -169,7 +169,7 @@ class Backend(Protocol):
 
 
 def backend_name() -> str:
-    return str(getattr(settings, "GONGKAI_SEARCH_BACKEND", "tantivy"))
+    return str(settings.GONGKAI_SEARCH_BACKEND)
 
 
 def backend() -> Backend:

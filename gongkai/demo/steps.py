@@ -1,4 +1,5 @@
-"""Demo data: deterministic and idempotent. Every person and school in it is fictional.
+"""The steps of the demo data and the demo accounts: the one module the apps' own ``demo``
+modules and the demo commands share.
 
 The organisation tree and the accounts come first (``DEMO_STEPS``); then every Gongkai app
 that has a ``demo`` module contributes its own data through ``demo.seed(command)``, in the
@@ -11,11 +12,9 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from collections.abc import Callable
-from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from gongkai.accounts.models import Role, User
 from gongkai.accounts.services import grant_role
@@ -93,27 +92,3 @@ def app_demo_steps() -> list[tuple[str, Callable[[BaseCommand], None]]]:
         if config.name.startswith("gongkai.") and importlib.util.find_spec(module_name):
             steps.append((config.label, importlib.import_module(module_name).seed))
     return steps
-
-
-class Command(BaseCommand):
-    help = "Load deterministic, fictional demo data (safe to run again)."
-
-    def add_arguments(self, parser: Any) -> None:
-        parser.add_argument(
-            "--if-empty",
-            action="store_true",
-            help="do nothing if the database already has organisations",
-        )
-
-    def handle(self, *args: Any, if_empty: bool, **options: Any) -> None:
-        if if_empty and Organisation.objects.exists():
-            self.stdout.write("Database already has data; demo data not loaded.")
-            return
-        for step in DEMO_STEPS:
-            with transaction.atomic():
-                step(self)
-            self.stdout.write(f"demo data: {step.__name__} done")
-        for label, seed in app_demo_steps():
-            with transaction.atomic():
-                seed(self)
-            self.stdout.write(f"demo data: {label} done")

@@ -1,3 +1,5 @@
+"""``manage.py demo_accounts``: print the demo accounts (gongkai/demo/steps.py)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,7 +8,7 @@ from django.core.management.base import BaseCommand
 
 from gongkai.accounts import twofactor
 from gongkai.accounts.models import Role, User
-from gongkai.core.management.commands.seed_demo import DEMO_ACCOUNTS
+from gongkai.demo.steps import DEMO_ACCOUNTS
 from gongkai.testing import DEMO_PASSWORD
 
 
