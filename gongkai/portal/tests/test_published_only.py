@@ -9,9 +9,11 @@ the same until publication, and changes once it happens.
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from gongkai.catalogue.models import Item
 from gongkai.disclosures import services as disclosures
@@ -21,7 +23,7 @@ from gongkai.interpretations.models import Form
 from gongkai.interpretations.testing import make_interpretation, make_policy, prepare_policy
 from gongkai.records import services
 from gongkai.records.models import Disclosure, Record, Status, WithheldGround
-from gongkai.screening.tests.factories import make_pdf
+from gongkai.screening.testing import make_pdf
 from gongkai.testing import make_record
 
 pytestmark = pytest.mark.django_db
@@ -229,8 +231,9 @@ def test_no_public_surface_changes_until_a_revision_or_a_draft_is_published(
         services.approve_document(_fresh(reclassified), by=document_reviewer)
     surfaces.assert_unchanged(before, "approved")
 
-    # Publication: now the public sees the new versions.
-    with run_hooks():
+    # Publication: now the public sees the new versions (a minute later, so that a lastmod
+    # written to the second can move however fast the machine is).
+    with run_hooks(), time_machine.travel(timezone.now() + timedelta(minutes=1), tick=True):
         for record in (plain, policy, guide, draft):
             services.publish(_fresh(record), by=clerk, change_note="修订")
     after = surfaces.read()
