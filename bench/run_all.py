@@ -73,7 +73,15 @@ def benches(work: Path, port: int, postgres: str, load_db: str) -> list[Bench]:
                 *"--vendor sqlite --records 500".split(),
                 *"--rounds 1 --workers 1 --database".split(),
                 str(work / "search.sqlite3"),
+                "--data-dir",
+                str(work / "search"),
             ],
+        ),
+        Bench(
+            "OCR of scans",
+            "2 pages at 200 dpi, a 2-page scan",
+            [PYTHON, "bench/ocr_bench.py", *"--pages 2 --dpi 200 --long 2".split()],
+            env={"GONGKAI_VAR_DIR": str(work / "ocr")},
         ),
         Bench(
             "supervision (SQLite)",

@@ -114,6 +114,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Django's form templates, found by the project's engine (FORM_RENDERER below), so that
+    # gongkai/templates/django/forms/ can say a widget's words in Chinese.
+    "django.forms",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_otp",
@@ -183,6 +186,8 @@ TEMPLATES = [
         },
     },
 ]
+# Forms render through the TEMPLATES engine above: the project's templates come first.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'gongkai.sqlite3'}")

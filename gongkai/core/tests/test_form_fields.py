@@ -97,3 +97,29 @@ def test_every_visible_field_has_a_chinese_label():
             if not re.search(r"[\u4e00-\u9fff]", str(label)):
                 english.append(f"{cls.__module__}.{cls.__name__}.{name}: {label!r}")
     assert not english, english
+
+
+def test_a_blank_choice_is_said_in_chinese():
+    """Django's blank choice is "---------" (every optional model field, every
+    ModelChoiceField); a clerk reads 请选择 instead, and other labels stay the form's own."""
+    from gongkai.organisations.models import Organisation
+
+    class Choose(forms.Form):
+        unit = forms.ModelChoiceField(queryset=Organisation.objects.none(), required=False)
+        kind = forms.ChoiceField(choices=[("", "---------"), ("a", "甲")], required=False)
+        scope = forms.ChoiceField(choices=[("", "全部"), ("a", "甲")], required=False)
+
+    with translation.override("zh-hans"):
+        html = str(Choose())
+    assert "---------" not in html
+    assert html.count('<option value="" selected>请选择</option>') == 2
+    assert '<option value="" selected>全部</option>' in html
+
+
+def test_the_record_form_offers_no_dashes(client, clerk, county):
+    """The staff record form, as the clerk gets it: every select starts with 请选择."""
+    client.force_login(clerk)
+    page = client.get("/staff/records/new/").content.decode()
+    assert "<select" in page
+    assert "---------" not in page
+    assert "请选择" in page
