@@ -1,12 +1,18 @@
 """Settings for the test suite: the real settings with fast, deterministic overrides."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 # Production configuration: printed QR codes and exported links use a real public address.
 os.environ.setdefault("SITE_URL", "https://jyj.example.gov.cn")
-os.environ.setdefault("GONGKAI_VAR_DIR", tempfile.mkdtemp(prefix="gongkai-test-"))
+if "GONGKAI_VAR_DIR" not in os.environ:
+    # A scratch folder for this run (processes it starts inherit it), removed when it ends.
+    _scratch = tempfile.mkdtemp(prefix="gongkai-test-")
+    os.environ["GONGKAI_VAR_DIR"] = _scratch
+    atexit.register(shutil.rmtree, _scratch, ignore_errors=True)
 os.environ.setdefault("AUDIT_KEY", "test-only-audit-key-not-secret-0123456789")
 
 from gongkai.settings import *
