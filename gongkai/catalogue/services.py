@@ -97,13 +97,7 @@ def publish_edition(
     through the workflow's committed transitions (the portal purges its page cache)."""
     with transaction.atomic():
         previous = Edition.objects.filter(status=S.CURRENT).first()
-        old_keys: dict[str, str] = {}
-        if previous is not None:
-            old_keys = dict(
-                Item.objects.filter(
-                    section__edition=previous, organisation__isnull=True
-                ).values_list("code", "key")
-            )
+        old_keys = _keys(previous)
         edition = Edition.objects.create(
             name=name or data.title or f"标准目录（{timezone.localdate():%Y-%m-%d}）",
             status=S.DRAFT,
@@ -258,7 +252,7 @@ def start_revision(*, by: User, name: str = "") -> Edition:
             status=Edition.Status.DRAFT,
             source=f"据“{current.name}”修订",
         )
-        _fill(draft, from_edition(current), keys=_keys(current))
+        _store_sections(draft, from_edition(current), _keys(current))
         record_event(
             Verb.CATALOGUE_DRAFT_START,
             actor=by,
@@ -278,23 +272,6 @@ def _keys(edition: Edition | None) -> dict[str, str]:
     )
 
 
-def _fill(edition: Edition, data: CatalogueData, *, keys: dict[str, str]) -> None:
-    for s_order, section_data in enumerate(data.sections, start=1):
-        section = Section.objects.create(
-            edition=edition, code=section_data.code, name=section_data.name, order=s_order
-        )
-        Item.objects.bulk_create(
-            Item(
-                section=section,
-                code=item.code,
-                key=keys.get(item.code, item.code),
-                order=i_order,
-                **_item_fields(item),
-            )
-            for i_order, item in enumerate(section_data.items, start=1)
-        )
-
-
 def import_into_draft(draft: Edition, data: CatalogueData, *, by: User, source: str) -> Edition:
     """Replace the draft's contents with a file's (already parsed and checked). Only the
     draft's own rows go: nothing published is touched."""
@@ -303,7 +280,7 @@ def import_into_draft(draft: Edition, data: CatalogueData, *, by: User, source: 
     with transaction.atomic():
         Item.objects.filter(section__edition=draft).delete()
         Section.objects.filter(edition=draft).delete()
-        _fill(draft, data, keys=_keys(_current_or_none()))
+        _store_sections(draft, data, _keys(_current_or_none()))
         draft.source = source[:300]
         draft.save(update_fields=["source", "updated_at"])
         record_event(
