@@ -21,7 +21,7 @@ from gongkai.disclosures import elements, history, services
 from gongkai.disclosures.forms import DETAIL_FORMS, ROW_FORMSETS, RecordPartForm, rows_of
 from gongkai.organisations import reference as organisations
 from gongkai.organisations.models import Organisation
-from gongkai.portal import listing
+from gongkai.portal import listing, pagecache
 from gongkai.portal.printing import sheet_response
 from gongkai.records import permissions as can
 from gongkai.records import public
@@ -153,6 +153,8 @@ def five_page(request: HttpRequest, slug: str = "") -> HttpResponse:
     if slug:
         listed = rows.filter(five_disclosure=slug).order_by("-published_at", "-record_id")
         page = listing.paginate(listed, request.GET, count=totals[slug])
+        if page.understood:  # the page cache may keep this page under its query string
+            pagecache.understand(request, org=org.code if org else "", **page.understood)
     context = {
         "classes": [(c, label, totals[c]) for c, label in FiveDisclosure.choices],
         "current": slug,
