@@ -146,3 +146,15 @@ def test_numbered_pages_stop_and_keyset_pages_carry_on(client, clerk, reviewers,
     assert "before=" in onward
     second = client.get(f"/services/?{onward}").content.decode()
     assert guides[1].title in second and guides[2].title not in second
+
+
+def test_a_further_page_of_services_is_kept_in_the_page_cache(
+    client, clerk, reviewers, county, small_pages, settings, tmp_path
+):
+    settings.GONGKAI_PAGE_CACHE = True
+    settings.GONGKAI_PAGE_CACHE_DIR = tmp_path / "pages"
+    _publish(Kind.SERVICE_GUIDE, 3, clerk=clerk, reviewers=reviewers)
+    for query in ("page=2", f"org={county.code}"):
+        assert client.get(f"/services/?{query}")["X-Page-Cache"] == "miss", query
+        assert (tmp_path / "pages/services/.query" / query).is_file()
+    assert "X-Page-Cache" not in client.get("/services/?page=7").headers  # past the end

@@ -349,3 +349,13 @@ def test_the_file_nginx_tries_for_a_query_string_is_the_one_stored(page_cache):
     for query in ["q=x", "page=2&org=C0100", "org=../../etc", "org=%2F", "page=" + "1" * 41]:
         assert pagecache.file_for("/catalogue/05.04/", query) is None, query
     assert pagecache.file_for("/feeds/rss.xml", "page=2") is None
+
+
+def test_the_five_disclosure_listing_is_stored_under_its_filter_too(client, page_cache, column):
+    from gongkai.catalogue.models import Item
+
+    five = Item.objects.current().get(code="05.04").five_disclosure
+    for query in ("org=C0100", "page=2", "org=C0200&page=1"):
+        assert client.get(f"/five/{five}/?{query}")["X-Page-Cache"] == "miss", query
+        assert client.get(f"/five/{five}/?{query}")["X-Page-Cache"] == "hit", query
+    assert "X-Page-Cache" not in client.get(f"/five/{five}/?org=NOSUCH").headers
