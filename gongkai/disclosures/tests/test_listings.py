@@ -122,8 +122,8 @@ def test_each_listing_reads_a_bounded_slice_of_an_index(
     county,
     school,
     small_pages,
-    capture_params,
-    path,  # noqa: F811
+    capture_params,  # noqa: F811 - the fixture, imported above
+    path,
 ):
     for kind in (Kind.SERVICE_GUIDE, Kind.POWER_ITEM, Kind.SUPERVISION_MATTER, Kind.REFORM):
         _publish(kind, 3, clerk=clerk, reviewers=reviewers, organisation=school)
