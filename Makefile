@@ -19,9 +19,15 @@ RUN_ENV := SECRET_KEY_FILE=var/secret_key AUDIT_KEY_FILE=var/audit_key \
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# The OCR models ship in rapidocr-onnxruntime (docs/decisions/0019), installed without the
+# dependencies it declares: pyproject.toml lists what it imports, with the headless OpenCV in
+# place of the desktop build it names, which needs the system's libGL. Its metadata caps Python
+# below 3.13; its pure-Python code reads scans on 3.13 as well (checked), so the cap is ignored.
 $(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --no-deps --ignore-requires-python \
+		-c requirements.lock rapidocr-onnxruntime
 	touch $@
 
 install: $(VENV)/.installed

@@ -35,8 +35,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings_test")
 
 from gongkai.screening.detectors import detect
 from gongkai.screening.scan import scan_file
+from gongkai.screening.testing import make_pdf
 from gongkai.screening.tests.corpus import corpus
-from gongkai.screening.tests.factories import make_pdf
 
 BLOCK = 64 * 1024
 

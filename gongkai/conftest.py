@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from typing import Any
+from uuid import uuid4
 
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from gongkai import testing_browser
 from gongkai.accounts.models import Role
 from gongkai.organisations.models import Kind, Organisation
 from gongkai.testing import make_organisation, make_user
+from gongkai.testing_browser import browser  # noqa: F401 - the shared browser fixture
 
 # Property and fuzz tests explore new random inputs on every local run (that is how they found
 # the importer crashes). In CI (CI=true) they run derandomized: the same reproducible examples
@@ -36,6 +41,12 @@ def pytest_configure(config: pytest.Config) -> None:
         "DATABASE_URL", ""
     ).startswith("postgres"):
         raise pytest.UsageError("GONGKAI_REQUIRE_POSTGRES is set but DATABASE_URL is not postgres")
+    # Likewise the browser tests: in CI a missing Chromium is an error, not a skip.
+    if testing_browser.required() and testing_browser.missing():
+        raise pytest.UsageError(
+            f"GONGKAI_REQUIRE_BROWSER is set but {testing_browser.missing()} is not installed: "
+            f"{testing_browser.INSTALL}"
+        )
 
 
 @pytest.fixture
@@ -110,3 +121,79 @@ def other_county_clerk(other_county):
 @pytest.fixture
 def citizen(db):
     return make_user(username="citizen")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_index(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test its own embedded search index: the database rolls back after a test, an
+    index directory would not. Created only if the test searches or indexes."""
+    settings.GONGKAI_SEARCH_INDEX_DIR = tmp_path_factory.getbasetemp() / "search" / uuid4().hex
+
+
+def _on_postgresql() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+#: The reason browser tests are skipped with, so the summary can find them.
+NO_BROWSER = "no Chromium here"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Tests marked ``postgres`` check what only PostgreSQL does (prepared statements, its
+    # query plans); on the embedded SQLite default they are skipped, saying so. CI runs the
+    # suite again on PostgreSQL with GONGKAI_REQUIRE_POSTGRES=1, where they must run.
+    # Tests marked ``browser`` need Chromium: without it they are skipped and the end of the
+    # run says so (pytest_terminal_summary); CI sets GONGKAI_REQUIRE_BROWSER=1.
+    no_browser = testing_browser.missing()
+    skip_postgres = pytest.mark.skip(reason="PostgreSQL only: run with DATABASE_URL=postgres://…")
+    skip_browser = pytest.mark.skip(
+        reason=f"{NO_BROWSER} ({no_browser}): {testing_browser.INSTALL}"
+    )
+    for item in items:
+        if item.get_closest_marker("postgres") and not _on_postgresql():
+            item.add_marker(skip_postgres)
+        if item.get_closest_marker("browser") and no_browser:
+            item.add_marker(skip_browser)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Browser tests that could not run are not a quiet 's' among thousands of dots."""
+    skipped = [
+        report.nodeid
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple) and NO_BROWSER in str(report.longrepr[2])
+    ]
+    if not skipped:
+        return
+    terminalreporter.write_sep(
+        "!", f"{len(skipped)} BROWSER TESTS DID NOT RUN: {testing_browser.missing()} not found",
+        red=True, bold=True,
+    )  # fmt: skip
+    terminalreporter.write_line(
+        f"To run them: {testing_browser.INSTALL} (or set CHROMIUM and CHROMEDRIVER to the "
+        "programs). CI runs them with GONGKAI_REQUIRE_BROWSER=1, where a missing browser fails.",
+        yellow=True,
+    )
+    files = sorted({nodeid.split("::")[0] for nodeid in skipped})
+    terminalreporter.write_line("Not run: " + ", ".join(files))
+
+
+@pytest.fixture
+def empty_caches(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Both caches empty before and after the test (rate limits, spent challenges, throttles).
+    The shared cache is a database table: only tests with database access can touch it."""
+    from django.core.cache import cache
+
+    from gongkai.core.cache import shared_cache
+
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+    cache.clear()
+    if uses_db:
+        shared_cache().clear()
+    yield
+    cache.clear()
+    if uses_db:
+        shared_cache().clear()

@@ -6,8 +6,10 @@ REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and HTTPS=1; see docs/deploy.md.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -29,15 +31,58 @@ def postgres_statement_options(threshold: str) -> dict[str, object]:
     return {"server_side_binding": True, "prepare_threshold": int(value)}
 
 
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
+
+
 def env_bool(name: str, default: bool = False) -> bool:
+    """A yes/no setting. A value that is neither (``PAGE_CACHE=ture``) stops the start, so a
+    typo never quietly turns a safeguard off."""
     value = os.environ.get(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word not in TRUE_WORDS | FALSE_WORDS:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is neither yes nor no: use 1/0, true/false, yes/no or on/off."
+        )
+    return word in TRUE_WORDS
 
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+
+
+def env_pair(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """A rate limit written ``COUNT/SECONDS`` (``5/600``: five in ten minutes)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    count, _, seconds = value.partition("/")
+    if not (count.strip().isdecimal() and seconds.strip().isdecimal()):
+        raise ImproperlyConfigured(f"{name}={value!r} must be COUNT/SECONDS, e.g. 5/600.")
+    return int(count), int(seconds)
+
+
+def env_json(name: str, default: Any) -> Any:
+    """A structured setting (a table, a list) written as JSON."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise ImproperlyConfigured(f"{name} is not valid JSON: {exc}") from None
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -94,6 +139,8 @@ INSTALLED_APPS = [
     "gongkai.holidays",
     "gongkai.notifications",
     "gongkai.workbench",
+    "gongkai.ocr",
+    "gongkai.demo",
 ]
 
 MIDDLEWARE = [
@@ -228,7 +275,9 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Two-factor sign-in (TOTP) for reviewers, supervisors and administrators on staff pages:
 # "required" (default) or "off" (the local demo only; docs/decisions/0010).
-GONGKAI_2FA = os.environ.get("TWO_FACTOR", "required")
+GONGKAI_2FA = os.environ.get("TWO_FACTOR", "required").strip().lower()
+if GONGKAI_2FA not in ("required", "off"):
+    raise ImproperlyConfigured(f"TWO_FACTOR={GONGKAI_2FA!r}: use required (the default) or off.")
 OTP_TOTP_ISSUER = os.environ.get("SITE_NAME", "义务教育政务公开专栏")
 
 # Sessions end after 30 minutes without activity.
@@ -333,7 +382,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
-        "jieba": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         # huey's consumer adds its own handler; don't print every line twice.
         "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
@@ -344,13 +392,15 @@ LOGGING = {
 # 索引号 pattern: {uscc} (or the organisation code when it has none), {code}, {year}, {month},
 # {item}, {serial:05d}. The serial counts per prefix and is never reused.
 GONGKAI_INDEX_PATTERN = os.environ.get("INDEX_PATTERN", "{uscc}/{year}-{serial:05d}")
-GONGKAI_MAX_ATTACHMENT_MB = int(os.environ.get("MAX_ATTACHMENT_MB", "20"))
+# The size cap on one attachment (and on any uploaded file checked like one), in MB.
+GONGKAI_MAX_ATTACHMENT_MB = env_int("MAX_ATTACHMENT_MB", 20)
 # Public pages for anonymous readers are written here and purged on every publication
 # (gongkai/portal/pagecache.py); nginx can serve them directly (docs/deploy.md).
 GONGKAI_PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # The catalogue and organisation directory are held in each process (gongkai/core/refdata.py)
 # and rebuilt on change, or at the latest after this many seconds.
 GONGKAI_REFDATA_SECONDS = float(os.environ.get("REFDATA_SECONDS", "30"))
+# Where the page cache writes the pages (nginx reads them there).
 GONGKAI_PAGE_CACHE_DIR = Path(os.environ.get("PAGE_CACHE_DIR", VAR_DIR / "pages"))
 # A listing's filtered and further pages are stored under their query string (portal/pagecache.py)
 # only while the page-cache disk has at least this much free space (MB).
@@ -398,8 +448,141 @@ CACHES["shared"] = (
         "OPTIONS": {"MAX_ENTRIES": 1_000_000},
     }
 )
+# Not from the environment: the name of that cache in CACHES (core/cache.py).
 GONGKAI_SHARED_CACHE = "shared"
+
+# --- The apps' settings -----------------------------------------------------------------------
+# Every GONGKAI_* setting is declared in this file with its default; the apps read them without
+# defaults of their own (their conf.py modules are typed accessors). Each comes from the
+# environment variable it names; a rate limit is written COUNT/SECONDS (5/600), a table as
+# JSON. System checks (core/checks.py and the apps' checks.py) say what a wrong value is.
+
+# Who must pass the second factor (role codes, comma-separated; docs/decisions/0010).
+GONGKAI_2FA_ROLES = env_list(
+    "TWO_FACTOR_ROLES",
+    "document_reviewer,disclosure_reviewer,supervisor,system_admin,security_admin,audit_admin",
+)
+# Not from the environment: the append-only triggers on the audit table stay on in every
+# deployment; only the test suite turns them off (settings_test.py, docs/decisions/0013).
+GONGKAI_AUDIT_DB_TRIGGERS = True
+# Not from the environment: set while `manage.py export` renders the static copy (no forms).
+GONGKAI_STATIC_EXPORT = False
+# Public forms' text challenge: how long a question stays valid (seconds) ...
+GONGKAI_CHALLENGE_MAX_AGE = env_int("CHALLENGE_MAX_AGE", 7200)
+# ... and how many wrong answers one client address may give in a window.
+GONGKAI_CHALLENGE_ATTEMPT_LIMIT = env_pair("CHALLENGE_ATTEMPT_LIMIT", (10, 600))
+
+# 依申请公开: the From address of reminder mail to staff.
+GONGKAI_APPLICATION_REMINDER_FROM = os.environ.get("APPLICATION_REMINDER_FROM", DEFAULT_FROM_EMAIL)
+# Online applications accepted per client address (each starts a statutory clock, 第三十三条).
+GONGKAI_APPLICATION_RATE_LIMIT = env_pair("APPLICATION_RATE_LIMIT", (5, 3600))
+# Wrong tracking code or secret entries per client address before lookups pause.
+GONGKAI_APPLICATION_TRACK_ADDRESS_LIMIT = env_pair("APPLICATION_TRACK_ADDRESS_LIMIT", (10, 900))
+# Wrong secrets for one tracking code, from any address.
+GONGKAI_APPLICATION_TRACK_CODE_LIMIT = env_pair("APPLICATION_TRACK_CODE_LIMIT", (5, 1800))
+# Overrides of the clock's numbers (applications/rules.py), e.g. {"third_party_days": 15}.
+GONGKAI_APPLICATION_RULES: dict[str, int] = env_json("APPLICATION_RULES", {})
+
+# 回应关切: per level, the clocks that start at discovery, in natural hours (聊城标准 四(四),
+# 国办发〔2016〕61号: authoritative information within 5 hours, a response within 48).
+GONGKAI_CONCERN_CLOCKS: dict[str, dict[str, int]] = env_json(
+    "CONCERN_CLOCKS",
+    {
+        "especially_serious": {"authoritative": 5, "press_conference": 24},
+        "serious": {"authoritative": 5, "press_conference": 24},
+        "major": {"response": 48},
+        "general": {"response": 48},
+    },
+)
+# When the officer is reminded: [name, "50%" of the clock | "-60m" before | "+0m" after,
+# whether the supervisors are told too].
+GONGKAI_CONCERN_REMINDERS: list[list[Any]] = env_json(
+    "CONCERN_REMINDERS",
+    [["half", "50%", False], ["last_hour", "-60m", False], ["overdue", "+0m", True]],
+)
+# The size cap on one concern screenshot, in MB.
+GONGKAI_CONCERN_SCREENSHOT_MB = env_int("CONCERN_SCREENSHOT_MB", 5)
+
+# 公众参与: the shortest comment period in natural days (《重大行政决策程序暂行条例》第十五条).
+GONGKAI_CONSULTATION_MIN_DAYS = env_int("CONSULTATION_MIN_DAYS", 30)
+# Natural days after closing by which the adoption feedback should be published.
+GONGKAI_FEEDBACK_DAYS = env_int("FEEDBACK_DAYS", 30)
+# The default cap on one comment, in characters (each consultation may set its own).
+GONGKAI_COMMENT_MAX_LENGTH = env_int("COMMENT_MAX_LENGTH", 2000)
+# A new mailbox's reply deadline in working days (the inspection fails a site at 3 months).
+GONGKAI_MAILBOX_REPLY_WORKING_DAYS = env_int("MAILBOX_REPLY_WORKING_DAYS", 15)
+# Remind the handling unit this many working days before a reply is due; 0 turns it off.
+GONGKAI_MAILBOX_DUE_SOON_WORKING_DAYS = env_int("MAILBOX_DUE_SOON_WORKING_DAYS", 3)
+# Comments and messages accepted per client address.
+GONGKAI_PARTICIPATION_RATE_LIMIT = env_pair("PARTICIPATION_RATE_LIMIT", (5, 600))
+
+# 政策解读: item codes that need an interpretation besides those the catalogue marks.
+GONGKAI_INTERPRETATION_EXTRA_ITEMS = env_list("INTERPRETATION_EXTRA_ITEMS")
+# Interpretations per page of the public list.
+GONGKAI_INTERPRETATION_PAGE_SIZE = env_int("INTERPRETATION_PAGE_SIZE", 20)
+# The size cap on an interpretation's video, in MB.
+GONGKAI_MAX_VIDEO_MB = env_int("MAX_VIDEO_MB", 200)
+
+# 站内检索: results per page, deepest page, snippet length and text kept per entry.
+GONGKAI_SEARCH_PAGE_SIZE = env_int("SEARCH_PAGE_SIZE", 20)
+GONGKAI_SEARCH_MAX_PAGES = env_int("SEARCH_MAX_PAGES", 100)
+GONGKAI_SEARCH_SNIPPET_CHARS = env_int("SEARCH_SNIPPET_CHARS", 120)
+GONGKAI_SEARCH_TEXT_CHARS = env_int("SEARCH_TEXT_CHARS", 20000)
+# Relevance ranks the newest N matches only (docs/decisions/0003); unset, each database
+# backend's own number applies (2000 on SQLite, 500 on PostgreSQL: search/backends.py).
+if os.environ.get("SEARCH_CANDIDATES"):
+    GONGKAI_SEARCH_CANDIDATES = env_int("SEARCH_CANDIDATES", 2000)
+
+# 监督评估: working days ahead that count as "due soon" in a unit's digest ...
+GONGKAI_SUPERVISION_DUE_SOON_DAYS = env_int("SUPERVISION_DUE_SOON_DAYS", 5)
+# ... and how many units below target the supervisors' digest names.
+GONGKAI_SUPERVISION_WORST_OFFENDERS = env_int("SUPERVISION_WORST_OFFENDERS", 5)
+# Sections whose columns are 政策文件类 (stale after 6 months; 国办秘函〔2019〕19号).
+GONGKAI_SUPERVISION_POLICY_SECTIONS = env_list("SUPERVISION_POLICY_SECTIONS", "01")
+# Items that are 动态、要闻类 (stale after 2 weeks); the standard has none.
+GONGKAI_SUPERVISION_NEWS_ITEMS = env_list("SUPERVISION_NEWS_ITEMS")
+# The link checker: seconds per request, links per run, pause per host, bytes read per page.
+GONGKAI_SUPERVISION_LINK_CHECK: dict[str, float] = {
+    "timeout": 5.0,
+    "max_links": 200,
+    "per_host_delay": 1.0,
+    "max_bytes": 65536,
+    **env_json("SUPERVISION_LINK_CHECK", {}),
+}
+# The catalogue item the annual report is filed under.
+GONGKAI_SUPERVISION_ANNUAL_REPORT_ITEM = os.environ.get("SUPERVISION_ANNUAL_REPORT_ITEM", "02.01")
+# Which catalogue items feed 年报表二's rows (规章 has none: bureaus make no rules).
+GONGKAI_SUPERVISION_TABLE_TWO_ITEMS: dict[str, list[str]] = {
+    "rules": [],
+    "normative": ["01.02"],
+    "licensing": ["03.02"],
+    **env_json("SUPERVISION_TABLE_TWO_ITEMS", {}),
+}
+# Not from the environment: how core asks whether a user holds one of some roles (the staff
+# shell's links), without importing the accounts app that defines roles (core is the ground floor).
+GONGKAI_ROLE_CHECK = "gongkai.accounts.permissions.has_role"
 
 # --- Accounts issued by administrators ---------------------------------------------------------
 # How long a one-time sign-in link stays valid (hours); it works once either way.
-GONGKAI_SIGN_IN_LINK_HOURS = int(os.environ.get("SIGN_IN_LINK_HOURS", "72"))
+GONGKAI_SIGN_IN_LINK_HOURS = env_int("SIGN_IN_LINK_HOURS", 72)
+
+# --- Search ------------------------------------------------------------------------------------
+# "tantivy": the embedded index in SEARCH_INDEX_DIR (one machine; counts and ranks every match);
+# "database": SQLite FTS5 / PostgreSQL full text (several app servers; docs/decisions/0018).
+GONGKAI_SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "tantivy")
+# On the app server's own disk, never a network share (Tantivy maps its files into memory).
+GONGKAI_SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search"))
+
+# --- OCR: scanned pages and images are read before screening (gongkai/ocr) -------------------
+# Read by the embedded engine in the job runner; off only where a person checks every scan.
+GONGKAI_OCR_ENABLED = env_bool("OCR", True)
+# PDF pages are rendered at this resolution for reading, previews and redaction.
+GONGKAI_OCR_DPI = env_int("OCR_DPI", 200)
+# Pages read at once by one job (one ONNX Runtime thread each); the cores of the job runner.
+GONGKAI_OCR_THREADS = env_int("OCR_THREADS", min(2, os.cpu_count() or 1))
+# Pages read per file; later pages keep their "needs a person's look" finding.
+GONGKAI_OCR_MAX_PAGES = env_int("OCR_MAX_PAGES", 300)
+# A page read with less average confidence still needs a person's look.
+GONGKAI_OCR_MIN_CONFIDENCE = float(os.environ.get("OCR_MIN_CONFIDENCE", "0.8"))
+# A reading with no progress for this long is queued again (its worker died).
+GONGKAI_OCR_STALE_SECONDS = env_int("OCR_STALE_SECONDS", 600)

@@ -6,7 +6,9 @@ Each helper creates one valid object with sensible defaults; keyword arguments o
 from __future__ import annotations
 
 import itertools
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from stdnum.cn import uscc as uscc_check
 
@@ -115,3 +117,24 @@ def public_form_data(form: Any, **fields: Any) -> dict[str, Any]:
         | {"website": ""}
         | fields
     )
+
+
+# --- Moments -------------------------------------------------------------------------------
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(when: date | str | int, *rest: int, hour: int | None = None) -> datetime:
+    """An aware Beijing time, written the way a test reads best: ``at(2025, 10, 9)`` or
+    ``at(2025, 10, 9, 14)``, ``at(date(2025, 10, 9))`` or ``at(day, 14)``, and
+    ``at("2026-03-02 10:00")``. A day without an hour is 10:00, office hours."""
+    if isinstance(when, str):
+        return datetime.strptime(when, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
+    if isinstance(when, date):
+        day, parts = when, list(rest)
+    else:
+        day, parts = date(when, rest[0], rest[1]), list(rest[2:])
+    hours, minutes = ([hour] if hour is not None else parts or [10]) + [0], 0
+    if hour is None and len(parts) > 1:
+        minutes = parts[1]
+    return datetime(day.year, day.month, day.day, hours[0], minutes, tzinfo=SHANGHAI)

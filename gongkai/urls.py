@@ -24,8 +24,9 @@ urlpatterns = [
     path("", include("gongkai.supervision.urls")),
     path("", include("gongkai.screening.urls")),
     path("", include("gongkai.holidays.urls")),
-    # The Django admin: root system administrators only, no secrets, audited (decision 0015).
     path("", include("gongkai.notifications.urls")),
+    path("", include("gongkai.ocr.urls")),
+    # The Django admin: root system administrators only, no secrets, audited (decision 0015).
     path("system/admin/", admin.site.urls),
 ]
 

@@ -18,7 +18,7 @@ from django.core.management import call_command  # noqa: E402
 from gongkai.accounts.models import Role, User  # noqa: E402
 from gongkai.accounts.services import grant_role  # noqa: E402
 from gongkai.catalogue.models import Item  # noqa: E402
-from gongkai.core.management.commands.seed_demo import demo_county  # noqa: E402
+from gongkai.demo.steps import demo_county  # noqa: E402
 from gongkai.records.models import Record  # noqa: E402
 
 PASSWORD = "Load-test-2026-only"  # noqa: S105 - throwaway load-test accounts

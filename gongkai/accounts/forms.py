@@ -104,7 +104,7 @@ class CreateAccountForm(AccountForm):
 
 
 class CredentialForm(forms.Form):
-    kind = forms.ChoiceField(choices=FIRST_ACCESS_CHOICES)
+    kind = forms.ChoiceField(label="首次登录方式", choices=FIRST_ACCESS_CHOICES)
 
 
 class ReasonForm(forms.Form):

@@ -29,8 +29,8 @@ from gongkai.core.refdata import Reference
 def defaults() -> SecurityPolicy:
     return SecurityPolicy(
         pk=1,
-        lockout_failures=int(getattr(settings, "GONGKAI_LOCKOUT_FAILURES", 5)),
-        lockout_minutes=int(getattr(settings, "GONGKAI_LOCKOUT_MINUTES", 30)),
+        lockout_failures=int(settings.GONGKAI_LOCKOUT_FAILURES),
+        lockout_minutes=int(settings.GONGKAI_LOCKOUT_MINUTES),
     )
 
 

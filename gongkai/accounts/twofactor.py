@@ -41,14 +41,14 @@ DEVICE_NAME = "身份验证器"
 
 
 def enforced() -> bool:
-    return str(getattr(settings, "GONGKAI_2FA", "required")).lower() != "off"
+    return str(settings.GONGKAI_2FA).lower() != "off"
 
 
 def required_for(user: Any) -> bool:
     """Whether ``user`` must pass the second factor before any staff page."""
     if not enforced() or not getattr(user, "is_authenticated", False):
         return False
-    roles = set(getattr(settings, "GONGKAI_2FA_ROLES", DEFAULT_ROLES))
+    roles = set(settings.GONGKAI_2FA_ROLES)
     return bool(roles_of(user) & roles) or bool(user.is_superuser)
 
 

@@ -9,3 +9,6 @@ class ApplicationsConfig(AppConfig):
     # Recomputes 答复期限 when a year's holiday notice is loaded (core.calendar.loading).
     deadline_refresher = "gongkai.applications.services.recompute_deadlines"
     worklist = "gongkai.applications.worklist.queues"
+
+    def ready(self) -> None:
+        from gongkai.applications import checks  # noqa: F401 - registers the system checks

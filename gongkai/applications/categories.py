@@ -1,7 +1,7 @@
 """Reply categories (第三十六、三十七条 and the rest) and their annual-report rows.
 
 ONE literal table: each category is exactly one row of 年报表三 “三、本年度办理结果”
-(国办公开办函〔2021〕30号; row codes as in shared/reference/annual-report-format.md §3). The
+(国办公开办函〔2021〕30号; the row codes number the form's rows in order: r3_1, r3_2, r3_3_1…). The
 reply form, the letter's legal ground and ``supervision.annual.tables.table_three`` all read
 this table, so a category can never land in the wrong row.
 """

@@ -27,10 +27,11 @@ which days were counted on the provisional calendar of a year whose notice is no
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+
+from django.db import models
 
 from gongkai.applications.rules import DEFAULT_RULES, ClockRules
 from gongkai.core import calendar
@@ -43,41 +44,24 @@ from gongkai.core.calendar import (
 )
 
 
-class Kind(enum.StrEnum):
+class Kind(models.TextChoices):
     """What happened. The values are stored in ``ApplicationEvent.kind``."""
 
-    RECEIVED = "received"
-    CORRECTION_REQUESTED = "correction_requested"
-    CORRECTION_RECEIVED = "correction_received"
-    EXTENSION_APPROVED = "extension_approved"
-    THIRD_PARTY_STARTED = "third_party_started"
-    THIRD_PARTY_RECEIVED = "third_party_received"
-    THIRD_PARTY_ENDED = "third_party_ended"
-    AGENCY_STARTED = "agency_started"
-    AGENCY_RECEIVED = "agency_received"
-    AGENCY_ENDED = "agency_ended"
-    FEE_NOTICE_SENT = "fee_notice_sent"
-    FEE_NOTICE_RECEIVED = "fee_notice_received"
-    FEE_PAID = "fee_paid"
-    REPLY_SENT = "reply_sent"
+    RECEIVED = "received", "收到申请"
+    CORRECTION_REQUESTED = "correction_requested", "发出补正告知"
+    CORRECTION_RECEIVED = "correction_received", "收到补正后的申请"
+    EXTENSION_APPROVED = "extension_approved", "延长答复期限"
+    THIRD_PARTY_STARTED = "third_party_started", "书面征求第三方意见"
+    THIRD_PARTY_RECEIVED = "third_party_received", "第三方收到征求意见书"
+    THIRD_PARTY_ENDED = "third_party_ended", "第三方意见收到"
+    AGENCY_STARTED = "agency_started", "征求其他机关意见"
+    AGENCY_RECEIVED = "agency_received", "其他机关收到征求意见函"
+    AGENCY_ENDED = "agency_ended", "其他机关意见收到"
+    FEE_NOTICE_SENT = "fee_notice_sent", "发出收费通知"
+    FEE_NOTICE_RECEIVED = "fee_notice_received", "申请人收到收费通知"
+    FEE_PAID = "fee_paid", "申请人缴费"
+    REPLY_SENT = "reply_sent", "答复"
 
-
-KIND_LABELS: dict[str, str] = {
-    Kind.RECEIVED: "收到申请",
-    Kind.CORRECTION_REQUESTED: "发出补正告知",
-    Kind.CORRECTION_RECEIVED: "收到补正后的申请",
-    Kind.EXTENSION_APPROVED: "延长答复期限",
-    Kind.THIRD_PARTY_STARTED: "书面征求第三方意见",
-    Kind.THIRD_PARTY_RECEIVED: "第三方收到征求意见书",
-    Kind.THIRD_PARTY_ENDED: "第三方意见收到",
-    Kind.AGENCY_STARTED: "征求其他机关意见",
-    Kind.AGENCY_RECEIVED: "其他机关收到征求意见函",
-    Kind.AGENCY_ENDED: "其他机关意见收到",
-    Kind.FEE_NOTICE_SENT: "发出收费通知",
-    Kind.FEE_NOTICE_RECEIVED: "申请人收到收费通知",
-    Kind.FEE_PAID: "申请人缴费",
-    Kind.REPLY_SENT: "答复",
-}
 
 #: (start kind, end kind, what the pause is called, its article).
 PAUSES = {
@@ -100,21 +84,17 @@ RECEIPTS = {
 }
 
 
-class State(enum.StrEnum):
-    RUNNING = "running"
-    AWAITING_CORRECTION = "awaiting_correction"
-    AWAITING_FEE = "awaiting_fee"
-    CONSULTING = "consulting"
-    STOPPED = "stopped"
+class State(models.TextChoices):
+    """Where the clock stands. The values are cached in ``Application.clock_state``."""
 
-
-STATE_LABELS: dict[str, str] = {
-    State.RUNNING: "计时中",
-    State.AWAITING_CORRECTION: "等待补正（暂不计时）",
-    State.AWAITING_FEE: "等待缴费（暂停计时）",
-    State.CONSULTING: "征求意见中（暂停计时）",
-    State.STOPPED: "已答复（停止计时）",
-}
+    RUNNING = "running", "计时中"
+    AWAITING_CORRECTION = "awaiting_correction", "等待补正（暂不计时）"
+    AWAITING_FEE = "awaiting_fee", "等待缴费（暂停计时）"
+    CONSULTING = "consulting", "征求意见中（暂停计时）"
+    STOPPED = "stopped", "已答复（停止计时）"
+    #: Never computed here: what the cached state says while a holiday notice the count needs
+    #: is missing (``CalendarNotLoaded``).
+    UNKNOWN = "unknown", "无法计算（缺少节假日安排）"
 
 
 class ClockError(ValueError):
@@ -175,7 +155,7 @@ class Clock:
 
     @property
     def state_label(self) -> str:
-        return STATE_LABELS[self.state]
+        return State(self.state).label
 
     @property
     def is_open(self) -> bool:
@@ -188,25 +168,15 @@ class Clock:
 # --- 第三十一条: the received date by channel ----------------------------------------------
 
 
-class Channel(enum.StrEnum):
-    ONLINE = "online"
-    IN_PERSON = "in_person"
-    ORAL = "oral"
-    POST_SIGNED = "post_signed"
-    POST_UNSIGNED = "post_unsigned"
-    FAX = "fax"
-    EMAIL = "email"
+class Channel(models.TextChoices):
+    ONLINE = "online", "网上申请（本平台）"
+    IN_PERSON = "in_person", "当面提交"
+    ORAL = "oral", "口头提出（工作人员代为填写）"
+    POST_SIGNED = "post_signed", "邮寄（需签收：挂号信、特快专递等）"
+    POST_UNSIGNED = "post_unsigned", "平信等无需签收的邮件"
+    FAX = "fax", "传真"
+    EMAIL = "email", "电子邮件"
 
-
-CHANNEL_LABELS: dict[str, str] = {
-    Channel.ONLINE: "网上申请（本平台）",
-    Channel.IN_PERSON: "当面提交",
-    Channel.ORAL: "口头提出（工作人员代为填写）",
-    Channel.POST_SIGNED: "邮寄（需签收：挂号信、特快专递等）",
-    Channel.POST_UNSIGNED: "平信等无需签收的邮件",
-    Channel.FAX: "传真",
-    Channel.EMAIL: "电子邮件",
-}
 
 #: Which date is the received date, and why (第三十一条). [记忆: 条文措辞待核]
 RECEIVED_RULES: dict[str, tuple[str, str]] = {
@@ -246,7 +216,7 @@ def received_on(
         "confirmed_on": confirmed_on,
     }[name]
     if value is None:
-        raise ClockError(f"{CHANNEL_LABELS[channel]}须填写{DATE_LABELS[name]}（{why}）。")
+        raise ClockError(f"{Channel(channel).label}须填写{DATE_LABELS[name]}（{why}）。")
     return value, f"{why}（第三十一条）"
 
 
@@ -421,9 +391,9 @@ _ORDER: dict[str, int] = {kind: i for i, kind in enumerate(Kind)}
 def _one(events: list[ClockEvent], kind: Kind, *, required: bool = False) -> ClockEvent | None:
     found = [e for e in events if e.kind == kind]
     if len(found) > 1:
-        raise ClockError(f"“{KIND_LABELS[kind]}”只能有一次。")
+        raise ClockError(f"“{Kind(kind).label}”只能有一次。")
     if required and not found:
-        raise ClockError(f"缺少“{KIND_LABELS[kind]}”。")
+        raise ClockError(f"缺少“{Kind(kind).label}”。")
     return found[0] if found else None
 
 
@@ -453,9 +423,9 @@ def _pauses(events: list[ClockEvent], start: date, rules: ClockRules) -> tuple[P
                     whom, letter = RECEIPTS[key][1:]
                     raise ClockError(f"{whom}收到{letter}的日期早于发出日期。")
                 if begun is None:
-                    raise ClockError(f"没有{reason}，却记录了{KIND_LABELS[receipt_kind]}。")
+                    raise ClockError(f"没有{reason}，却记录了{Kind(receipt_kind).label}。")
                 if receipt is not None:
-                    raise ClockError(f"“{KIND_LABELS[receipt_kind]}”只能记录一次。")
+                    raise ClockError(f"“{Kind(receipt_kind).label}”只能记录一次。")
                 receipt = e
             elif e.kind == end_kind:
                 if begun is None:

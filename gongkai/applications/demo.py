@@ -15,7 +15,7 @@ from gongkai.accounts.models import User
 def seed(command: Any) -> None:
     from gongkai.applications import services
     from gongkai.applications.models import Application
-    from gongkai.core.management.commands.seed_demo import demo_county
+    from gongkai.demo.steps import demo_county
 
     county = demo_county()
     clerk = User.objects.filter(username="county_clerk").first()

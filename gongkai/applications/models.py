@@ -22,7 +22,11 @@ from django.db import models
 from django.utils import timezone
 
 from gongkai.applications import categories
-from gongkai.applications.clock import CHANNEL_LABELS, KIND_LABELS, STATE_LABELS
+
+# The clock's enums are declared once, with their labels, where the clock reads them.
+from gongkai.applications.clock import Channel
+from gongkai.applications.clock import Kind as EventKind
+from gongkai.applications.clock import State as ClockState
 from gongkai.core.models import TimeStampedModel
 from gongkai.organisations.models import Organisation
 
@@ -59,16 +63,6 @@ class ApplicantKind(models.TextChoices):
     OTHER = "other", "其他组织"
 
 
-class Channel(models.TextChoices):
-    ONLINE = "online", CHANNEL_LABELS["online"]
-    IN_PERSON = "in_person", CHANNEL_LABELS["in_person"]
-    ORAL = "oral", CHANNEL_LABELS["oral"]
-    POST_SIGNED = "post_signed", CHANNEL_LABELS["post_signed"]
-    POST_UNSIGNED = "post_unsigned", CHANNEL_LABELS["post_unsigned"]
-    FAX = "fax", CHANNEL_LABELS["fax"]
-    EMAIL = "email", CHANNEL_LABELS["email"]
-
-
 class IdType(models.TextChoices):
     RESIDENT_ID = "resident_id", "居民身份证"
     PASSPORT = "passport", "护照"
@@ -89,32 +83,6 @@ class DeliveryMethod(models.TextChoices):
     EMAIL = "email", "电子邮件"
     COLLECT = "collect", "自行领取"
     ONLINE = "online", "在本平台查看"
-
-
-class EventKind(models.TextChoices):
-    RECEIVED = "received", KIND_LABELS["received"]
-    CORRECTION_REQUESTED = "correction_requested", KIND_LABELS["correction_requested"]
-    CORRECTION_RECEIVED = "correction_received", KIND_LABELS["correction_received"]
-    EXTENSION_APPROVED = "extension_approved", KIND_LABELS["extension_approved"]
-    THIRD_PARTY_STARTED = "third_party_started", KIND_LABELS["third_party_started"]
-    THIRD_PARTY_RECEIVED = "third_party_received", KIND_LABELS["third_party_received"]
-    THIRD_PARTY_ENDED = "third_party_ended", KIND_LABELS["third_party_ended"]
-    AGENCY_STARTED = "agency_started", KIND_LABELS["agency_started"]
-    AGENCY_RECEIVED = "agency_received", KIND_LABELS["agency_received"]
-    AGENCY_ENDED = "agency_ended", KIND_LABELS["agency_ended"]
-    FEE_NOTICE_SENT = "fee_notice_sent", KIND_LABELS["fee_notice_sent"]
-    FEE_NOTICE_RECEIVED = "fee_notice_received", KIND_LABELS["fee_notice_received"]
-    FEE_PAID = "fee_paid", KIND_LABELS["fee_paid"]
-    REPLY_SENT = "reply_sent", KIND_LABELS["reply_sent"]
-
-
-class ClockState(models.TextChoices):
-    RUNNING = "running", STATE_LABELS["running"]
-    AWAITING_CORRECTION = "awaiting_correction", STATE_LABELS["awaiting_correction"]
-    AWAITING_FEE = "awaiting_fee", STATE_LABELS["awaiting_fee"]
-    CONSULTING = "consulting", STATE_LABELS["consulting"]
-    STOPPED = "stopped", STATE_LABELS["stopped"]
-    UNKNOWN = "unknown", "无法计算（缺少节假日安排）"
 
 
 class InformationCluster(TimeStampedModel):

@@ -26,6 +26,7 @@ from gongkai.applications import conf
 from gongkai.applications.models import ApplicantNotice, ApplicationEvent, EventKind
 from gongkai.core.audit import record_event
 from gongkai.core.calendar import provisional_mark
+from gongkai.core.verbs import Verb
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def compose(event: ApplicationEvent) -> tuple[str, str]:
     """Subject and body of the notice for ``event``."""
     application = event.application
     subject = f"【政府信息公开申请】{application.reference} {NOTIFIED[event.kind]}"
-    link = conf.public_base_url() + reverse("applications:track")
+    link = conf.site_url() + reverse("applications:track")
     body = (
         "您好：\n\n"
         f"您向{application.organisation.name}提出的政府信息公开申请"
@@ -104,7 +105,7 @@ def send_notice(event_id: int) -> bool:
         with transaction.atomic():
             notice = ApplicantNotice.objects.create(event=event)
             record_event(
-                "application.notify_applicant",
+                Verb.APPLICATION_NOTIFY_APPLICANT,
                 target=application,
                 data={"event": event.pk, "kind": event.kind},
             )
@@ -119,7 +120,7 @@ def send_notice(event_id: int) -> bool:
             notice.error = str(exc)[:200]
             notice.save(update_fields=["error"])
             record_event(
-                "application.notify_failed",
+                Verb.APPLICATION_NOTIFY_FAILED,
                 target=application,
                 note=notice.error,
                 data={"event": event.pk, "kind": event.kind},

@@ -24,7 +24,6 @@ HANDLER_ROLES = (Role.CLERK, Role.DISCLOSURE_REVIEWER)
 #: 第三十三条: an extension needs the approval of the head of the disclosure office; the
 #: disclosure reviewer role stands for that office's responsible person.
 APPROVER_ROLES = (Role.DISCLOSURE_REVIEWER,)
-REPORT_ROLES = (*HANDLER_ROLES, Role.SUPERVISOR)
 
 
 def can_handle(user: Any, application: Application) -> bool:
@@ -41,10 +40,6 @@ def can_approve(user: Any, application: Application) -> bool:
 
 def can_approve_organisation(user: Any, organisation: Organisation) -> bool:
     return has_role(user, APPROVER_ROLES, organisation)
-
-
-def can_see_reports(user: Any, organisation: Organisation) -> bool:
-    return has_role(user, REPORT_ROLES, organisation)
 
 
 def handled_organisations(user: Any) -> OrganisationQuerySet:

@@ -84,7 +84,7 @@ def send_reminders(today: date) -> int:
             subject = SUBJECTS[kind].format(
                 reference=application.reference, on=fmt(on) + provisional_mark(on)
             )
-            link = conf.staff_base_url() + reverse("applications:detail", args=[application.pk])
+            link = conf.site_url() + reverse("applications:detail", args=[application.pk])
             body = f"{subject}\n受理机关：{application.organisation.name}\n办理页面：{link}\n"
             send_mail(subject, body, conf.reminder_sender(), to)
         sent += 1

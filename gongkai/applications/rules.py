@@ -1,8 +1,8 @@
 """The numbers of the 依申请公开 clock, in one place.
 
-Every number cites its source and how sure we are of it, using the marks of
-``shared/reference/regulations.md``: [已核] = the text was seen in a source, [记忆] = written from
-memory and not yet checked against the official text. The [记忆] numbers must be checked before
+Every number cites its source and how sure we are of it, with the marks the project's documents
+use (docs/decisions/0009): [已核] = the text was seen in a source, [记忆] = written from memory
+and not yet checked against the official text. The [记忆] numbers must be checked before
 going live; until then a deployment can override any of them without a code change through the
 ``GONGKAI_APPLICATION_RULES`` setting, e.g. ``{"third_party_days": 15}``.
 
@@ -76,9 +76,13 @@ DEFAULT_RULES = ClockRules()
 
 def current_rules() -> ClockRules:
     """The defaults with any overrides from ``settings.GONGKAI_APPLICATION_RULES``."""
-    overrides: dict[str, Any] = getattr(settings, "GONGKAI_APPLICATION_RULES", None) or {}
-    known = {f.name for f in fields(ClockRules)}
-    unknown = set(overrides) - known
+    overrides: dict[str, Any] = settings.GONGKAI_APPLICATION_RULES or {}
+    unknown = unknown_rules(overrides)
     if unknown:
-        raise ValueError(f"GONGKAI_APPLICATION_RULES 含有未知的规则：{sorted(unknown)}")
+        raise ValueError(f"GONGKAI_APPLICATION_RULES 含有未知的规则：{unknown}")
     return replace(DEFAULT_RULES, **{k: int(v) for k, v in overrides.items()})
+
+
+def unknown_rules(overrides: dict[str, Any]) -> list[str]:
+    """The names in ``overrides`` that are no rule of the clock (the system check shows them)."""
+    return sorted(set(overrides) - {f.name for f in fields(ClockRules)})

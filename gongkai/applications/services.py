@@ -15,7 +15,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,7 +45,12 @@ from gongkai.applications.models import (
 from gongkai.applications.rules import current_rules
 from gongkai.core.audit import record_event
 from gongkai.core.calendar import CalendarNotLoaded, MovedDeadline
+from gongkai.core.verbs import Verb
 from gongkai.core.workflow import Transition, TransitionNotAllowed, Workflow
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
 
 S = Status
 
@@ -226,7 +231,7 @@ def _add_event(
     kind: str,
     *,
     on: date,
-    by: Any,
+    by: User,
     days: int = 0,
     until_on: date | None = None,
     note: str = "",
@@ -295,7 +300,7 @@ APPLICANT_FIELDS = (
 
 def register_application(
     *,
-    by: Any,
+    by: User | None,
     organisation: Any,
     applicant_kind: str,
     applicant: dict[str, Any],
@@ -369,7 +374,7 @@ def register_application(
         refresh_clock(application)
         # The audit row names the channel, never the applicant.
         record_event(
-            "application.register",
+            Verb.APPLICATION_REGISTER,
             actor=by,
             target=application,
             to_status=application.status,
@@ -387,7 +392,7 @@ def _format(code: str) -> str:
 
 
 def request_correction(
-    application: Application, *, by: Any, on: date, until_on: date, note: str
+    application: Application, *, by: User, on: date, until_on: date, note: str
 ) -> Application:
     """Send the one correction notice: what to correct (``note``) and by when."""
     if until_on <= on:
@@ -403,7 +408,7 @@ def request_correction(
 
 
 def receive_correction(
-    application: Application, *, by: Any, on: date, note: str = ""
+    application: Application, *, by: User, on: date, note: str = ""
 ) -> Application:
     with transaction.atomic():
         updated = workflow.apply(application, "receive_correction", by=by, note=note)
@@ -416,7 +421,7 @@ def receive_correction(
     return _reload(application)
 
 
-def accept(application: Application, *, by: Any, note: str = "") -> Application:
+def accept(application: Application, *, by: User, note: str = "") -> Application:
     return workflow.apply(application, "accept", by=by, note=note)
 
 
@@ -424,7 +429,7 @@ def accept(application: Application, *, by: Any, note: str = "") -> Application:
 
 
 def _clock_action(
-    application: Application, *, by: Any, verb: str, predicate: Any = can.can_handle
+    application: Application, *, by: User, verb: str, predicate: Any = can.can_handle
 ) -> Application:
     if not predicate(by, application):
         raise PermissionDenied("您没有对该申请执行此操作的权限。")
@@ -434,7 +439,7 @@ def _clock_action(
     return locked
 
 
-def extend(application: Application, *, by: Any, on: date, days: int, note: str) -> Application:
+def extend(application: Application, *, by: User, on: date, days: int, note: str) -> Application:
     """第三十三条第二款: one extension, at most 20 working days, approved and notified."""
     rules = current_rules()
     if not 1 <= days <= rules.max_extension_days:
@@ -449,7 +454,7 @@ def extend(application: Application, *, by: Any, on: date, days: int, note: str)
             raise ValidationError(f"答复期限已于 {locked.due_on:%Y年%m月%d日} 届满，不能再延长。")
         _add_event(locked, EventKind.EXTENSION_APPROVED, on=on, days=days, note=note, by=by)
         record_event(
-            "application.extend", actor=by, target=locked, note=note,
+            Verb.APPLICATION_EXTEND, actor=by, target=locked, note=note,
             data={"on": on.isoformat(), "days": days, "due_on": str(locked.due_on)},
         )  # fmt: skip
     return _reload(application)
@@ -462,7 +467,7 @@ CONSULTATIONS = {
 
 
 def start_consultation(
-    application: Application, *, by: Any, party: str, on: date, note: str = ""
+    application: Application, *, by: User, party: str, on: date, note: str = ""
 ) -> Application:
     """第三十二、三十四条: the written request for opinions went out on ``on``."""
     start, _ = CONSULTATIONS[party]
@@ -474,7 +479,7 @@ def start_consultation(
 
 
 def end_consultation(
-    application: Application, *, by: Any, party: str, on: date, note: str = ""
+    application: Application, *, by: User, party: str, on: date, note: str = ""
 ) -> Application:
     _, end = CONSULTATIONS[party]
     with transaction.atomic():
@@ -500,7 +505,7 @@ RECEIPT_PROOFS = {
 
 
 def record_letter_received(
-    application: Application, *, by: Any, letter: str, on: date, proof: str
+    application: Application, *, by: User, letter: str, on: date, proof: str
 ) -> Application:
     """The third party, the consulted agency or the applicant received the letter (征求意见书,
     征求意见函, 收费通知) on ``on``: their period now runs from that day (第三十二条)."""
@@ -543,7 +548,7 @@ def quote_fee(application: Application, *, method: str, pages: int = 0) -> fees.
 
 
 def send_fee_notice(
-    application: Application, *, by: Any, on: date, method: str, pages: int = 0
+    application: Application, *, by: User, on: date, method: str, pages: int = 0
 ) -> Application:
     """The fee notice pauses the clock until payment; unpaid in 20 working days → 其他处理 2."""
     quote = quote_fee(application, method=method, pages=pages)
@@ -555,21 +560,23 @@ def send_fee_notice(
             raise ValidationError("收费通知应在答复期限内发出。")
         data = {"method": str(quote.method), "amount": quote.amount, "pages": pages}
         _add_event(locked, EventKind.FEE_NOTICE_SENT, on=on, note=quote.explain(), data=data, by=by)
-        record_event("application.fee_notice", actor=by, target=locked, data=data)
+        record_event(Verb.APPLICATION_FEE_NOTICE, actor=by, target=locked, data=data)
     return _reload(application)
 
 
-def record_fee_paid(application: Application, *, by: Any, on: date, note: str = "") -> Application:
+def record_fee_paid(application: Application, *, by: User, on: date, note: str = "") -> Application:
     with transaction.atomic():
         locked = _clock_action(application, by=by, verb="记录缴费")
         if locked.fee_deadline is not None and on > locked.fee_deadline:
             raise ValidationError("缴费期限已过，该申请应视为放弃。")
         _add_event(locked, EventKind.FEE_PAID, on=on, note=note, by=by)
-        record_event("application.fee_paid", actor=by, target=locked, data={"on": on.isoformat()})
+        record_event(
+            Verb.APPLICATION_FEE_PAID, actor=by, target=locked, data={"on": on.isoformat()}
+        )
     return _reload(application)
 
 
-def withdraw_event(event: ApplicationEvent, *, by: Any, reason: str) -> ApplicationEvent:
+def withdraw_event(event: ApplicationEvent, *, by: User, reason: str) -> ApplicationEvent:
     """A mistaken entry is withdrawn with a reason, never deleted; the clock then ignores it."""
     if not reason.strip():
         raise ValidationError("请写明撤销原因。")
@@ -587,7 +594,7 @@ def withdraw_event(event: ApplicationEvent, *, by: Any, reason: str) -> Applicat
             raise ValidationError(str(exc)) from exc
         refresh_clock(locked)
         record_event(
-            "application.withdraw_event", actor=by, target=locked, note=reason,
+            Verb.APPLICATION_WITHDRAW_EVENT, actor=by, target=locked, note=reason,
             data={"event": event.pk, "kind": event.kind, "on": event.on.isoformat()},
         )  # fmt: skip
     return event
@@ -596,7 +603,7 @@ def withdraw_event(event: ApplicationEvent, *, by: Any, reason: str) -> Applicat
 # --- Replies (第三十六、三十七条) ----------------------------------------------------------
 
 
-def draft_reply(application: Application, *, by: Any, category: str, body: str) -> Reply:
+def draft_reply(application: Application, *, by: User, category: str, body: str) -> Reply:
     """Create or edit the reply. Each edit is kept in the audit trail (the earlier text)."""
     if category not in categories.BY_VALUE or not categories.BY_VALUE[category].staff_choice:
         raise ValidationError("请选择答复类型。")
@@ -615,14 +622,14 @@ def draft_reply(application: Application, *, by: Any, category: str, body: str) 
         reply.category, reply.body = category, body.strip()
         reply.save()
         record_event(
-            "application.draft_reply", actor=by, target=locked,
+            Verb.APPLICATION_DRAFT_REPLY, actor=by, target=locked,
             data={"category": category, "previous": before},
         )  # fmt: skip
     return reply
 
 
 def add_released_document(
-    reply: Reply, fileobj: IO[bytes], name: str, *, by: Any
+    reply: Reply, fileobj: IO[bytes], name: str, *, by: User
 ) -> ReleasedDocument:
     """A document to release; screened (gongkai.screening) before the reply can go out."""
     from gongkai.records.uploads import inspect_upload, save_with_file
@@ -647,7 +654,7 @@ def add_released_document(
         fileobj,
         info.name,
         then=lambda: record_event(
-            "application.add_document",
+            Verb.APPLICATION_ADD_DOCUMENT,
             actor=by,
             target=application,
             data={"document": document.pk, "sha256": info.sha256, "findings": len(findings)},
@@ -656,7 +663,7 @@ def add_released_document(
     return document
 
 
-def clear_document(document: ReleasedDocument, *, by: Any, note: str) -> ReleasedDocument:
+def clear_document(document: ReleasedDocument, *, by: User, note: str) -> ReleasedDocument:
     """A handler checked the findings (e.g. the numbers are public phone lines) and says why."""
     if not note.strip():
         raise ValidationError("请写明核对意见。")
@@ -667,13 +674,13 @@ def clear_document(document: ReleasedDocument, *, by: Any, note: str) -> Release
         document.cleared_note = note
         document.save(update_fields=["cleared_by", "cleared_note"])
         record_event(
-            "application.clear_document", actor=by, target=document.reply.application,
+            Verb.APPLICATION_CLEAR_DOCUMENT, actor=by, target=document.reply.application,
             note=note, data={"document": document.pk},
         )  # fmt: skip
     return document
 
 
-def send_reply(application: Application, *, by: Any, on: date, note: str = "") -> Application:
+def send_reply(application: Application, *, by: User, on: date, note: str = "") -> Application:
     """Send the drafted reply: the letter text is frozen, the clock stops."""
     from gongkai.applications.letters import render_letter
 
@@ -694,7 +701,7 @@ def send_reply(application: Application, *, by: Any, on: date, note: str = "") -
 
 
 def _close(
-    application: Application, *, action: str, category: str, on: date, by: Any
+    application: Application, *, action: str, category: str, on: date, by: User | None
 ) -> Application:
     cat = categories.BY_VALUE[category]
     with transaction.atomic():
@@ -715,7 +722,7 @@ def _close(
     return _reload(application)
 
 
-def close_uncorrected(application: Application, *, on: date, by: Any = None) -> Application:
+def close_uncorrected(application: Application, *, on: date, by: User | None = None) -> Application:
     """第三十条: no correction within the period stated → abandoned (其他处理 1)."""
     if application.correction_deadline is None or on <= application.correction_deadline:
         raise ValidationError("补正期限尚未届满。")
@@ -724,7 +731,7 @@ def close_uncorrected(application: Application, *, on: date, by: Any = None) -> 
     )
 
 
-def close_unpaid(application: Application, *, on: date, by: Any = None) -> Application:
+def close_unpaid(application: Application, *, on: date, by: User | None = None) -> Application:
     """Unpaid after the fee period → abandoned (其他处理 2)."""
     if application.fee_deadline is None or on <= application.fee_deadline:
         raise ValidationError("缴费期限尚未届满。")
@@ -741,11 +748,11 @@ def close_lapsed(today: date) -> list[int]:
     return closed
 
 
-def archive(application: Application, *, by: Any, note: str = "") -> Application:
+def archive(application: Application, *, by: User, note: str = "") -> Application:
     return workflow.apply(application, "archive", by=by, note=note)
 
 
-def void(application: Application, *, by: Any, note: str) -> Application:
+def void(application: Application, *, by: User, note: str) -> Application:
     """A registration made in error (e.g. a duplicate entry): kept, but not counted."""
     return workflow.apply(application, "void", by=by, note=note)
 
@@ -756,7 +763,7 @@ def void(application: Application, *, by: Any, note: str) -> Application:
 def record_remedy(
     application: Application,
     *,
-    by: Any,
+    by: User,
     kind: str,
     filed_on: date,
     outcome: str = "pending",
@@ -797,7 +804,7 @@ def record_remedy(
             raise
         remedy.save()
         record_event(
-            "application.remedy", actor=by, target=application,
+            Verb.APPLICATION_REMEDY, actor=by, target=application,
             data={"remedy": remedy.pk, "kind": kind, "outcome": outcome, "previous": before},
         )  # fmt: skip
     return remedy
@@ -807,7 +814,7 @@ def record_remedy(
 
 
 def group_same_information(
-    applications: list[Application], *, by: Any, title: str
+    applications: list[Application], *, by: User, title: str
 ) -> InformationCluster:
     """Mark several applications as asking for the same information."""
     if len({a.organisation_id for a in applications}) != 1:
@@ -820,14 +827,14 @@ def group_same_information(
         )
         Application.objects.filter(pk__in=[a.pk for a in applications]).update(cluster=cluster)
         record_event(
-            "application.group", actor=by, target=cluster,
+            Verb.APPLICATION_GROUP, actor=by, target=cluster,
             data={"applications": [a.pk for a in applications]},
         )  # fmt: skip
     return cluster
 
 
 def link_proactive_record(
-    cluster: InformationCluster, *, by: Any, record: Any
+    cluster: InformationCluster, *, by: User, record: Any
 ) -> InformationCluster:
     """The information is now proactively disclosed: link the public record."""
     from gongkai.records.models import Status as RecordStatus
@@ -842,7 +849,7 @@ def link_proactive_record(
         cluster.record = record
         cluster.save(update_fields=["record", "updated_at"])
         record_event(
-            "application.link_record", actor=by, target=cluster, data={"record": record.pk}
+            Verb.APPLICATION_LINK_RECORD, actor=by, target=cluster, data={"record": record.pk}
         )
     return cluster
 
@@ -884,7 +891,7 @@ def same_information_suggestions(applications: Any) -> list[Suggestion]:
 
 
 def save_reply_template(
-    organisation: Any, *, by: Any, title: str, body: str, review_body: str, court: str
+    organisation: Any, *, by: User, title: str, body: str, review_body: str, court: str
 ) -> Any:
     """Edit an organisation's reply letter; the earlier text is kept in the audit trail."""
     from gongkai.applications.letters import check_template
@@ -910,7 +917,7 @@ def save_reply_template(
         template.updated_by = by
         template.save()
         record_event(
-            "application.save_template", actor=by, target=template, data={"previous": before}
+            Verb.APPLICATION_SAVE_TEMPLATE, actor=by, target=template, data={"previous": before}
         )
     return template
 
@@ -922,7 +929,7 @@ def _on(day: date | None) -> str:
     return f"{day:%Y-%m-%d}" if day else "无"
 
 
-def recompute_deadlines(*, since: date, by: Any = None) -> list[MovedDeadline]:
+def recompute_deadlines(*, since: date, by: User | None = None) -> list[MovedDeadline]:
     """Refresh the clock of every open application whose deadlines may count days from
     ``since`` on (core.calendar.loading.load_notice, in its transaction). Every application
     whose explanation changed gets an audit row; those whose dates moved are returned."""
@@ -948,7 +955,7 @@ def recompute_deadlines(*, since: date, by: Any = None) -> list[MovedDeadline]:
             if old != new
         ]
         record_event(
-            "application.deadline_recomputed", actor=by, target=locked,
+            Verb.APPLICATION_DEADLINE_RECOMPUTED, actor=by, target=locked,
             note="导入节假日安排后重新计算：" + ("；".join(changes) or "日期未变，期限说明已更新"),
             data={"due_on": [str(before[0]), str(after[0])],
                   "fee_deadline": [str(before[1]), str(after[1])],

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gongkai.applications import services
 from gongkai.applications.models import Application
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
 
 _counter = itertools.count(1)
 
@@ -29,7 +33,7 @@ def applicant_data(**fields: Any) -> dict[str, Any]:
 
 def make_application(
     *,
-    by: Any,
+    by: User,
     organisation: Any = None,
     received_on: date = date(2025, 9, 18),
     channel: str = "in_person",

@@ -28,6 +28,7 @@ from gongkai.applications.models import Application
 from gongkai.applications.services import normalise_code, tracking_hash
 from gongkai.core.antispam import RateLimited, count_hit, hits, seconds_left
 from gongkai.core.audit import record_event
+from gongkai.core.verbs import Verb
 
 ADDRESS_SCOPE = "application-track"
 CODE_SCOPE = "application-track-code"
@@ -74,7 +75,7 @@ def record_failure(address: str | None, code: str) -> None:
     )
     with transaction.atomic():
         record_event(
-            "application.track_failed",
+            Verb.APPLICATION_TRACK_FAILED,
             target=application,
             data={
                 "code_key": (key or "")[:12],

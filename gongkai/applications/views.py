@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gongkai.accounts.models import User
 from gongkai.accounts.permissions import role_required
 from gongkai.applications import conf, forms, services, tracking
 from gongkai.applications import permissions as can
@@ -27,6 +28,7 @@ from gongkai.applications.models import (
 )
 from gongkai.applications.rules import current_rules
 from gongkai.core import antispam
+from gongkai.core.actors import signed_in
 from gongkai.core.antispam import RateLimited
 from gongkai.core.calendar import CalendarNotLoaded, add_working_days
 from gongkai.core.middleware import client_address
@@ -191,7 +193,10 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             filed_ = services.register_application(
-                by=request.user, applicant=form.applicant(), **form.application(), **form.dates()
+                by=signed_in(request, User),
+                applicant=form.applicant(),
+                **form.application(),
+                **form.dates(),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -250,7 +255,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请检查填写的内容。")
         return redirect("applications:detail", pk=pk)
-    data, by = form.cleaned_data, request.user
+    data, by = form.cleaned_data, signed_in(request, User)
     on = data["on"] or timezone.localdate()
     note = data["note"]
 
@@ -301,7 +306,7 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         application,
-        lambda a: services.draft_reply(a, by=request.user, **form.cleaned_data),
+        lambda a: services.draft_reply(a, by=signed_in(request, User), **form.cleaned_data),
         "答复已保存。",
     )
 
@@ -320,7 +325,9 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
         draft = Reply.objects.filter(application=a).first()
         if draft is None:
             raise ValidationError("请先起草答复，再添加提供的文件。")
-        return services.add_released_document(draft, upload, upload.name, by=request.user)
+        return services.add_released_document(
+            draft, upload, upload.name, by=signed_in(request, User)
+        )
 
     return _act(request, application, work, "文件已上传并完成检查。")
 
@@ -338,7 +345,9 @@ def clear(request: HttpRequest, pk: int) -> HttpResponse:
         doc = get_object_or_404(
             ReleasedDocument, pk=form.cleaned_data["document"], reply__application=a
         )
-        return services.clear_document(doc, by=request.user, note=form.cleaned_data["note"])
+        return services.clear_document(
+            doc, by=signed_in(request, User), note=form.cleaned_data["note"]
+        )
 
     return _act(request, application, work, "已记录核对意见。")
 
@@ -353,7 +362,10 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("applications:detail", pk=pk)
     on = form.cleaned_data["on"]
     return _act(
-        request, application, lambda a: services.send_reply(a, by=request.user, on=on), "已答复。"
+        request,
+        application,
+        lambda a: services.send_reply(a, by=signed_in(request, User), on=on),
+        "已答复。",
     )
 
 
@@ -374,7 +386,7 @@ def remedy(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.RemedyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_remedy(application, by=request.user, **form.cleaned_data)
+            services.record_remedy(application, by=signed_in(request, User), **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -396,7 +408,7 @@ def remedy_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.record_remedy(
-                application, by=request.user, remedy=current, **form.cleaned_data
+                application, by=signed_in(request, User), remedy=current, **form.cleaned_data
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -419,7 +431,9 @@ def group(request: HttpRequest) -> HttpResponse:
     members = [can.get_application_for(request.user, pk) for pk in ids]
     try:
         services.group_same_information(
-            members, by=request.user, title=request.POST.get("title", "")[:200] or "相同信息"
+            members,
+            by=signed_in(request, User),
+            title=request.POST.get("title", "")[:200] or "相同信息",
         )
     except ValidationError as exc:
         messages.error(request, _errors(exc))
@@ -443,7 +457,7 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if record is None:
             raise ValidationError("没有找到该索引号对应的本机关信息。")
-        services.link_proactive_record(cluster, by=request.user, record=record)
+        services.link_proactive_record(cluster, by=signed_in(request, User), record=record)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
@@ -477,7 +491,9 @@ def template(request: HttpRequest) -> HttpResponse:
     form = forms.TemplateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_reply_template(organisation, by=request.user, **form.cleaned_data)
+            services.save_reply_template(
+                organisation, by=signed_in(request, User), **form.cleaned_data
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

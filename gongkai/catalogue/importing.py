@@ -17,29 +17,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gongkai.catalogue.levels import Importer
-from gongkai.catalogue.models import FiveDisclosure, Item, Recurrence, Section, TimeLimitKind
+from gongkai.catalogue.models import (
+    ITEM_COLUMNS,
+    FiveDisclosure,
+    Item,
+    Recurrence,
+    Section,
+    TimeLimitKind,
+)
+from gongkai.core.spreadsheets import LEGACY_SUFFIXES, ImportRefused, RowError
 
 if TYPE_CHECKING:
     from gongkai.catalogue.models import Edition
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int | str
-    message: str
-
-    def __str__(self) -> str:
-        return (
-            f"第 {self.row} 行：{self.message}"
-            if isinstance(self.row, int)
-            else (f"{self.row}：{self.message}")
-        )
-
-
-class CatalogueInvalid(ValueError):
-    def __init__(self, errors: list[RowError]) -> None:
-        self.errors = errors
-        super().__init__("目录文件有错误，未导入任何内容：\n" + "\n".join(map(str, errors)))
+class CatalogueInvalid(ImportRefused):
+    what = "目录文件"
 
 
 @dataclass
@@ -163,13 +156,10 @@ def load(path: Path, *, importer: Importer | None = None) -> CatalogueData:
     suffix = path.suffix.lower()
     if suffix == ".json":
         return load_json(path)
-    if suffix in {".xlsx", ".csv"}:
+    if suffix in {".xlsx", ".csv"} | LEGACY_SUFFIXES:
         from gongkai.catalogue.tables import load_table
 
         return load_table(path, importer=importer)
-    if suffix in {".xls", ".et", ".wps"}:
-        # openpyxl reads only OOXML; WPS and old Excel files must be re-saved first.
-        raise CatalogueInvalid([RowError(path.name, "请在 Excel 或 WPS 中另存为 .xlsx 后再导入")])
     raise CatalogueInvalid([RowError(str(path), "只支持 .json、.xlsx 和 .csv 文件")])
 
 
@@ -453,22 +443,7 @@ def from_edition(edition: Edition, *, include_local: bool = False) -> CatalogueD
 
 
 #: ItemData fields with the column names people know them by, for change summaries.
-FIELD_LABELS = {
-    "name": "二级事项",
-    "elements": "公开内容（要素）",
-    "basis": "公开依据",
-    "time_limit": "公开时限",
-    "subject": "公开主体",
-    "channels": "公开渠道和载体",
-    "audience": "公开对象",
-    "manner": "公开方式",
-    "level": "公开层级",
-    "five_disclosure": "五公开归类",
-    "recurrence": "更新周期",
-    "needs_interpretation": "须同步解读",
-    "verified": "已核对",
-    "note": "备注",
-}
+FIELD_LABELS = {column.key: column.header for column in ITEM_COLUMNS}
 
 
 @dataclass

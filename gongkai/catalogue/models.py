@@ -7,6 +7,7 @@ records keep pointing at the item they were filed under. Items of different edit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -50,6 +51,27 @@ class Recurrence(models.TextChoices):
 
 #: 条例第二十六条: the statutory default when an item's limit is only text.
 STATUTORY_WORKING_DAYS = 20
+
+
+@dataclass(frozen=True)
+class ItemColumn:
+    """One column of a catalogue item, as every shape of it names it: ``key`` in ``ItemData``
+    and the export, ``header`` in spreadsheets and change summaries."""
+
+    key: str
+    header: str
+    #: One of the eleven columns published catalogues print (the others Gongkai adds after).
+    standard: bool = True
+    #: The name in the JSON export, where it differs from ``key``.
+    export_key: str = ""
+    #: How the export reads the stored item (default: the attribute named ``key``, lists copied).
+    export: Callable[[Item], Any] | None = None
+
+    def exported(self, item: Item) -> Any:
+        if self.export is not None:
+            return self.export(item)
+        value = getattr(item, self.key)
+        return list(value) if isinstance(value, list) else value
 
 
 class EditionQuerySet(models.QuerySet["Edition"]):
@@ -138,11 +160,6 @@ class ItemQuerySet(models.QuerySet["Item"]):
             models.Q(organisation__isnull=True) | models.Q(organisation__path__in=paths)
         )
 
-    def applicable_to(self, org: Organisation) -> list[Item]:
-        """Items this organisation must disclose, by 公开层级 (a short list: filtered here)."""
-        level = org.level
-        return [i for i in self.for_organisation(org) if level is None or level in i.level]
-
 
 def _prefixes(path: str) -> list[str]:
     parts = path.strip("/").split("/")
@@ -214,14 +231,6 @@ class Item(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
-    @property
-    def is_local(self) -> bool:
-        return self.organisation_id is not None
-
-    @property
-    def is_proactive(self) -> bool:
-        return "主动" in self.manner
-
     def due(self, formed_on: date) -> Due:
         """The publication deadline for information formed or changed on ``formed_on``."""
         from gongkai.core.calendar import add_working_days, fmt
@@ -239,24 +248,41 @@ class Item(models.Model):
     def as_export(self) -> dict[str, Any]:
         return {
             "code": self.code,
-            "name": self.name,
-            "elements": list(self.elements),
-            "basis": list(self.basis),
-            "time_limit": {
-                "kind": self.time_limit_kind,
-                "days": self.time_limit_days,
-                "from": self.time_limit_from,
-                "text": self.time_limit_text,
-            },
-            "subject": self.subject,
-            "channels": list(self.channels),
-            "audience": list(self.audience),
-            "manner": list(self.manner),
-            "level": list(self.level),
-            "five_disclosures": self.get_five_disclosure_display(),
-            "recurrence": self.recurrence,
-            "needs_interpretation": self.needs_interpretation,
-            "verified": self.is_verified,
-            "note": self.note,
+            **{c.export_key or c.key: c.exported(self) for c in ITEM_COLUMNS},
             "local": self.organisation.code if self.organisation is not None else None,
         }
+
+
+#: The item's columns in the order catalogues print them: the one list the spreadsheet
+#: headers, the change summaries and the JSON export are made from.
+ITEM_COLUMNS: tuple[ItemColumn, ...] = (
+    ItemColumn("name", "二级事项"),
+    ItemColumn("elements", "公开内容（要素）"),
+    ItemColumn("basis", "公开依据"),
+    ItemColumn(
+        "time_limit",
+        "公开时限",
+        export=lambda item: {
+            "kind": item.time_limit_kind,
+            "days": item.time_limit_days,
+            "from": item.time_limit_from,
+            "text": item.time_limit_text,
+        },
+    ),
+    ItemColumn("subject", "公开主体"),
+    ItemColumn("channels", "公开渠道和载体"),
+    ItemColumn("audience", "公开对象"),
+    ItemColumn("manner", "公开方式"),
+    ItemColumn("level", "公开层级"),
+    ItemColumn(
+        "five_disclosure",
+        "五公开归类",
+        standard=False,
+        export_key="five_disclosures",
+        export=lambda item: item.get_five_disclosure_display(),
+    ),
+    ItemColumn("recurrence", "更新周期", standard=False),
+    ItemColumn("needs_interpretation", "须同步解读", standard=False),
+    ItemColumn("verified", "已核对", standard=False, export=lambda item: item.is_verified),
+    ItemColumn("note", "备注", standard=False),
+)

@@ -5,7 +5,7 @@ management command), and adding a county's local items."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -27,7 +27,11 @@ from gongkai.catalogue.importing import (
 from gongkai.catalogue.models import Edition, Item, Section
 from gongkai.core.audit import record_event
 from gongkai.core.verbs import Verb
+from gongkai.core.workflow import Transition, Workflow
 from gongkai.organisations.models import Kind, Organisation
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
 
 
 def _item_fields(item: ItemData) -> dict[str, Any]:
@@ -52,16 +56,47 @@ def _item_fields(item: ItemData) -> dict[str, Any]:
     }
 
 
+def _may_publish(user: Any, edition: Edition) -> bool:
+    """The city bureau's system administrator publishes the catalogue (None: the system,
+    loading the standard at installation)."""
+    return user is None or has_role(user, Role.SYSTEM_ADMIN, _city())
+
+
+DENIED = "只有市局系统管理员可以发布标准目录。"
+S = Edition.Status
+#: An edition is assembled as a draft, then published; the one it replaces is superseded in
+#: the same transaction (one edition is current at any time).
+TRANSITIONS = [
+    Transition(
+        "supersede",
+        (S.CURRENT,),
+        S.SUPERSEDED,
+        "被新版本替代",
+        allowed=_may_publish,
+        denied_message=DENIED,
+    ),
+    Transition(
+        "publish",
+        (S.DRAFT,),
+        S.CURRENT,
+        "发布新版本",
+        allowed=_may_publish,
+        timestamp="published_at",
+        denied_message=DENIED,
+    ),
+]
+workflow: Workflow[Edition] = Workflow("catalogue", TRANSITIONS, model=Edition)
+
+
 def publish_edition(
-    data: CatalogueData, *, by: Any, name: str = "", source: str = "", note: str = ""
+    data: CatalogueData, *, by: User | None, name: str = "", source: str = "", note: str = ""
 ) -> Edition:
     """Make ``data`` the current catalogue. The previous edition is kept (superseded); items
     keep their ``key`` by code so records filed under old items appear under the new ones;
-    counties' local items move to the new edition's matching section."""
-    if by is not None and not has_role(by, Role.SYSTEM_ADMIN, _city()):
-        raise PermissionDenied("只有市局系统管理员可以发布标准目录。")
+    counties' local items move to the new edition's matching section. Public pages follow
+    through the workflow's committed transitions (the portal purges its page cache)."""
     with transaction.atomic():
-        previous = Edition.objects.filter(status=Edition.Status.CURRENT).first()
+        previous = Edition.objects.filter(status=S.CURRENT).first()
         old_keys: dict[str, str] = {}
         if previous is not None:
             old_keys = dict(
@@ -69,51 +104,51 @@ def publish_edition(
                     section__edition=previous, organisation__isnull=True
                 ).values_list("code", "key")
             )
-            previous.status = Edition.Status.SUPERSEDED
-            previous.save(update_fields=["status", "updated_at"])
         edition = Edition.objects.create(
             name=name or data.title or f"标准目录（{timezone.localdate():%Y-%m-%d}）",
-            status=Edition.Status.CURRENT,
-            published_at=timezone.now(),
+            status=S.DRAFT,
             published_by=by if getattr(by, "pk", None) else None,
             source=source[:300],
             note=note,
         )
-        sections: dict[str, Section] = {}
-        for s_order, section_data in enumerate(data.sections, start=1):
-            section = Section.objects.create(
-                edition=edition, code=section_data.code, name=section_data.name, order=s_order
-            )
-            sections[section.code] = section
-            Item.objects.bulk_create(
-                Item(
-                    section=section,
-                    code=item.code,
-                    key=old_keys.get(item.code, item.code),
-                    order=i_order,
-                    **_item_fields(item),
-                )
-                for i_order, item in enumerate(section_data.items, start=1)
-            )
+        sections = _store_sections(edition, data, old_keys)
         if previous is not None:
+            workflow.apply(previous, "supersede", by=by, data={"replaced_by": edition.name})
             _carry_local_items(previous, sections)
-        record_event(
-            "catalogue.publish",
-            actor=by,
-            target=edition,
-            from_status=previous.name if previous else "",
-            to_status=edition.name,
-            data={"sections": len(data.sections), "items": data.item_count, "source": source},
+        edition = workflow.apply(
+            edition,
+            "publish",
+            by=by,
+            data={
+                "sections": len(data.sections),
+                "items": data.item_count,
+                "source": source,
+                "replaces": previous.name if previous else "",
+            },
         )
-        transaction.on_commit(_purge_public_pages)
     return edition
 
 
-def _purge_public_pages() -> None:
-    # The public column is organised by the catalogue: a new edition changes every page.
-    from gongkai.portal import pagecache
-
-    pagecache.purge()
+def _store_sections(
+    edition: Edition, data: CatalogueData, old_keys: dict[str, str]
+) -> dict[str, Section]:
+    sections: dict[str, Section] = {}
+    for s_order, section_data in enumerate(data.sections, start=1):
+        section = Section.objects.create(
+            edition=edition, code=section_data.code, name=section_data.name, order=s_order
+        )
+        sections[section.code] = section
+        Item.objects.bulk_create(
+            Item(
+                section=section,
+                code=item.code,
+                key=old_keys.get(item.code, item.code),
+                order=i_order,
+                **_item_fields(item),
+            )
+            for i_order, item in enumerate(section_data.items, start=1)
+        )
+    return sections
 
 
 def _carry_local_items(previous: Edition, sections: dict[str, Section]) -> None:
@@ -128,7 +163,7 @@ def _city() -> Organisation | None:
     return Organisation.objects.filter(kind=Kind.CITY_BUREAU).first()
 
 
-def load_standard(*, by: Any = None) -> Edition:
+def load_standard(*, by: User | None = None) -> Edition:
     """Publish the standard catalogue shipped with Gongkai if no edition exists yet."""
     existing = Edition.objects.filter(status=Edition.Status.CURRENT).first()
     if existing is not None:
@@ -139,7 +174,7 @@ def load_standard(*, by: Any = None) -> Edition:
 
 
 def add_local_item(
-    section: Section, *, organisation: Organisation, by: Any, name: str, **fields: Any
+    section: Section, *, organisation: Organisation, by: User, name: str, **fields: Any
 ) -> Item:
     """A county adds an item of its own under a section (主动拓宽公开范围)."""
     if organisation.kind != Kind.COUNTY_BUREAU:
@@ -182,7 +217,7 @@ def add_local_item(
         item.full_clean()
         item.save()
         record_event(
-            "catalogue.add_local_item",
+            Verb.CATALOGUE_ADD_LOCAL_ITEM,
             actor=by,
             target=item,
             data={"organisation": organisation.code},
@@ -193,7 +228,7 @@ def add_local_item(
 # --- revising the catalogue in the browser ----------------------------------------------------
 
 
-def _require_reviser(by: Any) -> None:
+def _require_reviser(by: User) -> None:
     from gongkai.catalogue.permissions import can_revise
 
     if by is not None and not can_revise(by):
@@ -209,7 +244,7 @@ def current_draft() -> Edition | None:
     return Edition.objects.filter(status=Edition.Status.DRAFT).order_by("-id").first()
 
 
-def start_revision(*, by: Any, name: str = "") -> Edition:
+def start_revision(*, by: User, name: str = "") -> Edition:
     """A draft edition that starts as a copy of the current one's standard items (keys
     kept). There is one draft at a time: starting again returns it."""
     _require_reviser(by)
@@ -260,7 +295,7 @@ def _fill(edition: Edition, data: CatalogueData, *, keys: dict[str, str]) -> Non
         )
 
 
-def import_into_draft(draft: Edition, data: CatalogueData, *, by: Any, source: str) -> Edition:
+def import_into_draft(draft: Edition, data: CatalogueData, *, by: User, source: str) -> Edition:
     """Replace the draft's contents with a file's (already parsed and checked). Only the
     draft's own rows go: nothing published is touched."""
     _require_reviser(by)
@@ -306,7 +341,7 @@ DRAFT_ITEM_FIELDS = (
 )
 
 
-def save_draft_item(item: Item, *, by: Any, **fields: Any) -> Item:
+def save_draft_item(item: Item, *, by: User, **fields: Any) -> Item:
     """Edit (or, unsaved, add) one item of the draft; audited with the columns changed."""
     _require_reviser(by)
     _require_draft(item.section.edition)
@@ -343,7 +378,7 @@ def save_draft_item(item: Item, *, by: Any, **fields: Any) -> Item:
     return item
 
 
-def remove_draft_item(item: Item, *, by: Any) -> None:
+def remove_draft_item(item: Item, *, by: User) -> None:
     _require_reviser(by)
     edition = item.section.edition
     _require_draft(edition)
@@ -359,7 +394,7 @@ def remove_draft_item(item: Item, *, by: Any) -> None:
         )
 
 
-def save_draft_section(section: Section, *, by: Any, code: str, name: str) -> Section:
+def save_draft_section(section: Section, *, by: User, code: str, name: str) -> Section:
     _require_reviser(by)
     _require_draft(section.edition)
     code, name = code.strip(), name.strip()
@@ -432,10 +467,12 @@ def compare_draft(draft: Edition) -> Revision:
     return revision
 
 
-def publish_draft(draft: Edition, *, by: Any, note: str = "") -> Edition:
+def publish_draft(draft: Edition, *, by: User, note: str = "") -> Edition:
     """The draft becomes the current edition; the previous one is kept (superseded). Items
     keep the key of the current item with the same code, so records filed under the old
-    item appear under the new one; counties' local items move to the matching section."""
+    item appear under the new one; counties' local items move to the matching section.
+    Both changes are the catalogue workflow's transitions (audited, and the portal purges its
+    pages after commit)."""
     _require_reviser(by)
     with transaction.atomic():
         draft = Edition.objects.select_for_update().get(pk=draft.pk)
@@ -443,37 +480,30 @@ def publish_draft(draft: Edition, *, by: Any, note: str = "") -> Edition:
         revision = compare_draft(draft)
         if revision.problems:
             raise ValidationError(revision.problems)
-        previous = Edition.objects.select_for_update().filter(status=Edition.Status.CURRENT).first()
+        previous = Edition.objects.select_for_update().filter(status=S.CURRENT).first()
         keys = _keys(previous)
         items = list(Item.objects.filter(section__edition=draft, organisation__isnull=True))
         for item in items:
             item.key = keys.get(item.code, item.key)
         Item.objects.bulk_update(items, ["key"])
         if previous is not None:
-            previous.status = Edition.Status.SUPERSEDED
-            previous.save(update_fields=["status", "updated_at"])
-        draft.status = Edition.Status.CURRENT
-        draft.published_at = timezone.now()
-        draft.published_by = by if getattr(by, "pk", None) else None
-        draft.note = note
-        draft.save()
+            workflow.apply(previous, "supersede", by=by, data={"replaced_by": draft.name})
         sections = {s.code: s for s in draft.sections.order_by("order")}
         if previous is not None:
             _carry_local_items(previous, sections)
-        record_event(
-            "catalogue.publish",
-            actor=by,
-            target=draft,
-            from_status=previous.name if previous else "",
-            to_status=draft.name,
+        draft = workflow.apply(
+            draft,
+            "publish",
+            by=by,
             note=note,
+            changes={"note": note, "published_by": by if getattr(by, "pk", None) else None},
             data={
                 "sections": len(sections),
                 "items": len(items),
+                "replaces": previous.name if previous else "",
                 "added": [i.code for i in revision.items.added],
                 "removed": [i.code for i in revision.items.removed],
                 "changed": [i.code for i, _ in revision.items.changed],
             },
         )
-        transaction.on_commit(_purge_public_pages)
     return draft

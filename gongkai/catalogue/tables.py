@@ -16,11 +16,10 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -30,36 +29,40 @@ from gongkai.catalogue.importing import (
     CatalogueData,
     CatalogueInvalid,
     ItemData,
-    RowError,
     SectionData,
     TimeLimit,
 )
 from gongkai.catalogue.levels import Importer, LevelReader
-from gongkai.catalogue.models import Edition, FiveDisclosure, Recurrence, TimeLimitKind
-from gongkai.core import csvtext, spreadsheets
+from gongkai.catalogue.models import (
+    ITEM_COLUMNS,
+    Edition,
+    FiveDisclosure,
+    Recurrence,
+    TimeLimitKind,
+)
+from gongkai.core import spreadsheets
+from gongkai.core.spreadsheets import (
+    Columns,
+    Merged,
+    RowError,
+    UnreadableFile,
+    bare,
+    cell_text,
+    read_sheets,
+    read_source,
+    sort_errors,
+)
 
 #: The eleven columns, in the order published catalogues print them.
 STANDARD_HEADERS: dict[str, str] = {
     "number": "序号",
     "section": "一级事项",
-    "name": "二级事项",
-    "elements": "公开内容（要素）",
-    "basis": "公开依据",
-    "time_limit": "公开时限",
-    "subject": "公开主体",
-    "channels": "公开渠道和载体",
-    "audience": "公开对象",
-    "manner": "公开方式",
-    "level": "公开层级",
+    **{column.key: column.header for column in ITEM_COLUMNS if column.standard},
 }
 #: Columns published spreadsheets lack but Gongkai keeps; written after the eleven so the
 #: standard layout stays recognisable, and optional on import (defaults come from standard.json).
 EXTRA_HEADERS: dict[str, str] = {
-    "five_disclosure": "五公开归类",
-    "recurrence": "更新周期",
-    "needs_interpretation": "须同步解读",
-    "verified": "已核对",
-    "note": "备注",
+    column.key: column.header for column in ITEM_COLUMNS if not column.standard
 }
 REQUIRED = ("section", "name", "elements", "basis", "time_limit", "subject", "channels",
             "audience", "manner", "level")  # fmt: skip
@@ -72,26 +75,29 @@ FILLED = ("audience", "manner", "level")
 
 # Header cells are matched by key words, first match wins, so that "公开内容\n（要素）",
 # "公开内容(要素)" and "公开 依据" all land on the right column.
-_HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("number", ("序号", "编号")),
-    ("section", ("一级事项", "一级目录", "一级")),
-    ("name", ("二级事项", "二级目录", "二级")),
-    ("elements", ("公开内容", "公开要素", "要素")),
-    ("basis", ("公开依据", "依据")),
-    ("time_limit", ("公开时限", "时限")),
-    ("subject", ("公开主体", "责任主体", "主体")),
-    ("channels", ("公开渠道", "渠道", "载体")),
-    ("audience", ("公开对象", "对象")),
-    ("manner", ("公开方式", "方式")),
-    ("level", ("公开层级", "层级")),
-    ("five_disclosure", ("五公开",)),
-    ("recurrence", ("更新周期", "周期")),
-    ("needs_interpretation", ("解读",)),
-    ("verified", ("核对",)),
-    ("note", ("备注",)),
+SPELLINGS = Columns(
+    [],
+    keywords=(
+        ("number", ("序号", "编号")),
+        ("section", ("一级事项", "一级目录", "一级")),
+        ("name", ("二级事项", "二级目录", "二级")),
+        ("elements", ("公开内容", "公开要素", "要素")),
+        ("basis", ("公开依据", "依据")),
+        ("time_limit", ("公开时限", "时限")),
+        ("subject", ("公开主体", "责任主体", "主体")),
+        ("channels", ("公开渠道", "渠道", "载体")),
+        ("audience", ("公开对象", "对象")),
+        ("manner", ("公开方式", "方式")),
+        ("level", ("公开层级", "层级")),
+        ("five_disclosure", ("五公开",)),
+        ("recurrence", ("更新周期", "周期")),
+        ("needs_interpretation", ("解读",)),
+        ("verified", ("核对",)),
+        ("note", ("备注",)),
+    ),
 )
 
-# Spellings seen in county catalogues, keyed by their normalised form (see _norm).
+# Spellings seen in county catalogues, keyed by their normalised form (see spreadsheets.bare).
 _SYNONYMS: dict[str, dict[str, str]] = {
     "audience": {
         "全社会": "全社会",
@@ -162,15 +168,13 @@ def load_table(path: Path, *, importer: Importer | None = None) -> CatalogueData
     bad row (Excel's 1-based row numbers) rather than returning part of the file; what it
     filled in or read generously is listed in ``CatalogueData.warnings``. ``importer`` is the
     body importing the file: it decides what 市级 means (``levels``)."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        sheets = _xlsx_sheets(path)
-    elif suffix == ".csv":
-        sheets = [(_csv_grid(path), [])]
-    else:
-        raise CatalogueInvalid([RowError(path.name, "只支持 .xlsx 和 .csv 表格")])
-    for raw, merged in sheets:
-        grid = [[_text(value) for value in row] for row in raw]
+    try:
+        sheets = read_sheets(*read_source(path))
+    except UnreadableFile as exc:
+        raise CatalogueInvalid([RowError(path.name, str(exc))]) from exc
+    for sheet in sheets:
+        grid = [[cell_text(value) for value in row] for row in sheet.rows]
+        merged = sheet.merged
         header = _find_header(grid)
         if header is None:
             continue
@@ -191,74 +195,14 @@ def load_table(path: Path, *, importer: Importer | None = None) -> CatalogueData
     )
 
 
-#: A merged range as (min_row, min_col, max_row, max_col), 1-based like openpyxl.
-Merged = tuple[int, int, int, int]
-
-
-def _xlsx_sheets(path: Path) -> list[tuple[list[list[Any]], list[Merged]]]:
-    try:
-        # Not read_only: read-only worksheets do not expose merged ranges.
-        workbook = load_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many types (lxml's too) for a damaged file
-        raise CatalogueInvalid([RowError(path.name, f"无法读取 Excel 文件（{exc}）")]) from exc
-    active = workbook.active
-    ordered = [active] if isinstance(active, Worksheet) else []
-    ordered += [ws for ws in workbook.worksheets if ws is not active]
-    return [
-        (
-            [[cell.value for cell in row] for row in sheet.iter_rows()],
-            [(r.min_row, r.min_col, r.max_row, r.max_col) for r in sheet.merged_cells.ranges],
-        )
-        for sheet in ordered
-        if isinstance(sheet, Worksheet)
-    ]
-
-
-def _csv_grid(path: Path) -> list[list[Any]]:
-    try:
-        return list(csvtext.rows(path.read_bytes()))
-    except csvtext.UnreadableCSV as exc:
-        raise CatalogueInvalid([RowError(path.name, str(exc))]) from exc
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    # Excel stores a carriage return inside a cell as "_x000D_", and openpyxl hands it back.
-    text = str(value).replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\xa0", " ").strip()
-
-
-def _norm(text: str) -> str:
-    """Header and label cells compared without spaces, line breaks or brackets."""
-    text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"[\s()（）\[\]【】*＊:：、]", "", text)
-
-
-def _header_key(text: str) -> str | None:
-    norm = _norm(text)
-    if not norm:
-        return None
-    for key, words in _HEADER_WORDS:
-        if any(word in norm for word in words):
-            return key
-    return None
-
-
 def _find_header(grid: list[list[str]]) -> int | None:
     # Title rows come first; a header further down than this is not a catalogue header.
     for index, row in enumerate(grid[:20]):
-        keys = {_header_key(cell) for cell in row}
+        keys = {SPELLINGS.field(cell) for cell in row}
         if {"section", "name"} <= keys:
             # "公开事项" over 一级事项 | 二级事项: the header starts on the row above, which
             # names the other columns.
-            above = {_header_key(cell) for cell in grid[index - 1]} if index else set()
+            above = {SPELLINGS.field(cell) for cell in grid[index - 1]} if index else set()
             if len(above & set(CONTENT)) >= 3:
                 return index - 1
             return index
@@ -311,14 +255,14 @@ def _layout(grid: list[list[str]], header: int) -> _Layout:
     from_below: set[int] = set()
     last: str | None = None
     for c in range(width):
-        below_key = _header_key(_cell(below, c))
-        if below_key in ("section", "name") and _header_key(_cell(head, c)) is None:
+        below_key = SPELLINGS.field(_cell(below, c))
+        if below_key in ("section", "name") and SPELLINGS.field(_cell(head, c)) is None:
             # "公开事项" spanning 一级事项 | 二级事项 on the row below.
             last = below_key
             keys.append(last)
             from_below.add(c)
         elif _cell(head, c):
-            last = _header_key(head[c])
+            last = SPELLINGS.field(head[c])
             keys.append(last)
         elif last in GROUPS and _cell(below, c):
             # A CSV has no merged cells: the blank header right of 公开对象 continues it.
@@ -344,7 +288,7 @@ def _layout(grid: list[list[str]], header: int) -> _Layout:
             continue
         if two_rows and key in GROUPS and is_sub_label(c):
             label = _cell(below, c)
-            marks.setdefault(key, []).append((c, _SYNONYMS[key].get(_norm(label), label)))
+            marks.setdefault(key, []).append((c, _SYNONYMS[key].get(bare(label), label)))
         elif key not in columns and key not in marks:
             columns[key] = c
     title = next((cell for row in grid[:header] for cell in row if cell), "")
@@ -432,8 +376,8 @@ def _read_rows(grid: list[list[str]], layout: _Layout, importer: Importer) -> Ca
         errors.append(RowError(layout.header_row + 1, "表头下面没有任何二级事项"))
     errors.extend(importing.validate(data))
     if errors:
-        raise CatalogueInvalid(_sorted(errors))
-    data.warnings = _sorted(warnings)
+        raise CatalogueInvalid(sort_errors(errors))
+    data.warnings = sort_errors(warnings)
     return data
 
 
@@ -473,11 +417,6 @@ def _assemble(
             errors.append(RowError(draft.row, f"一级事项“{draft.name}”下没有二级事项"))
         sections.append(section)
     return CatalogueData(title=title, sections=sections)
-
-
-def _sorted(errors: list[RowError]) -> list[RowError]:
-    unique = list(dict.fromkeys(errors))
-    return sorted(unique, key=lambda e: (0, 0) if isinstance(e.row, str) else (1, e.row))
 
 
 def _parse_item(
@@ -633,18 +572,18 @@ def _choices(text: str, group: str) -> list[str]:
     values: list[str] = []
     for entry in raw:
         entry = entry.strip(" \t\n、，,；;")
-        canonical = _SYNONYMS[group].get(_norm(entry), entry)
+        canonical = _SYNONYMS[group].get(bare(entry), entry)
         if canonical and canonical not in values:
             values.append(canonical)
     return values
 
 
 def _is_checked(mark: str) -> bool:
-    return _norm(mark).upper() in _CHECKED
+    return bare(mark).upper() in _CHECKED
 
 
 def _is_unchecked(mark: str) -> bool:
-    return _norm(mark).upper() in _UNCHECKED
+    return bare(mark).upper() in _UNCHECKED
 
 
 def _strip_ordinal(name: str) -> str:

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gongkai.accounts.models import Role
+from gongkai.accounts.models import Role, User
 from gongkai.accounts.permissions import role_required
 from gongkai.catalogue import importing, services
 from gongkai.catalogue import permissions as can
@@ -28,6 +28,7 @@ from gongkai.catalogue.forms import (
 from gongkai.catalogue.importing import CatalogueInvalid
 from gongkai.catalogue.models import Edition, Item, Section
 from gongkai.catalogue.tables import write_table
+from gongkai.core.actors import signed_in
 
 
 def _reviser(request: HttpRequest) -> None:
@@ -62,7 +63,7 @@ def editions(request: HttpRequest) -> HttpResponse:
 @role_required(Role.SYSTEM_ADMIN)
 def start(request: HttpRequest) -> HttpResponse:
     _reviser(request)
-    draft = services.start_revision(by=request.user)
+    draft = services.start_revision(by=signed_in(request, User))
     return redirect("catalogue:draft", pk=draft.pk)
 
 
@@ -102,7 +103,7 @@ def draft_item(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     form = DraftItemForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_draft_item(item, by=request.user, **form.item_fields())
+            services.save_draft_item(item, by=signed_in(request, User), **form.item_fields())
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.error_dict.items():
@@ -128,7 +129,7 @@ def draft_item_remove(request: HttpRequest, pk: int, number: int) -> HttpRespons
     _reviser(request)
     edition = _draft(pk)
     item = get_object_or_404(Item, pk=number, section__edition=edition)
-    services.remove_draft_item(item, by=request.user)
+    services.remove_draft_item(item, by=signed_in(request, User))
     messages.success(request, f"已从修订稿中删除事项“{item.code} {item.name}”。")
     return redirect(f"{_draft_url(edition)}#section-{item.section_id}")
 
@@ -149,7 +150,7 @@ def draft_section(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         messages.error(request, "请填写一级事项的编号和名称。")
     else:
         try:
-            services.save_draft_section(section, by=request.user, **form.cleaned_data)
+            services.save_draft_section(section, by=signed_in(request, User), **form.cleaned_data)
         except ValidationError as exc:
             _fail(request, exc)
         else:
@@ -179,7 +180,7 @@ def draft_import(request: HttpRequest, pk: int) -> HttpResponse:
             {"draft": edition, "name": name, "errors": exc.errors},
             status=422,
         )
-    services.import_into_draft(edition, data, by=request.user, source=name)
+    services.import_into_draft(edition, data, by=signed_in(request, User), source=name)
     messages.success(
         request,
         f"已用“{name}”替换修订稿内容（{len(data.sections)} 个一级事项，"
@@ -224,7 +225,7 @@ def draft_publish(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect(f"{_draft_url(edition)}#publish")
     try:
-        services.publish_draft(edition, by=request.user, note=form.cleaned_data["note"])
+        services.publish_draft(edition, by=signed_in(request, User), note=form.cleaned_data["note"])
     except ValidationError as exc:
         _fail(request, exc)
         return redirect(f"{_draft_url(edition)}#publish")
@@ -254,7 +255,7 @@ def local_items(request: HttpRequest) -> HttpResponse:
             item = services.add_local_item(
                 data["section"],
                 organisation=data["county"],
-                by=request.user,
+                by=signed_in(request, User),
                 name=data["name"],
                 **extra,
             )

@@ -1,6 +1,4 @@
-"""The hours concern responses run on, each overridable from Django settings.
-
-Defaults follow 聊城标准 四(四) and 国办发〔2016〕61号:
+"""The hours concern responses run on, typed; declared with their defaults in settings.py.
 
 * ``GONGKAI_CONCERN_CLOCKS``: for each level, the clocks that start at discovery and their
   length in natural hours (not working hours: a concern on a Saturday night is answered on
@@ -11,39 +9,34 @@ Defaults follow 聊城标准 四(四) and 国办发〔2016〕61号:
   Each point is ``(name, when, escalate)``; ``when`` is ``"50%"`` (share of the clock elapsed),
   ``"-60m"`` (minutes before the deadline) or ``"+0m"`` (minutes after it). ``escalate`` also
   mails the supervisors of the responsible organisation.
-* ``GONGKAI_CONCERN_SCREENSHOT_MB`` (5): the size cap on one screenshot.
+* ``GONGKAI_CONCERN_SCREENSHOT_MB``: the size cap on one screenshot.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
 
-DEFAULT_CLOCKS: dict[str, dict[str, int]] = {
-    "especially_serious": {"authoritative": 5, "press_conference": 24},
-    "serious": {"authoritative": 5, "press_conference": 24},
-    "major": {"response": 48},
-    "general": {"response": 48},
-}
-
-DEFAULT_REMINDERS: list[tuple[str, str, bool]] = [
-    ("half", "50%", False),
-    ("last_hour", "-60m", False),
-    ("overdue", "+0m", True),
-]
+_WHEN = re.compile(r"^(?:\d+(?:\.\d+)?%|[+-]?\d+m)$")
 
 
 def clock_hours(level: str) -> dict[str, int]:
     """{clock name: hours} for ``level``, in the order the clocks run out."""
-    table = getattr(settings, "GONGKAI_CONCERN_CLOCKS", DEFAULT_CLOCKS)
+    table = settings.GONGKAI_CONCERN_CLOCKS
     hours = {name: int(value) for name, value in table.get(level, {}).items()}
     return dict(sorted(hours.items(), key=lambda pair: pair[1]))
 
 
 def reminder_points() -> list[tuple[str, str, bool]]:
-    points = getattr(settings, "GONGKAI_CONCERN_REMINDERS", DEFAULT_REMINDERS)
+    points = settings.GONGKAI_CONCERN_REMINDERS
     return [(str(name), str(when), bool(escalate)) for name, when, escalate in points]
+
+
+def is_readable(when: str) -> bool:
+    """Whether a reminder point's ``when`` is one ``offset_from_start`` reads."""
+    return bool(_WHEN.match(when.strip()))
 
 
 def offset_from_start(when: str, length: timedelta) -> timedelta:
@@ -57,4 +50,4 @@ def offset_from_start(when: str, length: timedelta) -> timedelta:
 
 
 def max_screenshot_bytes() -> int:
-    return int(getattr(settings, "GONGKAI_CONCERN_SCREENSHOT_MB", 5)) * 1024 * 1024
+    return settings.GONGKAI_CONCERN_SCREENSHOT_MB * 1024 * 1024

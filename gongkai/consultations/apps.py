@@ -14,3 +14,6 @@ class ConsultationsConfig(AppConfig):
     # feedback is due in natural days (conf.feedback_days) and never moves with the calendar.
     deadline_refresher = "gongkai.consultations.services.mailbox.recompute_deadlines"
     worklist = "gongkai.consultations.worklist.queues"
+
+    def ready(self) -> None:
+        from gongkai.consultations import checks  # noqa: F401 - registers the system checks

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -13,6 +13,10 @@ from gongkai.consultations.services import consultation as consultations
 from gongkai.consultations.services import event as events
 from gongkai.organisations.models import Organisation
 from gongkai.testing import public_form_data, solve_challenge  # noqa: F401 - used by tests
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
 
 DRAFT = (
     "<p>第一章 总则</p>"
@@ -24,7 +28,7 @@ DRAFT = (
 
 def make_consultation(
     *,
-    by: Any,
+    by: User,
     organisation: Organisation,
     opens_at: datetime | None = None,
     days: int = 30,
@@ -58,7 +62,7 @@ def make_mailbox(*, organisation: Organisation, **fields: Any) -> Mailbox:
     return Mailbox.objects.create(organisation=organisation, **defaults)
 
 
-def make_event(*, by: Any, organisation: Organisation, **fields: Any) -> Event:
+def make_event(*, by: User, organisation: Organisation, **fields: Any) -> Event:
     defaults: dict[str, Any] = {
         "kind": "open_day",
         "title": "教育局政府开放日",

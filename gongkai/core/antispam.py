@@ -46,12 +46,11 @@ HONEYPOT_FIELD = "website"
 
 
 def challenge_max_age() -> int:
-    return int(getattr(settings, "GONGKAI_CHALLENGE_MAX_AGE", 7200))
+    return settings.GONGKAI_CHALLENGE_MAX_AGE
 
 
 def challenge_attempt_limit() -> tuple[int, int]:
-    value = getattr(settings, "GONGKAI_CHALLENGE_ATTEMPT_LIMIT", (10, 600))
-    return int(value[0]), int(value[1])
+    return settings.GONGKAI_CHALLENGE_ATTEMPT_LIMIT
 
 
 # --- The challenge --------------------------------------------------------------------------

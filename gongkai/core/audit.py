@@ -61,11 +61,11 @@ def key_id(key: str) -> str:
 
 def _keys() -> dict[str, bytes]:
     """Every configured key by its id; the signing key is the first one configured."""
-    return {key_id(k): k.encode("utf-8") for k in getattr(settings, "GONGKAI_AUDIT_KEYS", [])}
+    return {key_id(k): k.encode("utf-8") for k in settings.GONGKAI_AUDIT_KEYS}
 
 
 def signing_key() -> tuple[str, bytes] | None:
-    keys = list(getattr(settings, "GONGKAI_AUDIT_KEYS", []))
+    keys = list(settings.GONGKAI_AUDIT_KEYS)
     if not keys:
         return None
     return key_id(keys[0]), keys[0].encode("utf-8")

@@ -24,7 +24,7 @@ SHARED = "shared"
 
 def shared_cache() -> BaseCache:
     """The cache for counts and one-time tokens (``GONGKAI_SHARED_CACHE``, default "shared")."""
-    return caches[getattr(settings, "GONGKAI_SHARED_CACHE", SHARED)]
+    return caches[settings.GONGKAI_SHARED_CACHE]
 
 
 class DatabaseCache(DjangoDatabaseCache):

@@ -7,6 +7,7 @@ a release with a missing or malformed setting stops at the first command, with t
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -67,14 +68,14 @@ def site_url_problems(value: str, *, debug: bool) -> list[CheckMessage]:
 
 @register()
 def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    return site_url_problems(str(getattr(settings, "SITE_URL", "") or ""), debug=settings.DEBUG)
+    return site_url_problems(settings.SITE_URL, debug=settings.DEBUG)
 
 
 @register(deploy=True)
 def check_site_url_is_allowed(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """The job runner renders pages as a reader on ``SITE_URL`` would get them (warming the
     page cache after a scheduled publication): its host must be one Django answers."""
-    hostname = urlsplit(str(getattr(settings, "SITE_URL", "") or "")).hostname
+    hostname = urlsplit(settings.SITE_URL).hostname
     if settings.DEBUG or not hostname:
         return []
     allowed = list(settings.ALLOWED_HOSTS)
@@ -93,7 +94,7 @@ def check_site_url_is_allowed(app_configs: Any = None, **kwargs: Any) -> list[Ch
 @register(deploy=True)
 def check_site_url_is_public(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """``check --deploy``: an address only this machine can reach, or plain http behind HTTPS."""
-    value = str(getattr(settings, "SITE_URL", "") or "")
+    value = settings.SITE_URL
     parts = urlsplit(value)
     if not value or not parts.hostname:
         return []
@@ -107,7 +108,7 @@ def check_site_url_is_public(app_configs: Any = None, **kwargs: Any) -> list[Che
                 id="site_url.W001",
             )
         )
-    if getattr(settings, "HTTPS", False) and parts.scheme != "https":
+    if settings.HTTPS and parts.scheme != "https":
         found.append(
             Warning(
                 f"HTTPS is on but SITE_URL={value!r} starts with http://: every printed link "
@@ -125,7 +126,7 @@ MIN_AUDIT_KEY_LENGTH = 32
 
 @register(Tags.security)
 def audit_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    keys = list(getattr(settings, "GONGKAI_AUDIT_KEYS", []))
+    keys = list(settings.GONGKAI_AUDIT_KEYS)
     if not keys:
         if settings.DEBUG:
             return []
@@ -154,7 +155,7 @@ def audit_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
 @register(Tags.security)
 def trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     messages: list[CheckMessage] = []
-    for entry in getattr(settings, "GONGKAI_TRUSTED_PROXIES", []):
+    for entry in settings.GONGKAI_TRUSTED_PROXIES:
         try:
             ipaddress.ip_network(entry, strict=False)
         except ValueError:
@@ -171,9 +172,7 @@ def trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
 @register(Tags.security, deploy=True)
 def proxy_without_trusted_list(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """(--deploy) Behind the proxy, the client address comes from a header; who may send it?"""
-    if not getattr(settings, "BEHIND_PROXY", False) or getattr(
-        settings, "GONGKAI_TRUSTED_PROXIES", []
-    ):
+    if not settings.BEHIND_PROXY or settings.GONGKAI_TRUSTED_PROXIES:
         return []
     return [
         Warning(
@@ -183,3 +182,37 @@ def proxy_without_trusted_list(app_configs: Any = None, **kwargs: Any) -> list[C
             id="gongkai.W004",
         )
     ]
+
+
+# --- Numbers the apps run on ------------------------------------------------------------------
+
+
+def number_problems(names: Iterable[str], *, minimum: int = 1, code: str) -> list[CheckMessage]:
+    """Errors for each setting (a number, or a ``(count, seconds)`` rate limit) with a value
+    below ``minimum``: a limit of 0 would refuse everyone, a size cap of 0 every file. The
+    apps' checks call this for their own settings (declared in settings.py)."""
+    found: list[CheckMessage] = []
+    for name in names:
+        value = getattr(settings, name)
+        parts = value if isinstance(value, tuple | list) else (value,)
+        if not all(
+            isinstance(v, int | float) and not isinstance(v, bool) and v >= minimum for v in parts
+        ):
+            found.append(
+                Error(
+                    f"{name}={value!r} must be a number of at least {minimum}"
+                    + (" in each part" if len(parts) > 1 else "")
+                    + ".",
+                    hint="Set it in the environment (the variable without GONGKAI_); "
+                    "gongkai/settings.py gives its default and what it means.",
+                    id=code,
+                )
+            )
+    return found
+
+
+@register()
+def challenge_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    return number_problems(
+        ["GONGKAI_CHALLENGE_MAX_AGE", "GONGKAI_CHALLENGE_ATTEMPT_LIMIT"], code="gongkai.E005"
+    )

@@ -43,7 +43,7 @@ def staff_links() -> list[tuple[str, str, Visible]]:
 
 
 def staff_links_for(user: Any) -> list[tuple[str, str]]:
-    from gongkai.accounts.permissions import has_role
+    has_role = import_string(settings.GONGKAI_ROLE_CHECK)
 
     def sees(who: Visible) -> bool:
         if isinstance(who, str):
@@ -63,5 +63,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "site": settings.GONGKAI_SITE,
         "large_type": request.COOKIES.get("gk_large") == "1",
         # The static export (USB stick at a reading point) has no server: no forms or filters.
-        "static_export": getattr(settings, "GONGKAI_STATIC_EXPORT", False),
+        "static_export": settings.GONGKAI_STATIC_EXPORT,
     }

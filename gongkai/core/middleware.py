@@ -22,7 +22,7 @@ def _address(value: str | None) -> str | None:
 
 
 def _from_trusted_proxy(peer: str | None) -> bool:
-    networks = getattr(settings, "GONGKAI_TRUSTED_PROXIES", [])
+    networks = settings.GONGKAI_TRUSTED_PROXIES
     if not networks:
         return True  # BEHIND_PROXY without a list: the deployment lets only nginx connect
     if peer is None:
@@ -44,7 +44,7 @@ def client_address(request: HttpRequest) -> str | None:
     is ignored. Sign-in lockout (AXES_CLIENT_IP_CALLABLE), rate limits and audit rows all use
     this one function."""
     peer = _address(request.META.get("REMOTE_ADDR"))
-    if getattr(settings, "BEHIND_PROXY", False) and _from_trusted_proxy(peer):
+    if settings.BEHIND_PROXY and _from_trusted_proxy(peer):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             # nginx appends (or sets) the address it saw: the last hop is the one to trust.

@@ -33,6 +33,9 @@ SUBJECTS: dict[str, str] = {
     "comment": "公众意见",
     "event": "公众参与活动",
     "message": "信箱来信",
+    "screening": "保密审查",
+    "catalogue": "目录",
+    "annual_report": "年度报告",
 }
 
 
@@ -55,7 +58,6 @@ class Verb(models.TextChoices):
     ORGANISATIONS_CREATE = "organisations.create", "机构：新增"
     ORGANISATIONS_UPDATE = "organisations.update", "机构：修改"
     ORGANISATIONS_IMPORT = "organisations.import", "机构：批量导入"
-    CATALOGUE_PUBLISH = "catalogue.publish", "目录：发布新版本"
     CATALOGUE_ADD_LOCAL_ITEM = "catalogue.add_local_item", "目录：增加本地事项"
     CALENDAR_IMPORT = "calendar.import", "工作日历：导入节假日安排"
     RECORD_CREATE = "record.create", "信息：新建"
@@ -63,12 +65,12 @@ class Verb(models.TextChoices):
     RECORD_ATTACH = "record.attach", "信息：上传附件"
     RECORD_DETACH = "record.detach", "信息：移除附件"
     RECORD_DISCLOSURE_CHANGE = "record.disclosure_change", "信息：变更公开属性"
+    RECORD_TAKEN_DOWN = "record.taken_down", "信息：改为不公开，撤下公开页面"
     RECORD_VALIDITY = "record.validity", "信息：变更有效性（失效/废止）"
     RECORD_VERSION = "record.version", "信息：生成发布版本"
     RECORD_IMPORT = "record.import", "信息：批量导入"
     RECORD_SCHEDULE_FAILED = "record.schedule_failed", "信息：定时发布未能执行"
     SCREENING_SCREEN = "screening.screen", "保密审查：检查"
-    SCREENING_DISMISS = "screening.dismiss", "保密审查：排除疑点"
     SCREENING_MASK = "screening.mask", "保密审查：遮盖"
     SCREENING_REPLACE_ATTACHMENT = "screening.replace_attachment", "保密审查：替换为清理后的附件"
     SCREENING_TERM_CREATE = "screening.term_create", "保密审查：新增敏感词"
@@ -180,6 +182,8 @@ class Verb(models.TextChoices):
     ADMIN_CHANGE = "admin.change", "后台数据维护：修改"
     ADMIN_DELETE = "admin.delete", "后台数据维护：删除"
     NOTIFICATIONS_EMAIL_MODE = "notifications.email_mode", "通知：修改邮件通知方式"
+    OCR_RECOGNISE = "ocr.recognise", "文字识别：识别附件中的扫描页"
+    OCR_REDACT = "ocr.redact", "文字识别：涂黑附件并替换为清理后的文件"
 
 
 _LABELS: dict[str, str] = {str(v.value): str(v.label) for v in Verb}
@@ -249,6 +253,8 @@ def status_label(event: Any, value: str) -> str:
     model = event.content_type.model_class() if event.content_type_id else None
     flow = _workflows().get(event.verb.partition(".")[0])
     field_name = flow.field if flow is not None else "status"
+    if flow is not None and flow.model is not None and _transition(event.verb) is not None:
+        model = flow.model  # the row may be about another object (a finding's record)
     if model is not None:
         try:
             field = model._meta.get_field(field_name)

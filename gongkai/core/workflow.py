@@ -1,9 +1,10 @@
 """One small state-machine engine for every workflow in Gongkai.
 
 A workflow is a literal table of transitions. ``Workflow.apply`` locks the row, checks the
-table and the permission predicate, runs the transition's guard, sets the status and its
-timestamp, and writes the audit row, all in one transaction. Two reviewers approving at once
-therefore produce exactly one transition: the second finds the row already moved.
+table and the permission predicate, runs the transition's guard, does its effect, sets the
+status and its timestamp, and writes the audit row, all in one transaction. Two reviewers
+approving at once therefore produce exactly one transition: the second finds the row already
+moved.
 """
 
 from __future__ import annotations
@@ -16,12 +17,17 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
+from gongkai.core.actors import Actor
 from gongkai.core.audit import record_event
 
 M = TypeVar("M", bound=models.Model)
 
 Predicate = Callable[[Any, Any], bool]
 Guard = Callable[[Any, Any], None]
+#: ``effect(user, locked)``: work a transition does once its checks passed and before the new
+#: status is saved, in the same transaction (file the annual report as a record); it may set
+#: fields on ``locked`` and returns what the audit row's data should add, or None.
+Effect = Callable[[Any, Any], "dict[str, Any] | None"]
 
 
 #: Called as ``listener(workflow_name, obj, action)`` once the transaction that made a
@@ -64,16 +70,31 @@ class Transition:
     label: str
     allowed: Predicate = anyone
     guard: Guard | None = None
+    effect: Effect | None = None
     timestamp: str | None = None
     needs_note: bool = False
     denied_message: str = "您没有权限执行此操作。"
 
 
 class Workflow(Generic[M]):
-    def __init__(self, name: str, transitions: list[Transition], field: str = "status") -> None:
+    """``model`` names the states (the audit log shows their labels); ``audit_target`` picks
+    what the audit row is about when that is not the object itself (a screening finding's
+    dismissal is part of its record's history)."""
+
+    def __init__(
+        self,
+        name: str,
+        transitions: list[Transition],
+        field: str = "status",
+        *,
+        model: type[models.Model] | None = None,
+        audit_target: Callable[[M], models.Model] | None = None,
+    ) -> None:
         self.name = name
         self.transitions = transitions
         self.field = field
+        self.model = model
+        self.audit_target = audit_target
         self._by_action = {t.action: t for t in self.transitions}
         if len(self._by_action) != len(self.transitions):
             raise ValueError(f"{self.name}: duplicate action in the transition table")
@@ -111,7 +132,7 @@ class Workflow(Generic[M]):
         obj: M,
         action: str,
         *,
-        by: Any,
+        by: Actor,
         note: str = "",
         changes: dict[str, Any] | None = None,
         data: dict[str, Any] | None = None,
@@ -134,6 +155,8 @@ class Workflow(Generic[M]):
                 t.guard(by, locked)
             for name, value in (changes or {}).items():
                 setattr(locked, name, value)
+            if t.effect is not None:
+                data = {**(data or {}), **(t.effect(by, locked) or {})}
             setattr(locked, self.field, t.target)
             if t.timestamp:
                 setattr(locked, t.timestamp, at or timezone.now())
@@ -141,7 +164,7 @@ class Workflow(Generic[M]):
             record_event(
                 f"{self.name}.{action}",
                 actor=by,
-                target=locked,
+                target=self.audit_target(locked) if self.audit_target else locked,
                 from_status=current,
                 to_status=t.target,
                 note=note,

@@ -14,9 +14,3 @@ class DisclosuresConfig(AppConfig):
         ("五公开", "disclosures:five"),
     ]
     staff_links = [("五公开事项", "disclosures:staff_list")]
-
-    def ready(self) -> None:
-        from gongkai.disclosures.hooks import extension
-        from gongkai.records.hooks import register
-
-        register(extension)

@@ -238,7 +238,7 @@ REFORMS = [
 
 
 def seed(command: Any) -> None:
-    from gongkai.core.management.commands.seed_demo import demo_county
+    from gongkai.demo.steps import demo_county
 
     county = demo_county()
     people = {

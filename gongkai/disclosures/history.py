@@ -1,7 +1,7 @@
 """Reading the published history of a structured record from its versions.
 
 Each publication froze the structured content into ``RecordVersion.metadata["disclosures"]``
-(see hooks.py), so the history needs no table of its own and cannot be edited after the fact:
+(see extension.py), so the history needs no table of its own and cannot be edited after the fact:
 an update is a version, and a version is immutable.
 """
 

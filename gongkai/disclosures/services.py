@@ -10,13 +10,14 @@ workflow itself: nothing here publishes.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from gongkai.catalogue.models import FiveDisclosure, Item
 from gongkai.core.audit import record_event
+from gongkai.core.verbs import Verb
 from gongkai.core.workflow import TransitionNotAllowed
 from gongkai.disclosures import elements
 from gongkai.disclosures.models import (
@@ -33,6 +34,10 @@ from gongkai.organisations.models import Organisation
 from gongkai.records import permissions as can
 from gongkai.records import services as records
 from gongkai.records.models import Kind, Record, Status
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
 
 #: The detail model of each kind and, per row list, (related name, row model).
 DETAIL_MODELS: dict[str, type[models.Model]] = {
@@ -69,7 +74,7 @@ Rows = dict[str, list[dict[str, Any]]]
 def create_structured(
     kind: str,
     *,
-    by: Any,
+    by: User,
     title: str,
     item: Item,
     organisation: Organisation,
@@ -99,7 +104,7 @@ def create_structured(
 def save_structured(
     record: Record,
     *,
-    by: Any,
+    by: User,
     revision: int,
     detail: dict[str, Any],
     rows: Rows | None = None,
@@ -128,7 +133,7 @@ def save_structured(
 def _write(
     record: Record,
     *,
-    by: Any,
+    by: User,
     revision: int,
     fields: dict[str, Any],
     detail: dict[str, Any],
@@ -160,7 +165,7 @@ def _write(
         row_model._default_manager.bulk_create(built)
         changed.append(name)
     record_event(
-        "disclosures.detail_save",
+        Verb.DISCLOSURES_DETAIL_SAVE,
         actor=by,
         target=record,
         data={"kind": record.kind, "fields": changed},

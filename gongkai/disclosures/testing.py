@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gongkai.catalogue.models import Item
 from gongkai.disclosures import services
 from gongkai.organisations.models import Organisation
 from gongkai.records import services as records
 from gongkai.records.models import Kind, Record
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
 
 
 def complete_guide(**overrides: Any) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
@@ -47,7 +50,7 @@ def complete_guide(**overrides: Any) -> tuple[dict[str, Any], dict[str, list[dic
 def make_structured(
     kind: str,
     *,
-    by: Any,
+    by: User,
     organisation: Organisation | None = None,
     item_code: str = "06.01",
     title: str = "义务教育阶段学生转学",
@@ -72,7 +75,7 @@ def make_structured(
     )
 
 
-def make_guide(*, by: Any, complete: bool = True, **kwargs: Any) -> Record:
+def make_guide(*, by: User, complete: bool = True, **kwargs: Any) -> Record:
     detail, rows = complete_guide() if complete else ({}, None)
     return make_structured(
         Kind.SERVICE_GUIDE, by=by, detail=kwargs.pop("detail", detail), rows=rows, **kwargs

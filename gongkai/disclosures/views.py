@@ -12,11 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from gongkai.accounts.models import Role
+from gongkai.accounts.models import Role, User
 from gongkai.accounts.permissions import organisations_for, role_required
 from gongkai.catalogue import reference
 from gongkai.catalogue.models import FiveDisclosure
 from gongkai.core import qr
+from gongkai.core.actors import signed_in
 from gongkai.core.workflow import TransitionNotAllowed
 from gongkai.disclosures import elements, history, services
 from gongkai.disclosures.forms import DETAIL_FORMS, ROW_FORMSETS, RecordPartForm, rows_of
@@ -27,8 +28,8 @@ from gongkai.portal.printing import sheet_response
 from gongkai.records import permissions as can
 from gongkai.records import public
 from gongkai.records.models import Kind, PublicRecord, PublicTally, Record
+from gongkai.records.permissions import STAFF_READ_ROLES
 from gongkai.records.services import EditConflict
-from gongkai.records.views import STAFF
 
 PAGE_SIZE = 20
 
@@ -216,11 +217,12 @@ def five_page(request: HttpRequest, slug: str = "") -> HttpResponse:
 # --- Staff pages ----------------------------------------------------------------------------
 
 
-@role_required(*STAFF)
+@role_required(*STAFF_READ_ROLES)
 def staff_list(request: HttpRequest) -> HttpResponse:
     records = (
         Record.objects.filter(
-            kind__in=elements.KINDS, organisation__in=organisations_for(request.user, STAFF)
+            kind__in=elements.KINDS,
+            organisation__in=organisations_for(request.user, STAFF_READ_ROLES),
         )
         .select_related("organisation")
         .order_by("kind", "-updated_at")
@@ -295,7 +297,7 @@ def _save(
     if record is None:
         return services.create_structured(
             kind,
-            by=request.user,
+            by=signed_in(request, User),
             title=values["title"],
             item=values["item"],
             organisation=values["organisation"],
@@ -306,7 +308,7 @@ def _save(
         )
     return services.save_structured(
         record,
-        by=request.user,
+        by=signed_in(request, User),
         revision=values["revision"] or 0,
         title=values["title"],
         formed_on=values["formed_on"],

@@ -27,7 +27,7 @@ def tell_people(moved: list[MovedDeadline], notice: YearNotice) -> int:
     fingerprint = hashlib.sha256(
         "\n".join(sorted(m.sentence for m in moved)).encode("utf-8")
     ).hexdigest()[:16]
-    site = str(getattr(settings, "SITE_URL", "") or "").rstrip("/")
+    site = settings.SITE_URL.rstrip("/")
     told = 0
     for pk, (person, items) in sorted(by_person.items()):
         lines = [f"- {m.sentence}" + (f"\n  {site}{m.url}" if m.url else "") for m in items]

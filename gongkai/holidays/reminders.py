@@ -76,7 +76,7 @@ def send_missing_notice_reminder(today: date | None = None) -> bool:
     to = administrators()
     record_event(VERB, note=text, data={"to": to, "on": today.isoformat()})
     if to:
-        site = str(getattr(settings, "SITE_URL", "") or "").rstrip("/")
+        site = settings.SITE_URL.rstrip("/")
         body = f"{text}\n\n节假日安排页面：{site}{reverse('holidays:calendar')}\n"
         send_mail("请导入节假日安排", body, settings.DEFAULT_FROM_EMAIL, to)
     return True

@@ -14,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gongkai.accounts.models import Role
+from gongkai.accounts.models import Role, User
 from gongkai.accounts.permissions import role_required
 from gongkai.core import calendar
+from gongkai.core.actors import signed_in
 from gongkai.core.calendar.notice import ParsedNotice, parse_notice_text
 from gongkai.core.models import CalendarYear
 from gongkai.holidays.forms import ConfirmForm, NoticeForm
@@ -107,7 +108,7 @@ def load(request: HttpRequest) -> HttpResponse:
     parsed = parse_notice_text(form.cleaned_data["text"])
     if not parsed.can_load or parsed.year is None:
         return _preview(request, form.cleaned_data["text"])
-    result = calendar.load_notice(parsed.as_year_notice(), by=request.user)
+    result = calendar.load_notice(parsed.as_year_notice(), by=signed_in(request, User))
     summary = f"已导入 {parsed.year} 年节假日安排。"
     if result.moved:
         summary += f"重新计算后有 {len(result.moved)} 项期限变动，已通知相关人员："

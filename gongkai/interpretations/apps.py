@@ -8,7 +8,4 @@ class InterpretationsConfig(AppConfig):
     staff_links = [("政策解读", "interpretations:staff_list")]
 
     def ready(self) -> None:
-        from gongkai.interpretations.publishing import EXTENSION
-        from gongkai.records import hooks
-
-        hooks.register(EXTENSION)
+        from gongkai.interpretations import checks  # noqa: F401 - registers the system checks

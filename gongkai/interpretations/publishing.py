@@ -1,4 +1,4 @@
-"""How interpretations join the record workflow (registered in ``apps.py``).
+"""How interpretations join the record workflow (the extension is ``extension.py``).
 
 Standard 四(三): 谁起草、谁预判、谁解读. For a policy whose catalogue item needs an
 interpretation:
@@ -17,7 +17,7 @@ of its policy. Later stages (实施三个月后 …) are published on their own 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
@@ -26,9 +26,12 @@ from django.utils import timezone
 from gongkai.interpretations import permissions as can
 from gongkai.interpretations.models import Form, Interpretation
 from gongkai.interpretations.services import needs_interpretation
-from gongkai.records import hooks
 from gongkai.records import services as records
 from gongkai.records.models import Kind, Record, Status
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
 
 NAME = "interpretation"
 
@@ -147,7 +150,7 @@ def publish_checks(record: Record) -> list[str]:
 # --- Actions in the publishing transaction --------------------------------------------------
 
 
-def _publish_with(interpretation: Interpretation, policy: Record, by: Any) -> bool:
+def _publish_with(interpretation: Interpretation, policy: Record, by: User) -> bool:
     record = interpretation.record
     note = f"与“{policy.title}”同时发布"
     if by is None:
@@ -166,7 +169,7 @@ def _publish_with(interpretation: Interpretation, policy: Record, by: Any) -> bo
     return True
 
 
-def after_publish(record: Record, by: Any) -> None:
+def after_publish(record: Record, by: User) -> None:
     detail = _detail(record)
     if detail is not None:
         early = [p.title for p in detail.policies.all() if not is_live(p)]
@@ -185,7 +188,7 @@ def after_publish(record: Record, by: Any) -> None:
         )
 
 
-def after_schedule(record: Record, by: Any) -> None:
+def after_schedule(record: Record, by: User) -> None:
     detail = _detail(record)
     if detail is not None:
         for policy in detail.policies.all():
@@ -214,7 +217,7 @@ def after_schedule(record: Record, by: Any) -> None:
         records.schedule(target, by=by, at=record.scheduled_at, note=f"与“{record.title}”同时发布")
 
 
-def after_withdraw(record: Record, by: Any) -> None:
+def after_withdraw(record: Record, by: User) -> None:
     """Withdrawing a policy withdraws the interpretations that explain nothing else still out,
     with a public notice that names the policy."""
     if record.kind == Kind.INTERPRETATION:
@@ -395,19 +398,3 @@ def staff_panel(record: Record, user: Any) -> str:
             "can_interpret": can.can_interpret(user, record),
         },
     )
-
-
-EXTENSION = hooks.RecordExtension(
-    name=NAME,
-    submit_checks=[submit_checks],
-    publish_checks=[publish_checks],
-    after_publish=[after_publish],
-    after_schedule=[after_schedule],
-    after_withdraw=[after_withdraw],
-    snapshot=snapshot,
-    publishes_alone=publishes_alone,
-    public_panels=[public_panel],
-    public_paths=[public_paths],
-    staff_panels=[staff_panel],
-    public_text=[public_text],
-)

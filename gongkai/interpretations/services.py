@@ -11,7 +11,7 @@ refer to them.
 from __future__ import annotations
 
 from datetime import date
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from gongkai.core.audit import record_event
+from gongkai.core.verbs import Verb
 from gongkai.interpretations import conf
 from gongkai.interpretations import permissions as can
 from gongkai.interpretations.models import (
@@ -39,6 +40,10 @@ from gongkai.interpretations.uploads import inspect_captions, inspect_image, ins
 from gongkai.records import services as records
 from gongkai.records.models import Kind, Record, Status
 from gongkai.records.uploads import save_with_file
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
 
 #: Detail fields a clerk edits on the interpretation (the record's own fields — title, body,
 #: organisation — are edited on the record form).
@@ -71,7 +76,7 @@ def _check_policies(policies: list[Record]) -> None:
             raise ValidationError(f"“{policy.title}”已撤回，不能再为它发布解读。")
 
 
-def _editable(record: Record, by: Any) -> Interpretation:
+def _editable(record: Record, by: User) -> Interpretation:
     if not can.can_edit_content(by, record):
         raise ValidationError("只有草稿状态的解读可以修改，且须由本单位信息员修改。")
     return record.interpretation
@@ -79,7 +84,7 @@ def _editable(record: Record, by: Any) -> Interpretation:
 
 def create_interpretation(
     *,
-    by: Any,
+    by: User,
     policies: list[Record],
     form: str,
     title: str,
@@ -122,7 +127,7 @@ def create_interpretation(
         interpretation.save()
         interpretation.policies.set(policies)
         record_event(
-            "interpretation.create",
+            Verb.INTERPRETATION_CREATE,
             actor=by,
             target=record,
             data={"form": form, "policies": [p.pk for p in policies], "stage": stage},
@@ -131,7 +136,7 @@ def create_interpretation(
 
 
 def update_interpretation(
-    record: Record, *, by: Any, policies: list[Record] | None = None, **fields: Any
+    record: Record, *, by: User, policies: list[Record] | None = None, **fields: Any
 ) -> Interpretation:
     with transaction.atomic():
         locked = Record.objects.select_for_update().get(pk=record.pk)
@@ -150,12 +155,12 @@ def update_interpretation(
             if old != {p.pk for p in policies}:
                 interpretation.policies.set(policies)
                 changed.append("policies")
-        record_event("interpretation.edit", actor=by, target=locked, data={"fields": changed})
+        record_event(Verb.INTERPRETATION_EDIT, actor=by, target=locked, data={"fields": changed})
     return interpretation
 
 
 def add_qa_entry(
-    record: Record, *, by: Any, question: str, answer: str, answerer: str = "", asked_by: str = ""
+    record: Record, *, by: User, question: str, answer: str, answerer: str = "", asked_by: str = ""
 ) -> QAEntry:
     interpretation = _editable(record, by)
     entry = QAEntry(
@@ -169,11 +174,11 @@ def add_qa_entry(
     entry.full_clean()
     with transaction.atomic():
         entry.save()
-        record_event("interpretation.qa_add", actor=by, target=record, data={"entry": entry.pk})
+        record_event(Verb.INTERPRETATION_QA_ADD, actor=by, target=record, data={"entry": entry.pk})
     return entry
 
 
-def add_speaker(record: Record, *, by: Any, name: str, title: str) -> Speaker:
+def add_speaker(record: Record, *, by: User, name: str, title: str) -> Speaker:
     interpretation = _editable(record, by)
     speaker = Speaker(
         interpretation=interpretation,
@@ -185,12 +190,12 @@ def add_speaker(record: Record, *, by: Any, name: str, title: str) -> Speaker:
     with transaction.atomic():
         speaker.save()
         record_event(
-            "interpretation.speaker_add", actor=by, target=record, data={"speaker": speaker.pk}
+            Verb.INTERPRETATION_SPEAKER_ADD, actor=by, target=record, data={"speaker": speaker.pk}
         )
     return speaker
 
 
-def remove_entry(entry: QAEntry | Speaker | GraphicImage, *, by: Any) -> None:
+def remove_entry(entry: QAEntry | Speaker | GraphicImage, *, by: User) -> None:
     """Take a question, speaker or image off the draft; the row stays for the audit and for
     the published versions that show it."""
     record = entry.interpretation.record
@@ -199,7 +204,7 @@ def remove_entry(entry: QAEntry | Speaker | GraphicImage, *, by: Any) -> None:
         entry.is_current = False
         entry.save(update_fields=["is_current"])
         record_event(
-            "interpretation.remove",
+            Verb.INTERPRETATION_REMOVE,
             actor=by,
             target=record,
             data={"model": type(entry).__name__, "pk": entry.pk},
@@ -207,7 +212,7 @@ def remove_entry(entry: QAEntry | Speaker | GraphicImage, *, by: Any) -> None:
 
 
 def _store(
-    interpretation: Interpretation, kind: str, info: Any, content: Any, *, by: Any, text: str = ""
+    interpretation: Interpretation, kind: str, info: Any, content: Any, *, by: User, text: str = ""
 ) -> MediaFile:
     media = MediaFile(
         interpretation=interpretation,
@@ -221,7 +226,7 @@ def _store(
 
 
 def add_image(
-    record: Record, fileobj: IO[bytes], name: str, *, by: Any, alt_text: str, description: str
+    record: Record, fileobj: IO[bytes], name: str, *, by: User, alt_text: str, description: str
 ) -> GraphicImage:
     """An image of a 图解; refused without its text alternative (alt text and description)."""
     interpretation = _editable(record, by)
@@ -237,7 +242,7 @@ def add_image(
             order=interpretation.images.count() + 1,
         )
         record_event(
-            "interpretation.image_add",
+            Verb.INTERPRETATION_IMAGE_ADD,
             actor=by,
             target=record,
             data={"image": image.pk, "name": info.name, "sha256": info.sha256},
@@ -245,7 +250,7 @@ def add_image(
     return image
 
 
-def attach_video(record: Record, fileobj: IO[bytes], name: str, *, by: Any) -> MediaFile:
+def attach_video(record: Record, fileobj: IO[bytes], name: str, *, by: User) -> MediaFile:
     interpretation = _editable(record, by)
     info = inspect_video(fileobj, name)
     with transaction.atomic():
@@ -253,7 +258,7 @@ def attach_video(record: Record, fileobj: IO[bytes], name: str, *, by: Any) -> M
         interpretation.video = media
         interpretation.save(update_fields=["video", "updated_at"])
         record_event(
-            "interpretation.video",
+            Verb.INTERPRETATION_VIDEO,
             actor=by,
             target=record,
             data={"media": media.pk, "name": info.name, "sha256": info.sha256},
@@ -261,7 +266,7 @@ def attach_video(record: Record, fileobj: IO[bytes], name: str, *, by: Any) -> M
     return media
 
 
-def attach_captions(record: Record, fileobj: IO[bytes], name: str, *, by: Any) -> MediaFile:
+def attach_captions(record: Record, fileobj: IO[bytes], name: str, *, by: User) -> MediaFile:
     interpretation = _editable(record, by)
     captions = inspect_captions(fileobj, name)
     with transaction.atomic():
@@ -276,7 +281,7 @@ def attach_captions(record: Record, fileobj: IO[bytes], name: str, *, by: Any) -
         interpretation.captions = media
         interpretation.save(update_fields=["captions", "updated_at"])
         record_event(
-            "interpretation.captions",
+            Verb.INTERPRETATION_CAPTIONS,
             actor=by,
             target=record,
             data={"media": media.pk, "name": captions.info.name},
@@ -287,7 +292,7 @@ def attach_captions(record: Record, fileobj: IO[bytes], name: str, *, by: Any) -
 # --- The policy side: plan and risk assessment (谁起草、谁预判) -------------------------------
 
 
-def _preparable(policy: Record, by: Any) -> None:
+def _preparable(policy: Record, by: User) -> None:
     if policy.kind != Kind.DOCUMENT:
         raise ValidationError("只有政策文件需要解读方案和舆情风险评估。")
     if not can.can_prepare(by, policy):
@@ -297,7 +302,7 @@ def _preparable(policy: Record, by: Any) -> None:
 
 
 def save_plan(
-    policy: Record, *, by: Any, forms: list[str], timing: str, speakers: str
+    policy: Record, *, by: User, forms: list[str], timing: str, speakers: str
 ) -> InterpretationPlan:
     _preparable(policy, by)
     unknown = [f for f in forms if f not in Form.values]
@@ -311,7 +316,7 @@ def save_plan(
         plan.save()
         # The audit row carries the full text: every edit of the plan can be read back.
         record_event(
-            "interpretation.plan",
+            Verb.INTERPRETATION_PLAN,
             actor=by,
             target=policy,
             data={"forms": plan.forms, "timing": plan.timing, "speakers": plan.speakers},
@@ -322,7 +327,7 @@ def save_plan(
 def save_risk_assessment(
     policy: Record,
     *,
-    by: Any,
+    by: User,
     level: str,
     expected_concerns: str,
     prepared_answers: str,
@@ -339,7 +344,7 @@ def save_risk_assessment(
         risk.monitoring_owner = monitoring_owner
         risk.save()
         record_event(
-            "interpretation.risk",
+            Verb.INTERPRETATION_RISK,
             actor=by,
             target=policy,
             data={

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import struct
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gongkai.interpretations import services
 from gongkai.interpretations.models import Form, RiskLevel
 from gongkai.records import services as records
 from gongkai.records.models import Record
 from gongkai.testing import make_record
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
 
 #: A policy item that the standard catalogue marks 须同步解读 (01.02 规范性文件).
 POLICY_ITEM = "01.02"
@@ -33,7 +37,7 @@ def png_bytes(width: int = 4, height: int = 3, rgb: tuple[int, int, int] = (30, 
     )
 
 
-def make_policy(*, by: Any, item_code: str = POLICY_ITEM, **fields: Any) -> Record:
+def make_policy(*, by: User, item_code: str = POLICY_ITEM, **fields: Any) -> Record:
     defaults: dict[str, Any] = {
         "title": "关于规范义务教育阶段学校课后服务的通知",
         "body": "<p>为规范课后服务，现就有关事项通知如下。</p>",
@@ -43,7 +47,7 @@ def make_policy(*, by: Any, item_code: str = POLICY_ITEM, **fields: Any) -> Reco
     return make_record(by=by, item_code=item_code, **defaults)
 
 
-def prepare_policy(policy: Record, *, by: Any, owner: Any = None) -> Record:
+def prepare_policy(policy: Record, *, by: User, owner: Any = None) -> Record:
     """Complete interpretation plan and risk assessment (谁起草、谁预判)."""
     services.save_plan(
         policy,
@@ -65,7 +69,7 @@ def prepare_policy(policy: Record, *, by: Any, owner: Any = None) -> Record:
 
 def make_interpretation(
     *,
-    by: Any,
+    by: User,
     policies: list[Record],
     form: str = Form.QA,
     with_content: bool = True,

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from gongkai.interpretations import conf
 from gongkai.records.uploads import EICAR, UploadInfo, inspect_upload
 
 VIDEO_SUFFIXES = {".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm"}
@@ -42,10 +42,6 @@ CAPTION_SUFFIXES = {".vtt", ".srt"}
 MAX_CAPTIONS_BYTES = 2 * 1024 * 1024
 SRT_TIME = re.compile(r"(\d{2}:\d{2}:\d{2}),(\d{3})")
 CUE_TIMING = re.compile(r"^\s*(\d{1,2}:)?\d{2}:\d{2}[.,]\d{3}\s*-->")
-
-
-def max_video_bytes() -> int:
-    return int(getattr(settings, "GONGKAI_MAX_VIDEO_MB", 200)) * 1024 * 1024
 
 
 def _clean_name(name: str, fallback: str) -> str:
@@ -94,9 +90,9 @@ def inspect_video(fileobj: IO[bytes], name: str) -> UploadInfo:
         if not head:
             head = chunk[:4096]
         size += len(chunk)
-        if size > max_video_bytes():
+        if size > conf.max_video_bytes():
             raise ValidationError(
-                f"视频“{name}”超过 {max_video_bytes() // (1024 * 1024)} MB 的上限。"
+                f"视频“{name}”超过 {conf.max_video_bytes() // (1024 * 1024)} MB 的上限。"
                 "请压缩后上传，或发布在融媒体平台后填写视频链接。"
             )
         if EICAR in tail + chunk:

@@ -16,8 +16,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from gongkai.accounts.models import Role
+from gongkai.accounts.models import Role, User
 from gongkai.accounts.permissions import organisations_for, role_required
+from gongkai.core.actors import signed_in
 from gongkai.interpretations import conf, services
 from gongkai.interpretations import permissions as can
 from gongkai.interpretations.forms import (
@@ -46,7 +47,7 @@ from gongkai.records import permissions as records_can
 from gongkai.records import public
 from gongkai.records.models import Kind as RecordKind
 from gongkai.records.models import PublicRecord
-from gongkai.records.views import STAFF
+from gongkai.records.permissions import STAFF_READ_ROLES
 
 # --- Public ---------------------------------------------------------------------------------
 
@@ -141,9 +142,9 @@ def media_file(request: HttpRequest, pk: int) -> FileResponse:
 # --- Staff ----------------------------------------------------------------------------------
 
 
-@role_required(*STAFF)
+@role_required(*STAFF_READ_ROLES)
 def staff_list(request: HttpRequest) -> HttpResponse:
-    orgs = organisations_for(request.user, STAFF)
+    orgs = organisations_for(request.user, STAFF_READ_ROLES)
     interpretations = (
         Interpretation.objects.filter(record__organisation__in=orgs)
         .select_related("record__organisation")
@@ -171,7 +172,7 @@ def interpretation_create(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         try:
             record = services.create_interpretation(
-                by=request.user, policies=list(data.pop("policies")), **data
+                by=signed_in(request, User), policies=list(data.pop("policies")), **data
             )
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -200,7 +201,9 @@ def interpretation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if data.get("stage_order") is None:
             data["stage_order"] = detail.stage_order
         try:
-            services.update_interpretation(record, by=request.user, policies=policies, **data)
+            services.update_interpretation(
+                record, by=signed_in(request, User), policies=policies, **data
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -209,7 +212,7 @@ def interpretation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "interpretations/form.html", {"form": form, "record": record})
 
 
-@role_required(*STAFF)
+@role_required(*STAFF_READ_ROLES)
 def interpretation_content(request: HttpRequest, pk: int) -> HttpResponse:
     record = can.get_interpretation_for(request.user, pk)
     detail = record.interpretation
@@ -252,7 +255,7 @@ def _content_post(request: HttpRequest, pk: int, form_class: Any, save: Any) -> 
 @role_required(Role.CLERK)
 def qa_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _content_post(
-        request, pk, QAForm, lambda r, d: services.add_qa_entry(r, by=request.user, **d)
+        request, pk, QAForm, lambda r, d: services.add_qa_entry(r, by=signed_in(request, User), **d)
     )
 
 
@@ -260,7 +263,10 @@ def qa_add(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.CLERK)
 def speaker_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _content_post(
-        request, pk, SpeakerForm, lambda r, d: services.add_speaker(r, by=request.user, **d)
+        request,
+        pk,
+        SpeakerForm,
+        lambda r, d: services.add_speaker(r, by=signed_in(request, User), **d),
     )
 
 
@@ -273,7 +279,7 @@ def image_add(request: HttpRequest, pk: int) -> HttpResponse:
             record,
             upload,
             upload.name,
-            by=request.user,
+            by=signed_in(request, User),
             alt_text=data["alt_text"],
             description=data["description"],
         )
@@ -288,7 +294,9 @@ def video_upload(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         MediaForm,
-        lambda r, d: services.attach_video(r, d["file"], d["file"].name, by=request.user),
+        lambda r, d: services.attach_video(
+            r, d["file"], d["file"].name, by=signed_in(request, User)
+        ),
     )
 
 
@@ -299,7 +307,9 @@ def captions_upload(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         MediaForm,
-        lambda r, d: services.attach_captions(r, d["file"], d["file"].name, by=request.user),
+        lambda r, d: services.attach_captions(
+            r, d["file"], d["file"].name, by=signed_in(request, User)
+        ),
     )
 
 
@@ -316,7 +326,7 @@ def entry_remove(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("未知内容。")
     entry = get_object_or_404(model, pk=entry_pk, interpretation__record=record, is_current=True)
     try:
-        services.remove_entry(entry, by=request.user)
+        services.remove_entry(entry, by=signed_in(request, User))
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -324,7 +334,7 @@ def entry_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("interpretations:content", pk=pk)
 
 
-@role_required(*STAFF)
+@role_required(*STAFF_READ_ROLES)
 def staff_media(request: HttpRequest, pk: int) -> HttpResponse:
     """Reviewers see the uploaded media of interpretations in their organisations."""
     media = get_object_or_404(MediaFile.objects.select_related("interpretation__record"), pk=pk)
@@ -341,7 +351,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_plan(policy, by=request.user, **form.cleaned_data)
+            services.save_plan(policy, by=signed_in(request, User), **form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -361,7 +371,7 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = RiskForm(request.POST or None, instance=risk, policy=policy)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_risk_assessment(policy, by=request.user, **form.cleaned_data)
+            services.save_risk_assessment(policy, by=signed_in(request, User), **form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:

@@ -11,7 +11,7 @@ from django.core.checks import Error, register
 
 @register()
 def digest_time(app_configs: Any, **kwargs: Any) -> list[Error]:
-    value = getattr(settings, "GONGKAI_NOTIFICATION_DIGEST_AT", "")
+    value = settings.GONGKAI_NOTIFICATION_DIGEST_AT
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
     if match and int(match[1]) < 24 and int(match[2]) < 60:
         return []

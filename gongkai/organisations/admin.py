@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.http import HttpRequest
 
+from gongkai.core.actors import signed_in
 from gongkai.organisations.models import Organisation
 from gongkai.organisations.services import save_organisation
 
@@ -64,4 +66,4 @@ class OrganisationAdmin(admin.ModelAdmin):
         return "\u3000" * organisation.depth + organisation.name
 
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
-        save_organisation(obj, by=request.user)
+        save_organisation(obj, by=signed_in(request, get_user_model()))

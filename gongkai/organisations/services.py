@@ -19,15 +19,16 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 
 from gongkai.core.audit import record_event
+from gongkai.core.spreadsheets import ImportRefused, ImportReport, RowError
+from gongkai.core.verbs import Verb
 from gongkai.organisations.models import ALLOWED_PARENT, Kind, Organisation
 from gongkai.organisations.tables import (
     OrganisationRow,
-    RowError,
     Source,
     Writable,
     organisation_cells,
@@ -36,6 +37,10 @@ from gongkai.organisations.tables import (
     write_csv,
     write_xlsx,
 )
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 _PATH_MAX_LENGTH = Organisation._meta.get_field("path").max_length or 400
@@ -54,27 +59,19 @@ _ROW_FIELDS = (
 )
 
 
-class ImportFailed(ValueError):
-    def __init__(self, errors: list[RowError]) -> None:
-        self.errors = errors
-        super().__init__("机构文件有错误，未导入任何内容：\n" + "\n".join(map(str, errors)))
+class ImportFailed(ImportRefused):
+    what = "机构文件"
 
 
 @dataclass
-class ImportReport:
-    source: str = ""
-    dry_run: bool = False
+class OrganisationImport(ImportReport):
+    refused = ImportFailed
+
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     #: Codes given a new parent (their subtree's paths were rewritten); a subset of updated.
     moved: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     @property
     def changed(self) -> bool:
@@ -92,18 +89,14 @@ class ImportReport:
             f"未变 {len(self.unchanged)} 个。"
         )
 
-    def raise_for_errors(self) -> None:
-        if self.errors:
-            raise ImportFailed(self.errors)
-
 
 def import_organisations(
     rows_or_path: Source,
     *,
-    by: Any,
+    by: User | None,
     dry_run: bool = False,
     within: Iterable[Organisation] | None = None,
-) -> ImportReport:
+) -> OrganisationImport:
     """Create or update organisations by 编码 from a CSV/xlsx file, a binary file object or an
     iterable of dicts keyed by column headers (or field names).
 
@@ -112,7 +105,7 @@ def import_organisations(
     run would do. ``within`` (an administrator's organisations) refuses rows that would
     touch or create anything outside their subtrees."""
     read = read_rows(rows_or_path)
-    report = ImportReport(
+    report = OrganisationImport(
         source=source_name(rows_or_path),
         dry_run=dry_run,
         warnings=read.warnings,
@@ -138,7 +131,7 @@ def import_organisations(
             # A re-import that changes nothing leaves no trace: "nothing changed" should be
             # true of the audit trail too.
             record_event(
-                "organisations.import",
+                Verb.ORGANISATIONS_IMPORT,
                 actor=by,
                 data={
                     "source": report.source,
@@ -183,7 +176,7 @@ def write_organisations_csv(
     return len(rows)
 
 
-def set_organisation_active(organisation: Organisation, *, by: Any, active: bool) -> Organisation:
+def set_organisation_active(organisation: Organisation, *, by: User, active: bool) -> Organisation:
     """Close (停用) or reopen an organisation. Closing never deletes: records and the audit
     trail keep pointing at it. An organisation with open units below it, or people still
     holding roles on it, is not closed: those are dealt with first, on purpose."""
@@ -207,7 +200,7 @@ def set_organisation_active(organisation: Organisation, *, by: Any, active: bool
         organisation.is_active = active
         organisation.save(update_fields=["is_active", "updated_at"])
         record_event(
-            "organisations.reactivate" if active else "organisations.deactivate",
+            Verb.ORGANISATIONS_REACTIVATE if active else Verb.ORGANISATIONS_DEACTIVATE,
             actor=by,
             target=organisation,
             data={"code": organisation.code},
@@ -216,8 +209,8 @@ def set_organisation_active(organisation: Organisation, *, by: Any, active: bool
 
 
 def load_reference_tree(
-    *, include_demo: bool, by: Any = None, data_dir: Path = DATA_DIR
-) -> list[ImportReport]:
+    *, include_demo: bool, by: User | None = None, data_dir: Path = DATA_DIR
+) -> list[OrganisationImport]:
     """Import the reference tree named in ``data_dir/manifest.json`` (and the fictional demo
     organisations); safe to run again. A broken data file is a bug, so it raises."""
     manifest = json.loads((data_dir / "manifest.json").read_text(encoding="utf-8"))
@@ -232,7 +225,7 @@ def load_reference_tree(
     return reports
 
 
-def save_organisation(organisation: Organisation, *, by: Any) -> Organisation:
+def save_organisation(organisation: Organisation, *, by: User) -> Organisation:
     """Save one organisation edited by hand (the admin), keeping descendants' paths right
     when its parent or code changed."""
     with transaction.atomic():
@@ -253,7 +246,7 @@ def save_organisation(organisation: Organisation, *, by: Any) -> Organisation:
             )
             moved = len(_rewrite_paths(descendants, old_path, organisation.path))
         record_event(
-            "organisations.update" if old_path else "organisations.create",
+            Verb.ORGANISATIONS_UPDATE if old_path else "organisations.create",
             actor=by,
             target=organisation,
             data={
@@ -441,7 +434,7 @@ def _check_uscc(
 
 
 def _apply(
-    rows: list[OrganisationRow], stored: dict[str, Organisation], report: ImportReport
+    rows: list[OrganisationRow], stored: dict[str, Organisation], report: OrganisationImport
 ) -> None:
     by_code = {row.code: row for row in rows}
     # The unique constraint on credit codes is checked row by row, so two organisations that

@@ -11,7 +11,6 @@ organisation is row 2. That is what a clerk looks for when told "第 7 行".
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,15 @@ from stdnum.cn import uscc as uscc_number
 from stdnum.exceptions import InvalidChecksum, InvalidLength
 from stdnum.exceptions import ValidationError as NumberError
 
-from gongkai.core import csvtext, spreadsheets
+from gongkai.core import spreadsheets
+from gongkai.core.spreadsheets import (
+    Columns,
+    RowError,
+    UnreadableFile,
+    cell_text,
+    read_sheets,
+    read_source,
+)
 from gongkai.organisations.models import Kind, Organisation
 
 #: The columns in the order they are written; ``field`` is the attribute on ``Organisation``.
@@ -45,32 +52,27 @@ COLUMNS: list[tuple[str, str]] = [
     ("排序", "order"),
 ]
 HEADERS = [header for header, _ in COLUMNS]
-REQUIRED_COLUMNS = ("编码", "名称", "类型")
+REQUIRED_FIELDS = ("code", "name", "kind")
 
 # Lists arrive from 编办 registers, county spreadsheets and our own exports; accept the usual
 # spellings of each header, and the model's field names for rows built in code.
-_HEADER_ALIASES: dict[str, str] = {
-    **dict(COLUMNS),
-    **{field_name: field_name for _, field_name in COLUMNS},
-    "parent_code": "parent",
-    "机构编码": "code",
-    "机构名称": "name",
-    "单位名称": "name",
-    "机构类型": "kind",
-    "上级机构编码": "parent",
-    "上级单位编码": "parent",
-    "统一信用代码": "uscc",
-    "信用代码": "uscc",
-    "电话": "phone",
-    "联系电话": "phone",
-    "网址": "website",
-    "邮箱": "email",
-    "电子信箱": "email",
-    "学段": "school_stage",
-    "是否民办": "is_private",
-    "是否在用": "is_active",
-    "顺序": "order",
+_OTHER_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "code": ("机构编码",),
+    "name": ("机构名称", "单位名称"),
+    "kind": ("机构类型",),
+    "parent": ("parent_code", "上级机构编码", "上级单位编码"),
+    "uscc": ("统一信用代码", "信用代码"),
+    "phone": ("电话", "联系电话"),
+    "website": ("网址",),
+    "email": ("邮箱", "电子信箱"),
+    "school_stage": ("学段",),
+    "is_private": ("是否民办",),
+    "is_active": ("是否在用",),
+    "order": ("顺序",),
 }
+SPELLINGS = Columns(
+    (name, header, (name, *_OTHER_SPELLINGS.get(name, ()))) for header, name in COLUMNS
+)
 #: Free-text columns people add for themselves; read past them without a warning.
 NOTE_COLUMNS = frozenset({"备注", "说明", "note", "notes"})
 
@@ -93,19 +95,6 @@ _MAX_LENGTH: dict[str, int] = {
     for f in Organisation._meta.concrete_fields
     if f.max_length is not None and f.name != "path"
 }
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    message: str
-    column: str = ""
-    source: str = ""
-
-    def __str__(self) -> str:
-        where = f"{self.source} " if self.source else ""
-        column = f"（{self.column}）" if self.column else ""
-        return f"{where}第 {self.row} 行{column}：{self.message}"
 
 
 @dataclass
@@ -143,10 +132,6 @@ class Writable(Protocol):
     def write(self, text: str, /) -> object: ...
 
 
-class UnreadableFile(ValueError):
-    """The file is not a spreadsheet we can read at all (as opposed to one with bad rows)."""
-
-
 Source = str | Path | IO[bytes] | Iterable[Mapping[str, Any]]
 
 
@@ -154,38 +139,21 @@ def read_rows(source: Source) -> ReadResult:
     """Read and clean every row of ``source``; never raises for a bad row, only collects."""
     result = ReadResult()
     try:
-        records = list(_records(source))
+        records = _records(source)
     except UnreadableFile as exc:
         result.errors.append(RowError(1, str(exc)))
         return result
     # Exported sheets start with the header, but hand-kept ones often have a title row above.
-    header_at = next(
-        (i for i, (_, cells) in enumerate(records) if {"code", "name"} <= _header_fields(cells)),
-        None,
+    table = SPELLINGS.read(
+        records, required=REQUIRED_FIELDS, locate=("code", "name"), ignored=NOTE_COLUMNS
     )
-    if header_at is None:
-        result.errors.append(RowError(1, "没有找到表头：须有“编码”“名称”“类型”等列。"))
-        return result
-    header_row, header = records[header_at]
-    fields = [_HEADER_ALIASES.get(_clean(h)) for h in header]
-    present = {f for f in fields if f}
-    for required in REQUIRED_COLUMNS:
-        if _HEADER_ALIASES[required] not in present:
-            result.errors.append(RowError(header_row, f"缺少必填列“{required}”。"))
-    unknown = [
-        _clean(h)
-        for h, f in zip(header, fields, strict=True)
-        if not f and _clean(h) and _clean(h) not in NOTE_COLUMNS
-    ]
-    if unknown:
-        result.warnings.append("已忽略无法识别的列：" + "、".join(unknown))
+    result.errors.extend(table.errors)
+    result.warnings.extend(table.warnings)
     if result.errors:
         return result
-    for row_number, cells in records[header_at + 1 :]:
-        values = {f: _clean(c) for f, c in zip(fields, cells, strict=False) if f}
-        if not any(values.values()):
-            continue  # blank lines between blocks are common in hand-kept sheets
-        row, errors = parse_row(row_number, values, has_order="order" in present)
+    for row_number, cells in table.rows:
+        values = {name: cell_text(cell) for name, cell in cells.items()}
+        row, errors = parse_row(row_number, values, has_order="order" in table.present)
         result.errors.extend(errors)
         result.rows.append(row)
     return result
@@ -308,20 +276,6 @@ def _parse_bool(text: str, *, default: bool, column: str, error: Any) -> bool:
     return default
 
 
-def _clean(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # Excel stores a typed-in code such as 371500 as 371500.0
-    return str(value).replace("\u3000", " ").replace("\ufeff", "").strip()
-
-
-def _header_fields(cells: Sequence[Any]) -> set[str]:
-    return {_HEADER_ALIASES.get(_clean(c), "") for c in cells} - {""}
-
-
 # --- reading files --------------------------------------------------------------------------
 
 Record = tuple[int, list[Any]]
@@ -333,18 +287,12 @@ def source_name(source: Source) -> str:
     return Path(str(getattr(source, "name", ""))).name
 
 
-def _records(source: Source) -> Iterator[Record]:
-    if isinstance(source, str | Path):
-        path = Path(source)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise UnreadableFile(f"无法读取文件“{path}”：{exc.strerror}") from exc
-        yield from _records_from_bytes(data, path.name)
-    elif hasattr(source, "read"):
-        yield from _records_from_bytes(source.read(), source_name(source))
-    else:
-        yield from _records_from_mappings(source)
+def _records(source: Source) -> list[Record]:
+    if isinstance(source, str | Path) or hasattr(source, "read"):
+        data, name = read_source(source)  # type: ignore[arg-type]
+        sheets = read_sheets(data, name)
+        return sheets[0].numbered() if sheets else []
+    return list(_records_from_mappings(source))
 
 
 def _records_from_mappings(rows: Iterable[Mapping[str, Any]]) -> Iterator[Record]:
@@ -354,40 +302,6 @@ def _records_from_mappings(rows: Iterable[Mapping[str, Any]]) -> Iterator[Record
     yield 1, header
     for number, row in enumerate(rows, start=2):
         yield number, [row.get(key) for key in header]
-
-
-def _records_from_bytes(data: bytes, name: str) -> Iterator[Record]:
-    suffix = Path(name).suffix.lower()
-    if data[:4] == b"PK\x03\x04" or suffix in {".xlsx", ".xlsm"}:
-        yield from _xlsx_records(data)
-    elif suffix == ".xls" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise UnreadableFile("不支持旧版 .xls 文件，请另存为 .xlsx 或 CSV。")
-    else:
-        yield from _csv_records(data)
-
-
-def _csv_records(data: bytes) -> Iterator[Record]:
-    try:
-        rows = csvtext.rows(data)
-    except csvtext.UnreadableCSV as exc:
-        raise UnreadableFile(str(exc)) from exc
-    yield from enumerate(rows, start=1)
-
-
-def _xlsx_records(data: bytes) -> Iterator[Record]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise UnreadableFile("无法打开 xlsx 文件，文件可能已损坏。") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        # Not read-only mode: it skips leading empty rows, which would shift row numbers.
-        for number, cells in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-            yield number, list(cells)
-    finally:
-        workbook.close()
 
 
 # --- writing files --------------------------------------------------------------------------

@@ -18,8 +18,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gongkai.accounts.models import Role
+from gongkai.accounts.models import Role, User
 from gongkai.accounts.permissions import role_required
+from gongkai.core.actors import signed_in
 from gongkai.organisations import permissions as can
 from gongkai.organisations.forms import FilterForm, ImportForm, OrganisationForm
 from gongkai.organisations.models import Organisation
@@ -65,7 +66,7 @@ def _save(request: HttpRequest, form: OrganisationForm, organisation: Organisati
         form.add_error("parent", "上级机构须在您的管理范围内。")
         return False
     try:
-        save_organisation(organisation, by=request.user)
+        save_organisation(organisation, by=signed_in(request, User))
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             for field, errors in exc.error_dict.items():
@@ -120,7 +121,7 @@ def set_active(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "不能停用您自己被授权管理的单位。")
         return redirect("organisations:edit", pk=organisation.pk)
     try:
-        set_organisation_active(organisation, by=request.user, active=active)
+        set_organisation_active(organisation, by=signed_in(request, User), active=active)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("organisations:edit", pk=organisation.pk)
@@ -165,7 +166,7 @@ def _run(request: HttpRequest, data: bytes, name: str, *, dry_run: bool) -> Any:
     stream = io.BytesIO(data)
     stream.name = name
     return import_organisations(
-        stream, by=request.user, dry_run=dry_run, within=can.roots(request.user)
+        stream, by=signed_in(request, User), dry_run=dry_run, within=can.roots(request.user)
     )
 
 

@@ -417,7 +417,7 @@ def search_index() -> dict[str, Any]:
                 segmenter.normalise(f"{publisher} {year or ''}"),
             ]
         )
-        for token in set((tokens.title + " " + tokens.body).split()):
+        for token in set((tokens.title_side + " " + tokens.body).split()):
             words.setdefault(token, []).append(index)
         for token in set(tokens.grams.split()):
             grams.setdefault(token, []).append(index)

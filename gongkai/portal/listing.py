@@ -134,7 +134,7 @@ def _paginate(
             out[name] = str(value)
         return out.urlencode()
 
-    if getattr(settings, "GONGKAI_STATIC_EXPORT", False):
+    if settings.GONGKAI_STATIC_EXPORT:
         # The static export has no server to page with: one page holds the whole listing.
         return ListingPage(_with_publishers(rows), count, 1, 1)
     num_pages = max(1, -(-count // size))

@@ -83,7 +83,7 @@ def cache_dir() -> Path:
 
 
 def enabled() -> bool:
-    return bool(getattr(settings, "GONGKAI_PAGE_CACHE", False))
+    return bool(settings.GONGKAI_PAGE_CACHE)
 
 
 #: The query parameters a stored page may carry: a listing's filters, then which page (its

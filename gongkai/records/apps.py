@@ -18,7 +18,15 @@ class RecordsConfig(AppConfig):
 
         from gongkai.core import workflow
         from gongkai.organisations.models import Organisation
-        from gongkai.records import notices, public
+        from gongkai.records import (
+            checks,  # noqa: F401 - registers the system checks
+            hooks,
+            notices,
+            public,
+        )
+
+        # The other apps' parts in the record workflow: each app's extension.py.
+        hooks.discover()
 
         # Reviewers hear that a record waits for them; authors that it was returned,
         # approved or published (after the transition commits).

@@ -114,7 +114,7 @@ def seed(command: Any) -> None:
 
 
 def _demo_usernames() -> list[str]:
-    from gongkai.core.management.commands.seed_demo import DEMO_ACCOUNTS
+    from gongkai.demo.steps import DEMO_ACCOUNTS
 
     return [username for username, *_ in DEMO_ACCOUNTS]
 
@@ -206,7 +206,7 @@ def _work_in_progress(rng: random.Random, items: list[Item], today: date) -> Non
     dis = users.get("county_disclosure_reviewer")
     if clerk is None or doc is None or dis is None:
         return
-    from gongkai.core.management.commands.seed_demo import demo_county
+    from gongkai.demo.steps import demo_county
 
     county = demo_county()
     # Items with no interpretation requirement, so each record can go the whole way.

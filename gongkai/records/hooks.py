@@ -1,30 +1,37 @@
 """Extension points of the publishing process.
 
-Other apps add checks and follow-up work to the record workflow by registering a
-``RecordExtension`` in their ``AppConfig.ready()``: screening blocks publication while findings
-are open, interpretations must go out together with their policy, the search index follows
-publications. Hooks run inside the transition's transaction, so a failing hook rolls the whole
-transition back. This is an explicit, ordered registry rather than Django signals: a reader
-can list everything that runs on publish (see docs/decisions/0004-record-extensions.md).
+Other apps add checks and follow-up work to the record workflow in one way: a module
+``<app>/extension.py`` defining ``extension = RecordExtension(...)``, which ``discover`` finds
+for every installed app (in ``INSTALLED_APPS`` order) when the records app is ready: screening
+blocks publication while findings are open, interpretations must go out together with their
+policy, the search index follows publications. Hooks run inside the transition's
+transaction, so a failing hook rolls the whole transition back. This is an explicit, ordered
+registry rather than Django signals: a reader can list everything that runs on publish (see
+docs/decisions/0004-record-extensions.md).
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 
 if TYPE_CHECKING:
-    from gongkai.records.models import Record
+    from gongkai.accounts.models import User
+    from gongkai.records.models import Attachment, Record
     from gongkai.records.public import PublicChange
 
 logger = logging.getLogger(__name__)
 
 Check = Callable[["Record"], list[str]]
 Action = Callable[["Record", Any], None]
+AttachmentAction = Callable[["Attachment", Any], None]
 
 
 @dataclass
@@ -42,6 +49,10 @@ class RecordExtension:
     on_commit_publish: list[Action] = field(default_factory=list)
     on_commit_withdraw: list[Action] = field(default_factory=list)
     on_commit_validity: list[Action] = field(default_factory=list)
+    #: Work in the same transaction whenever what the public sees of a record changes
+    #: (publication, withdrawal, validity, reclassification): the search index queues its
+    #: update here, so the intent is exactly as durable as the change.
+    on_public_change: list[Callable[[PublicChange], None]] = field(default_factory=list)
     #: After-commit work whenever what the public sees of a record changed (publication,
     #: withdrawal, validity, reclassification): the search index, the page cache.
     on_commit_public: list[Callable[[PublicChange], None]] = field(default_factory=list)
@@ -49,6 +60,8 @@ class RecordExtension:
     #: so the page cache purges them: a listing of its kind, the policy an interpretation
     #: explains.
     public_paths: list[Callable[[PublicChange], list[str]]] = field(default_factory=list)
+    #: After an attachment is added and committed (OCR queues its reading of a scan).
+    on_commit_attach: list[AttachmentAction] = field(default_factory=list)
     #: Extra data frozen into each published version's metadata.
     snapshot: Callable[[Record], dict[str, Any]] | None = None
     #: False for records another record publishes (an interpretation goes out with its policy).
@@ -70,6 +83,19 @@ def register(extension: RecordExtension) -> None:
     _registry[extension.name] = extension
 
 
+def discover() -> list[str]:
+    """Register the ``extension`` of every installed Gongkai app's ``extension`` module, in
+    ``INSTALLED_APPS`` order; returns the modules found. Run once, from
+    ``RecordsConfig.ready`` (every model is loaded by then)."""
+    found = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.extension"
+        if config.name.startswith("gongkai.") and importlib.util.find_spec(name) is not None:
+            register(importlib.import_module(name).extension)
+            found.append(name)
+    return found
+
+
 def extensions() -> list[RecordExtension]:
     return list(_registry.values())
 
@@ -89,10 +115,17 @@ def run_checks(record: Record, stage: str) -> None:
         raise ValidationError(problems)
 
 
-def run_actions(record: Record, by: Any, attr: str) -> None:
+def run_actions(record: Record, by: User, attr: str) -> None:
     for ext in extensions():
         for action in getattr(ext, attr):
             action(record, by)
+
+
+def queue_public_change(change: PublicChange) -> None:
+    """In the changing transaction: a failure here rolls the change back."""
+    for ext in extensions():
+        for action in ext.on_public_change:
+            action(change)
 
 
 def run_public_change(change: PublicChange) -> None:
@@ -109,6 +142,12 @@ def run_public_change(change: PublicChange) -> None:
 
 def public_paths(change: PublicChange) -> list[str]:
     return [path for ext in extensions() for paths in ext.public_paths for path in paths(change)]
+
+
+def run_attachment_actions(attachment: Attachment, by: Any) -> None:
+    for ext in extensions():
+        for action in ext.on_commit_attach:
+            action(attachment, by)
 
 
 def snapshot(record: Record) -> dict[str, Any]:

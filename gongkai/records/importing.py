@@ -14,16 +14,14 @@ rows without a 发布日期 become drafts that go through the normal review.
 from __future__ import annotations
 
 import html
-import io
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
@@ -33,18 +31,27 @@ from django.utils import timezone
 from gongkai.accounts.models import Role, User
 from gongkai.accounts.permissions import has_role
 from gongkai.catalogue.models import FiveDisclosure, Item
-from gongkai.core import csvtext
 from gongkai.core.audit import record_event
 from gongkai.core.calendar import CalendarNotLoaded
+from gongkai.core.spreadsheets import (
+    Columns,
+    ImportReport,
+    RowError,
+    Sheet,
+    UnreadableFile,
+    cell_text,
+    read_sheets,
+    read_source,
+)
+from gongkai.core.verbs import Verb
 from gongkai.organisations.models import Organisation
-from gongkai.organisations.tables import RowError
 from gongkai.records import permissions as can
 from gongkai.records import public
+from gongkai.records.indexing import claim_serial
 from gongkai.records.models import (
     THEMES,
     Attachment,
     Disclosure,
-    IndexSequence,
     Record,
     RecordVersion,
     Status,
@@ -91,11 +98,8 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("body", "正文", ("内容", "信息内容", "正文内容")),
     ("attachments", "附件", ("附件文件名", "附件名称", "附件名")),
 ]
-HEADER_OF = {name: header for name, header, _ in COLUMNS}
-_ALIASES: dict[str, str] = {}
-for _name, _header, _others in COLUMNS:
-    for _spelling in (_header, *_others):
-        _ALIASES[_spelling] = _name
+SPELLINGS = Columns(COLUMNS)
+HEADER_OF = SPELLINGS.header_of
 REQUIRED = ("title", "item", "organisation")
 
 _DISCLOSURE_WORDS = {
@@ -149,17 +153,9 @@ class ImportRow:
 
 
 @dataclass
-class ImportReport:
-    source: str = ""
-    dry_run: bool = False
+class RecordImport(ImportReport):
     rows: list[ImportRow] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     @property
     def published_count(self) -> int:
@@ -191,17 +187,16 @@ def import_records(
     attachments_dir: Path | None = None,
     by: User | None = None,
     dry_run: bool = False,
-) -> ImportReport:
+) -> RecordImport:
     """Check every row of the sheet at ``path``; unless there are errors or it is a dry run,
     import them all in one transaction. ``by`` is the person doing the import (the author of
     the records and the actor in the audit); without one the import runs as the system."""
-    report = ImportReport(source=path.name, dry_run=dry_run)
+    report = RecordImport(source=path.name, dry_run=dry_run)
     try:
-        sheet = list(_read_sheet(path))
-    except UnreadableSheet as exc:
+        raw_rows = _header_and_rows(_pick_sheet(read_sheets(*read_source(path))), report)
+    except UnreadableFile as exc:
         report.errors.append(RowError(1, str(exc)))
         return report
-    raw_rows = _header_and_rows(sheet, report)
     if report.errors:
         return report
     checker = _RowChecker(attachments_dir=attachments_dir, by=by)
@@ -251,10 +246,12 @@ def import_record(
         "attachments": [{"name": a.original_name, "sha256": a.sha256} for a in saved],
     }
     if row.published_at is None:
-        record_event("record.import", actor=by, target=record, to_status=record.status, data=data)
+        record_event(
+            Verb.RECORD_IMPORT, actor=by, target=record, to_status=record.status, data=data
+        )
         return record
     record.index_number = row.index_number or _unused_index_number(record)
-    _claim_serial(record)
+    claim_serial(record)
     version = RecordVersion.objects.create(
         record=record,
         number=1,
@@ -272,9 +269,9 @@ def import_record(
     if record.disclosure == Disclosure.PROACTIVE:
         public.publish(record, version)
     data |= {"published_at": row.published_at.isoformat(), "index": record.index_number}
-    record_event("record.import", actor=by, target=record, to_status=record.status, data=data)
+    record_event(Verb.RECORD_IMPORT, actor=by, target=record, to_status=record.status, data=data)
     record_event(
-        "record.version",
+        Verb.RECORD_VERSION,
         actor=by,
         target=record,
         data={"version": 1, "index": record.index_number},
@@ -294,7 +291,7 @@ def import_author(by: User | None) -> User:
     return user
 
 
-def _write(report: ImportReport, *, by: User | None) -> None:
+def _write(report: RecordImport, *, by: User | None) -> None:
     # Published rows first and in date order, so generated 索引号 serials follow publication.
     def order(row: ImportRow) -> tuple[bool, datetime, int]:
         far = datetime.max.replace(tzinfo=timezone.get_current_timezone())
@@ -361,38 +358,6 @@ def _unused_index_number(record: Record) -> str:
             return number
 
 
-def _claim_serial(record: Record) -> None:
-    """If an imported 索引号 follows this site's own pattern, move the serial past it so the
-    numbers generated later never collide with it."""
-    pattern = getattr(settings, "GONGKAI_INDEX_PATTERN", "{uscc}/{year}-{serial:05d}")
-    head, _, tail = pattern.partition("{serial")
-    if not tail:
-        return
-    published = timezone.localtime(record.published_at or timezone.now())
-    # The same values services.next_index_number fills the pattern with.
-    values = {
-        "uscc": record.organisation.uscc or record.organisation.code,
-        "code": record.organisation.code,
-        "year": published.year,
-        "month": f"{published.month:02d}",
-        "item": record.item.code,
-    }
-    try:
-        prefix = head.format(**values)
-        suffix = tail.split("}", 1)[1].format(**values)
-    except (KeyError, IndexError, ValueError):
-        return
-    match = re.fullmatch(
-        re.escape(prefix) + r"(\d+)" + re.escape(suffix), record.index_number or ""
-    )
-    if match is None:
-        return
-    sequence, _ = IndexSequence.objects.select_for_update().get_or_create(prefix=prefix)
-    if sequence.last < int(match.group(1)):
-        sequence.last = int(match.group(1))
-        sequence.save(update_fields=["last"])
-
-
 def _duplicate_index_numbers(rows: list[ImportRow]) -> list[RowError]:
     errors = []
     first_row: dict[str, int] = {}
@@ -426,6 +391,24 @@ def _duplicate_index_numbers(rows: list[ImportRow]) -> list[RowError]:
 # --- Checking one row -----------------------------------------------------------------------
 
 
+@dataclass
+class _Draft:
+    """One row while it is checked: its cells, the Record fields made of them so far, and
+    every problem found in it."""
+
+    number: int
+    values: Mapping[str, Any]
+    text: dict[str, str]
+    fields: dict[str, Any] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    published_at: datetime | None = None
+    attachments: list[Path] = field(default_factory=list)
+    index_number: str = ""
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.append(RowError(self.number, message, HEADER_OF.get(name, "")))
+
+
 class _RowChecker:
     """Turns a row's cells into Record field values, collecting every problem it finds.
 
@@ -448,138 +431,173 @@ class _RowChecker:
     def check(
         self, number: int, values: Mapping[str, Any]
     ) -> tuple[ImportRow | None, list[RowError]]:
-        errors: list[RowError] = []
+        """The row as an ``ImportRow``, or every problem found in it. The steps run in the
+        order a clerk reads the row; later steps see what earlier ones found."""
+        row = _Draft(number, values, {name: cell_text(values.get(name)) for name in HEADER_OF})
+        for step in (
+            self._what_and_who,
+            self._dates,
+            self._disclosure,
+            self._validity,
+            self._content,
+            self._authority,
+            self._model_rules,
+            self._index_number,
+        ):
+            step(row)
+        if row.errors:
+            return None, row.errors
+        return (
+            ImportRow(
+                row=number,
+                fields=row.fields,
+                published_at=row.published_at,
+                index_number=row.index_number,
+                attachments=row.attachments,
+            ),
+            [],
+        )
 
-        def error(name: str, message: str) -> None:
-            errors.append(RowError(number, message, HEADER_OF.get(name, "")))
+    # -- the steps ------------------------------------------------------------------------
 
-        text = {name: _text(values.get(name)) for name in HEADER_OF}
-        fields: dict[str, Any] = {"title": text["title"]}
-        if not text["title"]:
-            error("title", "标题不能为空。")
-
-        organisation = self._organisation(text["organisation"], error)
-        item = self._item(values.get("item"), organisation, error)
-        fields["organisation"] = organisation
-        fields["item"] = item
-
-        document_number = text["document_number"].replace(" ", "")
+    def _what_and_who(self, row: _Draft) -> None:
+        """Title, the organisation and catalogue item it is filed under, its 文号."""
+        row.fields["title"] = row.text["title"]
+        if not row.text["title"]:
+            row.error("title", "标题不能为空。")
+        organisation = self._organisation(row.text["organisation"], row.error)
+        row.fields["organisation"] = organisation
+        row.fields["item"] = self._item(row.values.get("item"), organisation, row.error)
+        document_number = row.text["document_number"].replace(" ", "")
         try:
             validate_document_number(document_number)
         except ValidationError as exc:
-            error("document_number", f"文号“{document_number}”不正确：{exc.messages[0]}")
-        fields["document_number"] = document_number
+            row.error("document_number", f"文号“{document_number}”不正确：{exc.messages[0]}")
+        row.fields["document_number"] = document_number
 
-        written_on = self._date(values.get("written_on"), "written_on", error)
-        formed_on = self._date(values.get("formed_on"), "formed_on", error) or written_on
-        if formed_on is None and not (text["formed_on"] or text["written_on"]):
-            error("formed_on", "请填写信息形成日期或成文日期（公开时限从这一天起算）。")
-        fields["written_on"] = written_on
-        fields["formed_on"] = formed_on
-        published_at = self._published_at(values.get("published_at"), error)
-        if published_at and formed_on and timezone.localtime(published_at).date() < formed_on:
-            error("published_at", "发布日期早于信息形成日期。")
+    def _dates(self, row: _Draft) -> None:
+        """成文日期, 信息形成日期 (the 公开时限 counts from it) and the old site's 发布日期."""
+        written_on = self._date(row.values.get("written_on"), "written_on", row.error)
+        formed_on = self._date(row.values.get("formed_on"), "formed_on", row.error) or written_on
+        if formed_on is None and not (row.text["formed_on"] or row.text["written_on"]):
+            row.error("formed_on", "请填写信息形成日期或成文日期（公开时限从这一天起算）。")
+        row.fields["written_on"] = written_on
+        row.fields["formed_on"] = formed_on
+        row.published_at = self._published_at(row.values.get("published_at"), row.error)
+        if (
+            row.published_at
+            and formed_on
+            and timezone.localtime(row.published_at).date() < formed_on
+        ):
+            row.error("published_at", "发布日期早于信息形成日期。")
 
-        fields["theme"] = self._choice(text["theme"], _THEME_WORDS, "theme", "教育", error)
-        disclosure = self._choice(
-            text["disclosure"], _DISCLOSURE_WORDS, "disclosure", Disclosure.PROACTIVE, error
+    def _disclosure(self, row: _Draft) -> None:
+        """Theme and disclosure attribute; withheld information needs its legal ground and a
+        date to reassess it (条例第十八条); only proactive records were published."""
+        row.fields["theme"] = self._choice(
+            row.text["theme"], _THEME_WORDS, "theme", "教育", row.error
         )
-        fields["disclosure"] = disclosure
-        fields["withheld_ground"] = ""
-        fields["reassess_on"] = None
+        disclosure = self._choice(
+            row.text["disclosure"], _DISCLOSURE_WORDS, "disclosure", Disclosure.PROACTIVE, row.error
+        )
+        row.fields["disclosure"] = disclosure
+        row.fields["withheld_ground"] = ""
+        row.fields["reassess_on"] = None
         if disclosure == Disclosure.WITHHELD:
-            fields["withheld_ground"] = self._ground(text["withheld_ground"], error)
-            reassess_on = self._date(values.get("reassess_on"), "reassess_on", error)
-            if reassess_on is None and not text["reassess_on"]:
+            row.fields["withheld_ground"] = self._ground(row.text["withheld_ground"], row.error)
+            reassess_on = self._date(row.values.get("reassess_on"), "reassess_on", row.error)
+            if reassess_on is None and not row.text["reassess_on"]:
                 reassess_on = self.today + DEFAULT_REASSESS_AFTER
                 self._warnings.append(
-                    f"第 {number} 行：不予公开的信息未填复审日期，已定为 {reassess_on:%Y-%m-%d}"
+                    f"第 {row.number} 行：不予公开的信息未填复审日期，已定为 {reassess_on:%Y-%m-%d}"
                     "（条例第十八条）。"
                 )
-            fields["reassess_on"] = reassess_on
-        if published_at and disclosure != Disclosure.PROACTIVE:
-            error(
+            row.fields["reassess_on"] = reassess_on
+        if row.published_at and disclosure != Disclosure.PROACTIVE:
+            row.error(
                 "disclosure",
                 f"公开属性为“{Disclosure(disclosure).label}”的信息不能在专栏发布，"
                 "请删去发布日期或改正公开属性。",
             )
 
+    def _validity(self, row: _Draft) -> None:
+        """有效性: only a published document can have expired or been repealed."""
         validity = self._choice(
-            text["validity"], _VALIDITY_WORDS, "validity", Validity.VALID, error
+            row.text["validity"], _VALIDITY_WORDS, "validity", Validity.VALID, row.error
         )
-        fields["validity"] = validity
-        fields["validity_changed_on"] = (
-            self._date(values.get("validity_changed_on"), "validity_changed_on", error)
+        row.fields["validity"] = validity
+        row.fields["validity_changed_on"] = (
+            self._date(row.values.get("validity_changed_on"), "validity_changed_on", row.error)
             if validity != Validity.VALID
             else None
         )
-        if validity != Validity.VALID and published_at is None:
-            error("validity", "只有已发布的文件才能标为失效或废止，请填写发布日期。")
+        if validity != Validity.VALID and row.published_at is None:
+            row.error("validity", "只有已发布的文件才能标为失效或废止，请填写发布日期。")
 
-        if text["five_disclosure"]:
+    def _content(self, row: _Draft) -> None:
+        """五公开 category (the item's unless given), summary, body and attachments."""
+        item = row.fields["item"]
+        if row.text["five_disclosure"]:
             try:
-                fields["five_disclosure"] = FiveDisclosure.from_label(text["five_disclosure"])
+                row.fields["five_disclosure"] = FiveDisclosure.from_label(
+                    row.text["five_disclosure"]
+                )
             except ValueError as exc:
-                error("five_disclosure", str(exc))
+                row.error("five_disclosure", str(exc))
         elif item is not None:
-            fields["five_disclosure"] = item.five_disclosure
+            row.fields["five_disclosure"] = item.five_disclosure
+        row.fields["summary"] = row.text["summary"]
+        row.fields["body"] = body_html(row.values.get("body"))
+        row.attachments = self._attachments(row.text["attachments"], row.error)
+        if row.published_at and not row.fields["body"] and not row.attachments and not row.errors:
+            row.error("body", "已发布的信息正文和附件不能都为空。")
 
-        fields["summary"] = text["summary"]
-        fields["body"] = body_html(values.get("body"))
-        attachments = self._attachments(text["attachments"], error)
-        if published_at and not fields["body"] and not attachments and not errors:
-            error("body", "已发布的信息正文和附件不能都为空。")
-
+    def _authority(self, row: _Draft) -> None:
+        """Whoever imports may only make records in the name of an organisation they write for."""
+        organisation = row.fields["organisation"]
         if (
             organisation is not None
             and self.by is not None
             and not _may_import(self.by, organisation)
         ):
-            error(
+            row.error(
                 "organisation",
                 f"导入人“{self.by.username}”无权以“{organisation.name}”的名义制作信息。",
             )
 
-        if item is not None and organisation is not None and formed_on is not None:
-            # The model's own rules (lengths, future dates, 成文日期 after 形成日期, …).
-            candidate = Record(**fields)
-            try:
-                candidate.full_clean(
-                    exclude=[
-                        "author",
-                        "current_version",
-                        "replaced_by",
-                        "index_number",  # checked across the file and the database below
-                        "document_number",  # checked above, with the cell's value quoted
-                    ]
-                )
-            except ValidationError as exc:
-                # A column already reported above gets no second, vaguer message.
-                reported = {e.column for e in errors}
-                for name, messages in exc.message_dict.items():
-                    if HEADER_OF.get(name, "") in reported:
-                        continue
-                    for message in messages:
-                        error(name, message)
+    def _model_rules(self, row: _Draft) -> None:
+        """The model's own rules (lengths, future dates, 成文日期 after 形成日期, …)."""
+        fields = row.fields
+        if fields["item"] is None or fields["organisation"] is None or fields["formed_on"] is None:
+            return
+        try:
+            Record(**fields).full_clean(
+                exclude=[
+                    "author",
+                    "current_version",
+                    "replaced_by",
+                    "index_number",  # checked across the file and the database below
+                    "document_number",  # checked above, with the cell's value quoted
+                ]
+            )
+        except ValidationError as exc:
+            # A column already reported above gets no second, vaguer message.
+            reported = {e.column for e in row.errors}
+            for name, messages in exc.message_dict.items():
+                if HEADER_OF.get(name, "") in reported:
+                    continue
+                for message in messages:
+                    row.error(name, message)
 
-        index_number = text["index_number"].replace(" ", "")
-        if len(index_number) > 80:
-            error("index_number", "索引号不能超过 80 个字符。")
-        if index_number and published_at is None:
-            error("index_number", "索引号在发布时生成；未发布的信息（无发布日期）不能填写索引号。")
-
-        if errors:
-            return None, errors
-        return (
-            ImportRow(
-                row=number,
-                fields=fields,
-                published_at=published_at,
-                index_number=index_number,
-                attachments=attachments,
-            ),
-            [],
-        )
+    def _index_number(self, row: _Draft) -> None:
+        """索引号: kept from the old site for a published row, never invented for a draft."""
+        row.index_number = row.text["index_number"].replace(" ", "")
+        if len(row.index_number) > 80:
+            row.error("index_number", "索引号不能超过 80 个字符。")
+        if row.index_number and row.published_at is None:
+            row.error(
+                "index_number", "索引号在发布时生成；未发布的信息（无发布日期）不能填写索引号。"
+            )
 
     # -- lookups --------------------------------------------------------------------------
 
@@ -615,7 +633,7 @@ class _RowChecker:
         if isinstance(value, float):
             # Excel stores a typed 05.04 as the number 5.04.
             value = f"{value:05.2f}"
-        text = _text(value)
+        text = cell_text(value)
         if not text:
             error("item", "目录事项不能为空（填写事项编号如 05.04 或事项名称）。")
             return None
@@ -645,21 +663,21 @@ class _RowChecker:
     # -- values ---------------------------------------------------------------------------
 
     def _date(self, value: Any, name: str, error: Any) -> date | None:
-        if _text(value) == "":
+        if cell_text(value) == "":
             return None
         try:
             return parse_datetime(value)[0]
         except ValueError:
-            error(name, f"日期“{_text(value)}”无法识别（应如 2025-06-03 或 2025年6月3日）。")
+            error(name, f"日期“{cell_text(value)}”无法识别（应如 2025-06-03 或 2025年6月3日）。")
             return None
 
     def _published_at(self, value: Any, error: Any) -> datetime | None:
-        if _text(value) == "":
+        if cell_text(value) == "":
             return None
         try:
             day, at = parse_datetime(value)
         except ValueError:
-            error("published_at", f"日期“{_text(value)}”无法识别（应如 2025-06-05）。")
+            error("published_at", f"日期“{cell_text(value)}”无法识别（应如 2025-06-05）。")
             return None
         if day > self.today:
             error("published_at", "发布日期不能是将来的日期（定时发布请在系统中操作）。")
@@ -729,16 +747,6 @@ def _may_import(user: User, organisation: Organisation) -> bool:
 # --- Cells and values -----------------------------------------------------------------------
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a typed-in code such as 371502 arrives as 371502.0
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value).replace("\u3000", " ").replace("\ufeff", "").strip()
-
-
 def _fold(text: str) -> str:
     """Names compared as people type them: full-width or half-width brackets, no spaces."""
     return text.replace("(", "（").replace(")", "）").replace(" ", "").strip()
@@ -766,7 +774,7 @@ def parse_datetime(value: Any) -> tuple[date, time | None]:
 
             return from_excel(number).date(), None
         raise ValueError(value)
-    text = _text(value)
+    text = cell_text(value)
     if re.fullmatch(r"\d{8}", text):
         return _date_from_digits(text), None
     text = re.sub(r"[年月/.]", "-", text).replace("日", " ").replace("号", " ").strip()
@@ -798,92 +806,26 @@ def body_html(value: Any) -> str:
 # --- Reading the sheet ----------------------------------------------------------------------
 
 
-class UnreadableSheet(ValueError):
-    """The file cannot be read as a spreadsheet at all (as opposed to having bad rows)."""
-
-
-def _read_sheet(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableSheet(f"无法读取文件“{path}”：{exc.strerror}") from exc
-    if data[:4] == b"PK\x03\x04":
-        yield from _xlsx_rows(data)
-    elif path.suffix.lower() == ".csv":
-        yield from _csv_rows(data)
-    else:
-        raise UnreadableSheet("只能导入 .xlsx 文件（或 UTF-8/GB18030 编码的 .csv）。")
-
-
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise UnreadableSheet("无法打开 xlsx 文件，文件可能已损坏。") from exc
-    try:
-        # The first sheet with a recognisable header; old exports often start with a cover.
-        for sheet in workbook.worksheets:
-            # Not read-only mode: it skips leading empty rows, which would shift row numbers.
-            rows = list(enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1))
-            if any(_is_header(cells) for _, cells in rows[:10]):
-                for number, cells in rows:
-                    yield number, list(cells)
-                return
-        if workbook.worksheets:
-            for number, cells in enumerate(
-                workbook.worksheets[0].iter_rows(min_row=1, values_only=True), start=1
-            ):
-                yield number, list(cells)
-    finally:
-        workbook.close()
-
-
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    try:
-        rows = csvtext.rows(data)
-    except csvtext.UnreadableCSV as exc:
-        raise UnreadableSheet(str(exc)) from exc
-    yield from enumerate(rows, start=1)
-
-
-def column_for(header: Any) -> str | None:
-    """The field a header names, accepting the usual spellings: full-width or half-width
-    brackets, a remark in brackets (“成文日期（年-月-日）”), a required-mark asterisk."""
-    text = re.sub(r"\s+", "", _text(header)).replace("（", "(").replace("）", ")").strip("*＊")
-    if text in _ALIASES:
-        return _ALIASES[text]
-    return _ALIASES.get(re.sub(r"\(.*?\)", "", text))
-
-
-def _is_header(cells: Iterable[Any]) -> bool:
-    return {"title", "item"} <= {column_for(c) for c in cells}
+def _pick_sheet(sheets: list[Sheet]) -> list[tuple[int, list[Any]]]:
+    """The first sheet with a recognisable header; old exports often start with a cover."""
+    for sheet in sheets:
+        rows = sheet.numbered()
+        if SPELLINGS.header_index(rows, ("title", "item"), within=10) is not None:
+            return rows
+    return sheets[0].numbered() if sheets else []
 
 
 def _header_and_rows(
-    sheet: list[tuple[int, list[Any]]], report: ImportReport
+    sheet: list[tuple[int, list[Any]]], report: RecordImport
 ) -> list[tuple[int, dict[str, Any]]]:
-    at = next((i for i, (_, cells) in enumerate(sheet[:10]) if _is_header(cells)), None)
-    if at is None:
-        report.errors.append(RowError(1, "没有找到表头：须有“标题”“目录事项”“发布机构”等列。"))
-        return []
-    header_row, header = sheet[at]
-    fields = [column_for(h) for h in header]
-    for name in REQUIRED:
-        if name not in fields:
-            report.errors.append(RowError(header_row, f"缺少必填列“{HEADER_OF[name]}”。"))
-    if "formed_on" not in fields and "written_on" not in fields:
-        report.errors.append(RowError(header_row, "缺少“信息形成日期”或“成文日期”列。"))
-    repeated = sorted({HEADER_OF[f] for f in fields if f and fields.count(f) > 1})
-    for header_name in repeated:
-        report.errors.append(RowError(header_row, f"“{header_name}”列出现了不止一次。"))
-    unknown = [_text(h) for h, f in zip(header, fields, strict=True) if not f and _text(h)]
-    if unknown:
-        report.warnings.append("已忽略无法识别的列：" + "、".join(unknown))
-    rows = []
-    for number, cells in sheet[at + 1 :]:
-        values = {f: c for f, c in zip(fields, cells, strict=False) if f}
-        if any(_text(v) for v in values.values()):  # blank lines are common in kept sheets
-            rows.append((number, values))
-    return rows
+    table = SPELLINGS.read(
+        sheet,
+        required=REQUIRED,
+        locate=("title", "item"),
+        within=10,
+        either=[("formed_on", "written_on")],
+        refuse_repeated=True,
+    )
+    report.errors.extend(table.errors)
+    report.warnings.extend(table.warnings)
+    return table.rows

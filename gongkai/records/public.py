@@ -216,6 +216,7 @@ def _record_change(before: Facts | None, after: Facts | None, *, at: datetime, w
         after=after,
         warm=warm,
     )
+    hooks.queue_public_change(change)
     transaction.on_commit(lambda: hooks.run_public_change(change))
 
 

@@ -12,7 +12,6 @@ from datetime import date, datetime
 from typing import IO, Any
 
 import nh3
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -24,6 +23,7 @@ from gongkai.core.calendar import CalendarNotLoaded, MovedDeadline
 from gongkai.core.workflow import Transition, TransitionNotAllowed, Workflow
 from gongkai.records import hooks, public
 from gongkai.records import permissions as can
+from gongkai.records.indexing import index_pattern, index_values
 from gongkai.records.models import (
     Attachment,
     Disclosure,
@@ -411,6 +411,7 @@ def add_attachment(record: Record, fileobj: IO[bytes], name: str, *, by: Any) ->
             data={"attachment": attachment.pk, "name": info.name, "sha256": info.sha256},
         ),
     )
+    transaction.on_commit(lambda: hooks.run_attachment_actions(attachment, by))
     return attachment
 
 
@@ -724,15 +725,8 @@ def _freeze_version(record: Record, *, by: Any, change_note: str) -> Record:
 
 def next_index_number(record: Record) -> str:
     """索引号 from the configurable pattern; the serial per prefix is never reused."""
-    pattern = getattr(settings, "GONGKAI_INDEX_PATTERN", "{uscc}/{year}-{serial:05d}")
-    published = record.published_at or timezone.now()
-    values = {
-        "uscc": record.organisation.uscc or record.organisation.code,
-        "code": record.organisation.code,
-        "year": timezone.localtime(published).year,
-        "month": f"{timezone.localtime(published).month:02d}",
-        "item": record.item.code,
-    }
+    pattern = index_pattern()
+    values = index_values(record)
     prefix = pattern.split("{serial", 1)[0].format(**values)
     sequence, _ = IndexSequence.objects.select_for_update().get_or_create(prefix=prefix)
     sequence.last += 1

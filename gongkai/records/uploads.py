@@ -35,6 +35,9 @@ ALLOWED = {
     ".jpeg": "image/jpeg",
     ".gif": "image/gif",
     ".webp": "image/webp",
+    # Scanners write TIFF (often several pages in one file); OCR reads every page.
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
 }
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!"
 #: Unpacked size and ratio limits for Office files (zip containers).
@@ -60,7 +63,7 @@ class UploadInfo:
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "GONGKAI_MAX_ATTACHMENT_MB", 20)) * 1024 * 1024
+    return settings.GONGKAI_MAX_ATTACHMENT_MB * 1024 * 1024
 
 
 def inspect_upload(fileobj: IO[bytes], name: str) -> UploadInfo:
@@ -70,7 +73,7 @@ def inspect_upload(fileobj: IO[bytes], name: str) -> UploadInfo:
     if suffix not in ALLOWED:
         raise ValidationError(
             f"不支持“{suffix or '无扩展名'}”文件。可上传 PDF、Word（.docx）、Excel（.xlsx）"
-            "和图片（PNG、JPG、GIF、WebP）。"
+            "和图片（PNG、JPG、GIF、WebP、TIFF）。"
         )
     digest = hashlib.sha256()
     size = 0
@@ -141,6 +144,8 @@ def _detect(head: bytes, fileobj: IO[bytes]) -> str | None:
         return "image/gif"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "image/tiff"
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(fileobj) as archive:

@@ -31,14 +31,8 @@ from gongkai.records.forms import (
     WorkbenchFilter,
 )
 from gongkai.records.models import Record, RecordQuerySet, Status, Validity
+from gongkai.records.permissions import STAFF_READ_ROLES
 
-STAFF = (
-    Role.CLERK,
-    Role.DOCUMENT_REVIEWER,
-    Role.DISCLOSURE_REVIEWER,
-    Role.SUPERVISOR,
-    Role.CONCERN_OFFICER,
-)
 #: Who writes records: clerks, and concern officers for the responses they draft
 #: (permissions.can_edit decides per record).
 WRITERS = (Role.CLERK, Role.CONCERN_OFFICER)
@@ -64,7 +58,7 @@ LIST_FIELDS = (
 
 def _visible(user: Any) -> RecordQuerySet:
     return (
-        Record.objects.filter(organisation__in=organisations_for(user, STAFF))
+        Record.objects.filter(organisation__in=organisations_for(user, STAFF_READ_ROLES))
         .select_related("organisation", "item")
         .only(*LIST_FIELDS)
     )
@@ -74,7 +68,7 @@ def _due_soon_end() -> date:
     return due_soon_end(timezone.localdate())
 
 
-@role_required(*STAFF)
+@role_required(*STAFF_READ_ROLES)
 def workbench(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)  # role_required signed them in
@@ -141,7 +135,7 @@ def record_create(request: HttpRequest) -> HttpResponse:
     return render(request, "records/form.html", {"form": form, "record": None})
 
 
-@role_required(*STAFF)
+@role_required(*STAFF_READ_ROLES)
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = can.get_record_for(request.user, pk)
     try:
@@ -199,7 +193,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*STAFF_READ_ROLES)
 def record_act(request: HttpRequest, pk: int) -> HttpResponse:
     record = can.get_record_for(request.user, pk)
     form = ActionForm(request.POST)
@@ -264,7 +258,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 VALIDITY_CANDIDATES = 20
 
 
-@role_required(*STAFF)
+@role_required(*STAFF_READ_ROLES)
 def record_validity(request: HttpRequest, pk: int) -> HttpResponse:
     """失效/废止: the date, the reason and the record that replaces it (searched by title or
     索引号 among published records)."""
@@ -328,7 +322,7 @@ def record_validity(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*STAFF)
+@role_required(*STAFF_READ_ROLES)
 def version_diff(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     record = can.get_record_for(request.user, pk)
     new = get_object_or_404(record.versions, number=number)

@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from gongkai.accounts.models import User
+from gongkai.core.actors import signed_in
 from gongkai.screening.models import SensitiveTerm
 from gongkai.screening.services import delete_sensitive_term, save_sensitive_term
 
@@ -23,10 +25,10 @@ class SensitiveTermAdmin(admin.ModelAdmin):
     actions = ("delete_selected_terms",)
 
     def save_model(self, request: HttpRequest, obj: SensitiveTerm, form: Any, change: bool) -> None:
-        save_sensitive_term(obj, by=request.user)
+        save_sensitive_term(obj, by=signed_in(request, User))
 
     def delete_model(self, request: HttpRequest, obj: SensitiveTerm) -> None:
-        delete_sensitive_term(obj, by=request.user)
+        delete_sensitive_term(obj, by=signed_in(request, User))
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
@@ -38,4 +40,4 @@ class SensitiveTermAdmin(admin.ModelAdmin):
         self, request: HttpRequest, queryset: QuerySet[SensitiveTerm]
     ) -> None:
         for term in queryset:
-            delete_sensitive_term(term, by=request.user)
+            delete_sensitive_term(term, by=signed_in(request, User))

@@ -8,9 +8,3 @@ class ScreeningConfig(AppConfig):
     staff_links = [
         ("敏感词表", "screening:terms", "gongkai.screening.permissions.can_manage_terms")
     ]
-
-    def ready(self) -> None:
-        from gongkai.records import hooks
-        from gongkai.screening.extension import extension
-
-        hooks.register(extension)

@@ -93,6 +93,7 @@ from datetime import date
 from functools import lru_cache
 
 import ahocorasick
+from django.utils import timezone
 from stdnum.cn import uscc
 
 from gongkai.screening import characters
@@ -375,9 +376,11 @@ def _glued_after(text: str, j: int) -> bool:
     return c == "." and j + 1 < len(text) and text[j + 1].isdigit()
 
 
-# A year before the one this process started in is in the past for good: only birth dates
-# from that year on need asking for today's date.
-_STARTED_YEAR = date.today().year
+@lru_cache(maxsize=1)
+def _started_year() -> int:
+    """A year before the one this process started in is in the past for good: only birth
+    dates from that year on need asking for today's date (in China's time zone)."""
+    return timezone.localdate().year
 
 
 def _plausible_birth(year: int, month: int, day: int) -> bool:
@@ -387,7 +390,7 @@ def _plausible_birth(year: int, month: int, day: int) -> bool:
         born = date(year, month, day)
     except ValueError:
         return False
-    return year < _STARTED_YEAR or born <= date.today()
+    return year < _started_year() or born <= timezone.localdate()
 
 
 def _id18_structure(digits: str) -> bool:

@@ -1,4 +1,4 @@
-"""Screening's part in the publishing process (registered in ``ScreeningConfig.ready``).
+"""Screening's part in the publishing process (found by ``records.hooks.discover``).
 
 * On submission the record is screened and its findings stored; submission goes ahead so the
   reviewers see them (a scanned PDF, for one, can only be cleared by a person).

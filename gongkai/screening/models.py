@@ -161,11 +161,6 @@ class Finding(models.Model):
             return f"附件“{masked_personal_data(str(self.attachment))}”"
         return "正文" if not self.location or self.location.startswith("第") else ""
 
-    @property
-    def needs_human(self) -> bool:
-        """A scan or an unreadable file cannot be masked or checked by machine."""
-        return self.kind in ("no_text_layer", "unreadable")
-
     def describe(self) -> str:
         where = f"{self.source}{self.location}" if self.location else self.source
         return f"{self.get_kind_display()}“{self.excerpt}”（{where}）"

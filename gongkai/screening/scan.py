@@ -167,14 +167,6 @@ def html_parts(label: str, html_text: str) -> list[Part]:
     return parts
 
 
-def scan_html(
-    html_text: str, *, label: str = "正文", terms: Iterable[str] | None = None
-) -> list[ScanFinding]:
-    """Findings in an HTML field and its links; offsets are into each part's own reading,
-    so mask through the parts (``html_parts``), not with these offsets."""
-    return [f for part in html_parts(label, html_text) for f in scan_part(part, terms=terms)]
-
-
 def scan_file(
     source: Source,
     name: str | None = None,
@@ -215,10 +207,6 @@ def scan_file(
                 )
             )
     return found
-
-
-def is_unreadable(findings: Iterable[ScanFinding]) -> bool:
-    return any(f.kind == UNREADABLE for f in findings)
 
 
 def active_terms() -> list[str]:

@@ -18,18 +18,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from gongkai.core.audit import record_event
+from gongkai.core.verbs import Verb
+from gongkai.core.workflow import Transition, TransitionNotAllowed, Workflow
 from gongkai.records import permissions as records_can
 from gongkai.records import services as records
 from gongkai.records.models import Attachment, Record, Status
 from gongkai.screening import permissions as can
+from gongkai.screening import sources
 from gongkai.screening.characters import remove_invisible
 from gongkai.screening.detectors import PERSONAL_DATA_KINDS
 from gongkai.screening.extract import UNREADABLE
@@ -49,6 +52,10 @@ from gongkai.screening.scan import (
     scan_file,
     scan_part,
 )
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
 
 #: A reason such as "无" or "ok" explains nothing to whoever reads the audit trail later.
 MIN_REASON_LENGTH = 4
@@ -87,7 +94,9 @@ class _Seen:
 def _scan_attachment(attachment: Attachment, terms: list[str]) -> list[ScanFinding]:
     try:
         with attachment.file.open("rb") as fileobj:
-            return scan_file(fileobj, attachment.original_name, terms=terms)
+            found = scan_file(fileobj, attachment.original_name, terms=terms)
+        # Text other apps read from it (OCR of scanned pages): gongkai/screening/sources.py.
+        return sources.with_extra_parts(attachment, found, terms)
     except OSError:
         return [ScanFinding(UNREADABLE, "附件文件缺失或无法打开，请重新上传。", "")]
     except Exception:  # a hostile file must give a finding, never a crash of the review
@@ -119,7 +128,9 @@ def _locations(entry: _Seen) -> str:
     return text if len(text) <= 300 else text[:297] + "…"
 
 
-def screen_record(record: Record, *, by: Any = None, stage: str = "manual") -> list[Finding]:
+def screen_record(
+    record: Record, *, by: User | None = None, stage: str = "manual"
+) -> list[Finding]:
     """Scan the record and update its findings; return the open ones (with an audit row).
 
     Run inside the workflow's transaction this writes with it: when a publish check refuses,
@@ -164,7 +175,7 @@ def screen_record(record: Record, *, by: Any = None, stage: str = "manual") -> l
                 resolved += 1
         still_open = list(Finding.objects.open().filter(record=record).select_related("attachment"))
         record_event(
-            "screening.screen",
+            Verb.SCREENING_SCREEN,
             actor=by,
             target=record,
             data={
@@ -190,40 +201,52 @@ def blocking_message(findings: list[Finding]) -> str:
 # --- Resolving findings -------------------------------------------------------------------
 
 
-def dismiss_finding(finding: Finding, *, by: Any, reason: str) -> Finding:
+DISMISS_DENIED = "排除须由本单位审核人员进行，且不能是该信息的制作人。"
+#: A finding is dismissed through the one workflow engine; the audit row joins its record's
+#: history (the record is what reviewers read the trail of).
+workflow: Workflow[Finding] = Workflow(
+    "screening",
+    [
+        Transition(
+            "dismiss",
+            (FindingStatus.OPEN,),
+            FindingStatus.DISMISSED,
+            "排除疑点",
+            allowed=can.can_dismiss,
+            needs_note=True,
+            timestamp="dismissed_at",
+            denied_message=DISMISS_DENIED,
+        )
+    ],
+    model=Finding,
+    audit_target=lambda finding: finding.record,
+)
+
+
+def dismiss_finding(finding: Finding, *, by: User, reason: str) -> Finding:
     """A reviewer judges the finding not to be a leak; the reason goes into the audit trail."""
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_LENGTH:
         raise ValidationError(
             f"排除须填写理由（至少{MIN_REASON_LENGTH}个字），说明为什么这不是需要处理的信息。"
         )
-    with transaction.atomic():
-        locked = (
-            Finding.objects.select_for_update(of=("self",))
-            .select_related("record")
-            .order_by()
-            .get(pk=finding.pk)
-        )
-        if locked.status != FindingStatus.OPEN:
-            raise ValidationError(f"该问题当前状态为“{locked.get_status_display()}”，无需排除。")
-        if not can.can_dismiss(by, locked):
-            raise ValidationError("排除须由本单位审核人员进行，且不能是该信息的制作人。")
-        locked.status = FindingStatus.DISMISSED
-        locked.dismissal_reason = reason
-        locked.dismissed_by = by
-        locked.dismissed_at = timezone.now()
-        locked.save()
-        record_event(
-            "screening.dismiss",
-            actor=by,
-            target=locked.record,
+    try:
+        return workflow.apply(
+            finding,
+            "dismiss",
+            by=by,
             note=reason,
-            data={"finding": locked.pk, "kind": locked.kind, "excerpt": locked.excerpt},
+            changes={"dismissal_reason": reason, "dismissed_by": by},
+            data={"finding": finding.pk, "kind": finding.kind, "excerpt": finding.excerpt},
         )
-    return locked
+    except TransitionNotAllowed as exc:
+        raise ValidationError(exc.message) from None
+    except PermissionDenied:
+        # The pages show a refused dismissal like a refused form, as a ValidationError.
+        raise ValidationError(DISMISS_DENIED) from None
 
 
-def mask_body(record: Record, *, by: Any, revision: int) -> Record:
+def mask_body(record: Record, *, by: User, revision: int) -> Record:
     """Mask every open ID, mobile and card finding in the draft's title, summary and body
     (its text and its link addresses), in the HTML as written: a number split by tags or
     written with entities is masked where it stands, the tags kept."""
@@ -262,7 +285,7 @@ def mask_body(record: Record, *, by: Any, revision: int) -> Record:
             record, by=by, revision=revision, title=title, summary=summary, body=body
         )
         record_event(
-            "screening.mask",
+            Verb.SCREENING_MASK,
             actor=by,
             target=edited,
             data={"masked": total, "revision": edited.revision},
@@ -272,7 +295,7 @@ def mask_body(record: Record, *, by: Any, revision: int) -> Record:
 
 
 def replace_attachment(
-    attachment: Attachment, fileobj: IO[bytes], name: str, *, by: Any
+    attachment: Attachment, fileobj: IO[bytes], name: str, *, by: User
 ) -> Attachment:
     """Put a cleaned file in the original's place. The original stays on file for the audit
     but is no longer current, so no published version lists it and the portal never serves
@@ -290,7 +313,7 @@ def replace_attachment(
         cleaned.order = attachment.order
         cleaned.save(update_fields=["order"])
         record_event(
-            "screening.replace_attachment",
+            Verb.SCREENING_REPLACE_ATTACHMENT,
             actor=by,
             target=record,
             data={
@@ -307,7 +330,7 @@ def replace_attachment(
 # --- The sensitive-term list ---------------------------------------------------------------
 
 
-def save_sensitive_term(term: SensitiveTerm, *, by: Any) -> SensitiveTerm:
+def save_sensitive_term(term: SensitiveTerm, *, by: User) -> SensitiveTerm:
     """Create or update one term (validated), with an audit row."""
     term.full_clean()
     with transaction.atomic():
@@ -316,7 +339,7 @@ def save_sensitive_term(term: SensitiveTerm, *, by: Any) -> SensitiveTerm:
             term.created_by = by if getattr(by, "pk", None) else None
         term.save()
         record_event(
-            "screening.term_create" if created else "screening.term_update",
+            Verb.SCREENING_TERM_CREATE if created else "screening.term_update",
             actor=by,
             target=term,
             data={"term": term.term, "is_active": term.is_active, "note": term.note},
@@ -324,12 +347,12 @@ def save_sensitive_term(term: SensitiveTerm, *, by: Any) -> SensitiveTerm:
     return term
 
 
-def set_term_active(term: SensitiveTerm, *, by: Any, active: bool) -> SensitiveTerm:
+def set_term_active(term: SensitiveTerm, *, by: User, active: bool) -> SensitiveTerm:
     term.is_active = active
     return save_sensitive_term(term, by=by)
 
 
-def delete_sensitive_term(term: SensitiveTerm, *, by: Any) -> None:
+def delete_sensitive_term(term: SensitiveTerm, *, by: User) -> None:
     with transaction.atomic():
-        record_event("screening.term_delete", actor=by, target=term, data={"term": term.term})
+        record_event(Verb.SCREENING_TERM_DELETE, actor=by, target=term, data={"term": term.term})
         term.delete()

@@ -9,8 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from gongkai.accounts.models import Role
+from gongkai.accounts.models import Role, User
 from gongkai.accounts.permissions import role_required
+from gongkai.core.actors import signed_in
 from gongkai.core.workflow import TransitionNotAllowed
 from gongkai.records import permissions as records_can
 from gongkai.records.models import Attachment
@@ -20,7 +21,6 @@ from gongkai.screening import services
 from gongkai.screening.forms import DismissForm, MaskForm, ReplaceForm, TermForm
 from gongkai.screening.models import Finding, SensitiveTerm
 
-STAFF = records_can.STAFF_READ_ROLES
 ERRORS = (ValidationError, TransitionNotAllowed, EditConflict)
 
 
@@ -29,7 +29,7 @@ def _error(request: HttpRequest, exc: Exception) -> None:
     messages.error(request, text)
 
 
-@role_required(*STAFF)
+@role_required(*records_can.STAFF_READ_ROLES)
 def record_findings(request: HttpRequest, pk: int) -> HttpResponse:
     record = records_can.get_record_for(request.user, pk)
     findings = Finding.objects.filter(record=record).select_related("attachment", "dismissed_by")
@@ -52,10 +52,10 @@ def record_findings(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*STAFF)
+@role_required(*records_can.STAFF_READ_ROLES)
 def rescan(request: HttpRequest, pk: int) -> HttpResponse:
     record = records_can.get_record_for(request.user, pk, can.can_rescan)
-    found = services.screen_record(record, by=request.user, stage="manual")
+    found = services.screen_record(record, by=signed_in(request, User), stage="manual")
     messages.info(request, f"已重新检查，待处理的问题{len(found)}处。")
     return redirect("screening:record", pk=pk)
 
@@ -69,7 +69,9 @@ def mask(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "操作参数不完整，请刷新页面后重试。")
         return redirect("screening:record", pk=pk)
     try:
-        services.mask_body(record, by=request.user, revision=form.cleaned_data["revision"])
+        services.mask_body(
+            record, by=signed_in(request, User), revision=form.cleaned_data["revision"]
+        )
     except ERRORS as exc:
         _error(request, exc)
     else:
@@ -86,7 +88,9 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "排除须填写理由。")
     else:
         try:
-            services.dismiss_finding(finding, by=request.user, reason=form.cleaned_data["reason"])
+            services.dismiss_finding(
+                finding, by=signed_in(request, User), reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             _error(request, exc)
         else:
@@ -105,7 +109,9 @@ def replace(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         upload = form.cleaned_data["file"]
         try:
-            services.replace_attachment(attachment, upload, upload.name, by=request.user)
+            services.replace_attachment(
+                attachment, upload, upload.name, by=signed_in(request, User)
+            )
         except ValidationError as exc:
             _error(request, exc)
         else:
@@ -126,7 +132,7 @@ def terms(request: HttpRequest) -> HttpResponse:
     form = TermForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_sensitive_term(form.instance, by=request.user)
+            services.save_sensitive_term(form.instance, by=signed_in(request, User))
         except ValidationError as exc:
             _error(request, exc)
         else:
@@ -144,6 +150,6 @@ def terms(request: HttpRequest) -> HttpResponse:
 def term_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     _term_manager(request)
     term = get_object_or_404(SensitiveTerm, pk=pk)
-    services.set_term_active(term, by=request.user, active=not term.is_active)
+    services.set_term_active(term, by=signed_in(request, User), active=not term.is_active)
     messages.success(request, f"已{'启用' if term.is_active else '停用'}敏感词“{term.term}”。")
     return redirect("screening:terms")

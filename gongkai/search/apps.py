@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class SearchConfig(AppConfig):
@@ -7,10 +8,31 @@ class SearchConfig(AppConfig):
     public_links = [("站内检索", "search:search")]
 
     def ready(self) -> None:
-        from gongkai.records import hooks
-        from gongkai.search import services
+        # Its part in the record workflow is in extension.py.
+        checks.register(check_settings)
 
-        # After commit: the index follows what the public sees (publications, new versions,
-        # withdrawals, validity changes, reclassification) once it is durable; a rolled-back
-        # publication never indexes, and a draft is never read.
-        hooks.register(hooks.RecordExtension(name="search", on_commit_public=[services.follow]))
+
+def check_settings(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
+    from django.conf import settings
+
+    name = settings.GONGKAI_SEARCH_BACKEND
+    if name not in ("tantivy", "database"):
+        return [
+            checks.Error(
+                f"SEARCH_BACKEND 只能是 tantivy 或 database，现在是 {name!r}。",
+                id="search.E001",
+            )
+        ]
+    if name == "tantivy":
+        from pathlib import Path
+
+        from gongkai.search.backends.embedded import is_outdated
+
+        if is_outdated(Path(settings.GONGKAI_SEARCH_INDEX_DIR)):
+            return [
+                checks.Warning(
+                    "检索索引由旧版本建立，检索前请运行 manage.py search reindex 重建。",
+                    id="search.W001",
+                )
+            ]
+    return []

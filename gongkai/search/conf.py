@@ -13,18 +13,18 @@ def candidates(default: int = 2000) -> int:
 
 
 def page_size() -> int:
-    return int(getattr(settings, "GONGKAI_SEARCH_PAGE_SIZE", 20))
+    return int(settings.GONGKAI_SEARCH_PAGE_SIZE)
 
 
 def max_pages() -> int:
     """Deep pages of a search are never read and cost a scan each; beyond this, refine."""
-    return int(getattr(settings, "GONGKAI_SEARCH_MAX_PAGES", 100))
+    return int(settings.GONGKAI_SEARCH_MAX_PAGES)
 
 
 def snippet_chars() -> int:
-    return int(getattr(settings, "GONGKAI_SEARCH_SNIPPET_CHARS", 120))
+    return int(settings.GONGKAI_SEARCH_SNIPPET_CHARS)
 
 
 def stored_text_chars() -> int:
     """How much plain text each entry keeps for snippets."""
-    return int(getattr(settings, "GONGKAI_SEARCH_TEXT_CHARS", 20000))
+    return int(settings.GONGKAI_SEARCH_TEXT_CHARS)

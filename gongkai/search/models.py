@@ -45,3 +45,23 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class IndexChange(models.Model):
+    """A record whose index entry must be brought up to date: written in the transaction that
+    publishes, revises or withdraws it, deleted once the entry and the full-text index show
+    the record as the database does.
+
+    So a publication whose index update never happened (the process died after the commit,
+    the index was busy) is still in this queue, and the job runner's follower applies it on
+    start and within a second while it runs (``services.apply_pending``)."""
+
+    record_id = models.BigIntegerField("信息")
+    queued_at = models.DateTimeField("排队时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "待更新的检索索引"
+        verbose_name_plural = "待更新的检索索引"
+
+    def __str__(self) -> str:
+        return f"{self.record_id} @ {self.queued_at:%Y-%m-%d %H:%M:%S}"

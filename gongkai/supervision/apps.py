@@ -13,3 +13,6 @@ class SupervisionConfig(AppConfig):
         ("每日提醒", "supervision:digests"),
     ]
     worklist = "gongkai.supervision.worklist.queues"
+
+    def ready(self) -> None:
+        from gongkai.supervision import checks  # noqa: F401 - registers the system checks

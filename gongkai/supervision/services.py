@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from gongkai.core.audit import record_event
+from gongkai.core.verbs import Verb
 from gongkai.organisations.models import Organisation
+from gongkai.supervision.annual import drafts as annual_reports  # noqa: F401 - its workflow
 from gongkai.supervision.models import ApplicabilityOverride, ScoringScheme
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
 
 SCHEME_FIELDS = (
     "on_time_points",
@@ -24,7 +30,7 @@ SCHEME_FIELDS = (
 )
 
 
-def update_scheme(scheme: ScoringScheme, *, by: Any, **changes: Any) -> ScoringScheme:
+def update_scheme(scheme: ScoringScheme, *, by: User, **changes: Any) -> ScoringScheme:
     unknown = set(changes) - set(SCHEME_FIELDS)
     if unknown:
         raise TypeError(f"update_scheme got unknown fields: {sorted(unknown)}")
@@ -37,7 +43,7 @@ def update_scheme(scheme: ScoringScheme, *, by: Any, **changes: Any) -> ScoringS
         scheme.updated_by = by
         scheme.save()
         record_event(
-            "supervision.scheme",
+            Verb.SUPERVISION_SCHEME,
             actor=by,
             target=scheme,
             data={"before": before, "after": {f: getattr(scheme, f) for f in changes}},
@@ -46,7 +52,7 @@ def update_scheme(scheme: ScoringScheme, *, by: Any, **changes: Any) -> ScoringS
 
 
 def set_applicability(
-    org: Organisation, item_key: str, *, applicable: bool, reason: str, by: Any
+    org: Organisation, item_key: str, *, applicable: bool, reason: str, by: User
 ) -> ApplicabilityOverride:
     if not reason.strip():
         raise ValidationError("调整事项适用范围须说明理由。")
@@ -57,7 +63,7 @@ def set_applicability(
             defaults={"is_applicable": applicable, "reason": reason.strip(), "set_by": by},
         )
         record_event(
-            "supervision.applicability",
+            Verb.SUPERVISION_APPLICABILITY,
             actor=by,
             target=override,
             data={"item": item_key, "applicable": applicable},

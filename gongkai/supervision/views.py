@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -13,9 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gongkai.accounts.models import Role
+from gongkai.accounts.models import Role, User
 from gongkai.accounts.permissions import organisations_for, role_required
 from gongkai.catalogue.models import Item
+from gongkai.core.actors import signed_in
+from gongkai.core.workflow import TransitionNotAllowed
 from gongkai.organisations.models import Organisation
 from gongkai.supervision import (
     annual,
@@ -122,7 +123,9 @@ def scheme_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in [*SCHEME_FORM_FIELDS, "weights"]}
         try:
-            services.update_scheme(compliance.current_scheme(), by=request.user, **changes)
+            services.update_scheme(
+                compliance.current_scheme(), by=signed_in(request, User), **changes
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -183,14 +186,14 @@ def annual_view(request: HttpRequest, code: str) -> HttpResponse:
     context["is_supervisor"] = can.is_supervisor(request.user)
     if report is None:
         if request.method == "POST":
-            annual.draft_report(org, year, by=request.user)
+            annual.draft_report(org, year, by=signed_in(request, User))
             return _to_report(code, year)
         return render(request, "supervision/annual.html", context)
     form = AnnualReportForm(request.POST or None, initial=_initial(report))
     if request.method == "POST" and form.is_valid():
         try:
             annual.save_report(
-                report, by=request.user, sections=form.sections(), manual=form.manual(),
+                report, by=signed_in(request, User), sections=form.sections(), manual=form.manual(),
                 recompute="recompute" in request.POST,
             )  # fmt: skip
         except ValidationError as exc:
@@ -245,9 +248,12 @@ def annual_file_view(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied("只有本机构的信息制作人员可以提交年度报告。")
     report = get_object_or_404(AnnualReport, organisation=org, year=year)
     try:
-        record = annual.file_report(report, by=request.user)
+        record = annual.file_report(report, by=signed_in(request, User))
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
+        return _to_report(code, year)
+    except TransitionNotAllowed as exc:
+        messages.error(request, exc.message)
         return _to_report(code, year)
     messages.success(request, "年度报告已作为政府信息提交审核，审核通过后发布。")
     return redirect("records:detail", pk=record.pk)
@@ -261,7 +267,9 @@ def digests_view(request: HttpRequest) -> HttpResponse:
         Digest.objects.filter(organisation__in=orgs, audience=Digest.Audience.UNIT)
         | Digest.objects.filter(organisation__in=supervised, audience=Digest.Audience.SUPERVISOR)
     ).select_related("organisation")[:50]
-    return render(request, "supervision/digests.html", {"rows": rows, "today": date.today()})
+    return render(
+        request, "supervision/digests.html", {"rows": rows, "today": timezone.localdate()}
+    )
 
 
 @role_required(SUPERVISOR)
@@ -271,7 +279,7 @@ def applicability_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.set_applicability(
             org, form.cleaned_data["item"].key, applicable=form.cleaned_data["is_applicable"],
-            reason=form.cleaned_data["reason"], by=request.user,
+            reason=form.cleaned_data["reason"], by=signed_in(request, User),
         )  # fmt: skip
         messages.success(request, "已保存；重新计算后生效。")
         return redirect(f"{reverse('supervision:applicability')}?org={org.code}")

@@ -36,7 +36,7 @@ def _must_by_role(user: object) -> bool:
 
     from gongkai.accounts.permissions import roles_of
 
-    roles = set(getattr(settings, "GONGKAI_2FA_ROLES", twofactor.DEFAULT_ROLES))
+    roles = set(settings.GONGKAI_2FA_ROLES)
     return bool(roles_of(user) & roles)
 
 

@@ -14,7 +14,7 @@ from gongkai.supervision.annual import tables as reports
 
 pytestmark = pytest.mark.django_db
 
-#: The result rows of 年报表三 (shared/reference/annual-report-format.md §3), in order.
+#: The result rows of 年报表三 (国办公开办函〔2021〕30号, 三、本年度办理结果), in order.
 OFFICIAL_ROWS = [
     "r3_1", "r3_2",
     "r3_3_1", "r3_3_2", "r3_3_3", "r3_3_4", "r3_3_5", "r3_3_6", "r3_3_7", "r3_3_8",

@@ -1,7 +1,7 @@
 """The statutory clock across the 2025 and 2026 holidays and 调休 weekends.
 
-Every expected date below was counted by hand against
-shared/reference/holidays-cn-2025-2026.json (the count starts the day after the event; the
+Every expected date below was counted by hand against the State Council's notices as loaded
+from gongkai/core/data/holidays.json (the count starts the day after the event; the
 N-th working day is the last day; paused days are skipped, both ends included).
 """
 

@@ -46,7 +46,7 @@ def assert_nothing_personal_beyond_the_address(message, application):
     assert application.description not in text
 
 
-@override_settings(GONGKAI_SITE_URL="https://gongkai.example.invalid")
+@override_settings(SITE_URL="https://gongkai.example.invalid")
 def test_a_correction_notice_mails_the_applicant_once_with_the_tracking_link(
     application, clerk, django_capture_on_commit_callbacks
 ):

@@ -13,8 +13,8 @@ from django.urls import reverse
 from gongkai.applications.models import Application
 from gongkai.applications.testing import make_application
 from gongkai.core.models import AuditEvent
+from gongkai.testing import at
 
-from .conftest import at
 from .test_portal import file_online
 
 pytestmark = pytest.mark.django_db

@@ -18,14 +18,13 @@ the test says so and builds the rows itself.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from openpyxl import Workbook
 
 from gongkai.catalogue.importing import CatalogueInvalid
 from gongkai.catalogue.levels import Importer, LevelReader
 from gongkai.catalogue.tables import load_table
+from gongkai.catalogue.testing import make_xlsx as xlsx
 from gongkai.organisations.models import Kind
 from gongkai.testing import make_organisation
 
@@ -33,18 +32,6 @@ LAW = "《中华人民共和国政府信息公开条例》"
 LIMIT = "信息形成或者变更之日起20个工作日内"
 BOXES = ("■政府网站 □政府公报 ■两微一端 □发布会/听证会 □广播电视 □纸质媒体 ■公开查阅点"
          "□政务服务中心 □便民服务站□入户/现场 □社区/企事业单位/村公示栏(电子屏) □精准推送 □其他")  # fmt: skip
-
-
-def xlsx(path: Path, rows: list[list[Any]], merges: tuple[str, ...] = ()) -> Path:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    for cell_range in merges:
-        sheet.merge_cells(cell_range)
-    book.save(path)
-    return path
 
 
 def items(data):

@@ -7,29 +7,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from gongkai.catalogue import importing
 from gongkai.catalogue.importing import CatalogueData, CatalogueInvalid
 from gongkai.catalogue.models import Edition, FiveDisclosure, TimeLimitKind
 from gongkai.catalogue.tables import load_table, split_list, write_table
+from gongkai.catalogue.testing import make_xlsx
 
 HEADER = ["序号", "一级事项", "二级事项", "公开内容（要素）", "公开依据", "公开时限", "公开主体",
           "公开渠道和载体", "公开对象", "公开方式", "公开层级"]  # fmt: skip
 LIMIT = "信息形成或者变更之日起20个工作日内"
 LAW = "《中华人民共和国政府信息公开条例》"
-
-
-def make_xlsx(path: Path, rows: list[list[Any]], merges: tuple[str, ...] = ()) -> Path:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    for cell_range in merges:
-        sheet.merge_cells(cell_range)
-    workbook.save(path)
-    return path
 
 
 def content(data: CatalogueData) -> list[Any]:

@@ -1,19 +1,11 @@
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 
 from gongkai.accounts.models import Role
-from gongkai.testing import make_user
+from gongkai.testing import SHANGHAI, at, make_user
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(text: str) -> datetime:
-    """An aware Shanghai time from ``"2026-03-02 10:00"``."""
-    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
+__all__ = ["SHANGHAI", "at"]
 
 
 @pytest.fixture

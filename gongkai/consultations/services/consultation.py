@@ -36,6 +36,7 @@ from gongkai.consultations.models import (
 )
 from gongkai.consultations.text import split_draft
 from gongkai.core.audit import record_event
+from gongkai.core.verbs import Verb
 from gongkai.core.workflow import Transition, TransitionNotAllowed, Workflow
 from gongkai.notifications.models import Kind as NotificationKind
 from gongkai.notifications.services import notify, people_holding
@@ -166,7 +167,7 @@ def create_consultation(*, by: Any, organisation: Organisation, **fields: Any) -
     with transaction.atomic():
         consultation.save()
         _replace_sections(consultation)
-        record_event("consultation.create", actor=by, target=consultation)
+        record_event(Verb.CONSULTATION_CREATE, actor=by, target=consultation)
     return consultation
 
 
@@ -202,7 +203,7 @@ def update_consultation(consultation: Consultation, *, by: Any, **fields: Any) -
         locked.save()
         if "draft_body" in changes:
             _replace_sections(locked)
-        record_event("consultation.edit", actor=by, target=locked, data={"changes": changes})
+        record_event(Verb.CONSULTATION_EDIT, actor=by, target=locked, data={"changes": changes})
     return locked
 
 
@@ -241,7 +242,7 @@ def add_attachment(
         fileobj,
         info.name,
         then=lambda: record_event(
-            "consultation.attach",
+            Verb.CONSULTATION_ATTACH,
             actor=by,
             target=consultation,
             data={"attachment": attachment.pk, "name": info.name, "sha256": info.sha256},
@@ -352,7 +353,7 @@ def submit_comment(
             submitted_at=now,
         )
         record_event(
-            "comment.submit",
+            Verb.COMMENT_SUBMIT,
             target=comment,
             to_status=status,
             data={"personal_data": kinds, "consultation": consultation.pk},
@@ -457,7 +458,7 @@ def register_comment(
             entered_by=by,
         )
         record_event(
-            "comment.register",
+            Verb.COMMENT_REGISTER,
             actor=by,
             target=comment,
             to_status=status,
@@ -534,7 +535,7 @@ def record_adoption(
         )
         Comment.objects.filter(pk__in=ids).update(adoption=adoption)
         record_event(
-            "consultation.adopt",
+            Verb.CONSULTATION_ADOPT,
             actor=by,
             target=consultation,
             to_status=outcome,
@@ -556,7 +557,7 @@ def withdraw_adoption(adoption: Adoption, *, by: Any) -> Adoption:
         ids = list(adoption.comments.values_list("pk", flat=True))
         adoption.comments.update(adoption=None)
         record_event(
-            "consultation.adopt_withdraw",
+            Verb.CONSULTATION_ADOPT_WITHDRAW,
             actor=by,
             target=consultation,
             data={"adoption": adoption.pk, "comments": ids},
@@ -591,7 +592,7 @@ def send_feedback_reminders(today: date | None = None) -> list[int]:
                     organisation=consultation.organisation,
                     recipients=recipients,
                 )
-                record_event("consultation.remind", target=consultation, data={"to": recipients})
+                record_event(Verb.CONSULTATION_REMIND, target=consultation, data={"to": recipients})
                 notify(
                     people_holding(can.MANAGE_ROLES, consultation.organisation),
                     kind=NotificationKind.DEADLINE,

@@ -10,6 +10,7 @@ from django.db import transaction
 from gongkai.consultations import permissions as can
 from gongkai.consultations.models import Event, EventStatus
 from gongkai.core.audit import record_event
+from gongkai.core.verbs import Verb
 from gongkai.core.workflow import Transition, Workflow
 from gongkai.organisations.models import Organisation
 
@@ -69,7 +70,7 @@ def create_event(*, by: Any, organisation: Organisation, **fields: Any) -> Event
     event.full_clean()
     with transaction.atomic():
         event.save()
-        record_event("event.create", actor=by, target=event)
+        record_event(Verb.EVENT_CREATE, actor=by, target=event)
     return event
 
 
@@ -91,7 +92,7 @@ def update_event(event: Event, *, by: Any, **fields: Any) -> Event:
         if changes:
             locked.full_clean()
             locked.save()
-            record_event("event.edit", actor=by, target=locked, data={"changes": changes})
+            record_event(Verb.EVENT_EDIT, actor=by, target=locked, data={"changes": changes})
     return locked
 
 

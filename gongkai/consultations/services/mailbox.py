@@ -38,6 +38,7 @@ from gongkai.core.calendar import (
     add_working_days,
     provisional_mark,
 )
+from gongkai.core.verbs import Verb
 from gongkai.core.workflow import Transition, Workflow
 from gongkai.notifications.models import Kind as NotificationKind
 from gongkai.notifications.services import notify, people_holding
@@ -127,7 +128,7 @@ def submit_message(
             clock_started_on=received_on,
             due_on=due.due_on if due else None,
         )
-        record_event("message.submit", target=message, to_status=message.status)
+        record_event(Verb.MESSAGE_SUBMIT, target=message, to_status=message.status)
     return message
 
 
@@ -193,7 +194,7 @@ def transfer_message(
             locked.due_on = due.due_on if due else None
         locked.save()
         record_event(
-            "message.transfer",
+            Verb.MESSAGE_TRANSFER,
             actor=by,
             target=locked,
             note=note.strip(),
@@ -216,7 +217,7 @@ def set_publication(message: Message, *, by: Any, published: bool) -> Message:
         locked.published_at = timezone.now() if published else None
         locked.save(update_fields=["is_published", "published_at"])
         record_event(
-            "message.publish" if published else "message.unpublish", actor=by, target=locked
+            Verb.MESSAGE_PUBLISH if published else "message.unpublish", actor=by, target=locked
         )
     return locked
 
@@ -248,7 +249,7 @@ def send_reply_reminders(today: date | None = None) -> list[int]:
                     organisation=message.organisation,
                     recipients=recipients,
                 )
-                record_event("message.remind", target=message, data={"to": recipients})
+                record_event(Verb.MESSAGE_REMIND, target=message, data={"to": recipients})
                 _tell_handlers(message, claim.pk, f"留言答复逾期：{message.subject[:60]}")
         except IntegrityError:
             continue
@@ -290,7 +291,7 @@ def send_reply_due_soon_reminders(today: date | None = None) -> list[int]:
                     recipients=recipients,
                 )
                 record_event(
-                    "message.remind_due_soon",
+                    Verb.MESSAGE_REMIND_DUE_SOON,
                     target=message,
                     data={"to": recipients, "due_on": str(message.due_on)},
                 )
@@ -330,7 +331,7 @@ def recompute_deadlines(*, since: date, by: Any = None) -> list[MovedDeadline]:
         old = message.due_on
         Message.objects.filter(pk=message.pk).update(due_on=new)
         record_event(
-            "message.deadline_recomputed", actor=by, target=message,
+            Verb.MESSAGE_DEADLINE_RECOMPUTED, actor=by, target=message,
             note=f"导入节假日安排后重新计算：答复期限由 {old or '无'} 改为 {new or '无'}",
             data={"due_on": [str(old), str(new)]},
         )  # fmt: skip

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 import time_machine
@@ -16,13 +15,9 @@ from gongkai.consultations.models import Message, MessageStatus, Transfer
 from gongkai.consultations.services import mailbox as services
 from gongkai.consultations.testing import make_mailbox, public_form_data
 from gongkai.core.models import AuditEvent
+from gongkai.testing import at
 
 pytestmark = pytest.mark.django_db
-TZ = ZoneInfo("Asia/Shanghai")
-
-
-def at(day: date, hour: int = 10) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, tzinfo=TZ)
 
 
 def write(mailbox, day=date(2026, 3, 2), **fields):

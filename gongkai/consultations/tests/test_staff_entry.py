@@ -4,7 +4,6 @@ draft attachments checked by content, and the mailbox's "reply due soon" reminde
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -25,10 +24,10 @@ from gongkai.consultations.services import mailbox as mailboxes
 from gongkai.consultations.tasks import send_reminders
 from gongkai.consultations.testing import make_consultation, make_mailbox
 from gongkai.core.models import AuditEvent
+from gongkai.testing import SHANGHAI, at
 
 pytestmark = pytest.mark.django_db
-TZ = ZoneInfo("Asia/Shanghai")
-START = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)
+START = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
@@ -201,10 +200,6 @@ def test_only_the_units_managers_may_attach(client, draft, supervisor, other_cou
 
 
 # --- Mailbox: reply due soon ----------------------------------------------------------------
-
-
-def at(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 10, tzinfo=TZ)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
+from gongkai.core.actors import Actor
 from gongkai.core.models import CalendarDay, CalendarYear
 
 logger = logging.getLogger(__name__)
@@ -189,7 +190,7 @@ class MovedDeadline:
 REFRESHER_ATTRIBUTE = "deadline_refresher"
 
 
-def recompute_open_deadlines(*, since: date, by: Any = None) -> list[MovedDeadline]:
+def recompute_open_deadlines(*, since: date, by: Actor = None) -> list[MovedDeadline]:
     """Recompute every open deadline that may have counted days from ``since`` on (records'
     公开截止, applications' 答复期限, mailbox replies), in the caller's transaction."""
     from django.apps import apps
@@ -211,7 +212,7 @@ class LoadResult:
 
 
 def _import_and_recompute(
-    notice: YearNotice, *, by: Any
+    notice: YearNotice, *, by: Actor
 ) -> tuple[CalendarYear, bool, list[MovedDeadline]]:
     replaced = CalendarYear.objects.filter(year=notice.year).exists()
     year = import_notice(notice)
@@ -227,16 +228,17 @@ def _mark_provisional(moved: MovedDeadline, year: int) -> MovedDeadline:
     return replace(moved, was_provisional=bool(moved.old and moved.old.year >= year))
 
 
-def load_notice(notice: YearNotice, *, by: Any = None) -> LoadResult:
+def load_notice(notice: YearNotice, *, by: Actor = None) -> LoadResult:
     """Load a year's notice (audited), recompute every open deadline it touches, and tell
     the people whose deadline moved — by e-mail once the transaction commits. The returned
     ``moved`` list is what a notification inbox can be fed from as well."""
     from gongkai.core.audit import record_event
+    from gongkai.core.verbs import Verb
 
     with transaction.atomic():
         year, replaced, moved = _import_and_recompute(notice, by=by)
         record_event(
-            "calendar.import",
+            Verb.CALENDAR_IMPORT,
             actor=by,
             target=year,
             note=notice.source,
@@ -281,7 +283,7 @@ def tell_people(moved: list[MovedDeadline], notice: YearNotice) -> int:
     from django.conf import settings
     from django.core.mail import send_mail
 
-    site = str(getattr(settings, "SITE_URL", "") or "").rstrip("/")
+    site = settings.SITE_URL.rstrip("/")
     by_person: dict[str, list[MovedDeadline]] = {}
     for item in moved:
         for person in item.people:

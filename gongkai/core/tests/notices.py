@@ -1,8 +1,8 @@
 """The State Council's holiday notices for 2024, 2025 and 2026, transcribed in full.
 
 Typed from the published texts (新华社 releases of 2023-10-25, 2024-11-12 and 2025-11-04); the
-2025 and 2026 dates are checked against ``shared/reference/holidays-cn-2025-2026.json`` and the
-2024 dates against the ``chinesecalendar`` package. Whitespace and line breaks are as a person
+2025 and 2026 dates are checked against the project's own ``gongkai/core/data/holidays.json`` and
+the 2024 dates against the ``chinesecalendar`` package. Whitespace and line breaks are as a person
 pasting from a web page would get them.
 """
 

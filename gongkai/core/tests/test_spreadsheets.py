@@ -15,7 +15,7 @@ from django.conf import settings
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from gongkai.core import csvtext
+from gongkai.core import spreadsheets
 from gongkai.core.spreadsheets import (
     append_row,
     csv_cell,
@@ -260,7 +260,8 @@ def test_every_csv_and_xlsx_export_goes_through_the_formula_safe_writer():
     offenders = [
         line
         for path in sorted(root.rglob("*.py"))
-        if "tests" not in path.parts and path not in allowed
+        # Tests and their helper modules (testing.py) build hostile files on purpose.
+        if "tests" not in path.parts and path.name != "testing.py" and path not in allowed
         for line in _unsafe_writes(path)
     ]
     assert offenders == [], "use gongkai.core.spreadsheets (csv_writer, append_row, write_cell)"
@@ -269,4 +270,4 @@ def test_every_csv_and_xlsx_export_goes_through_the_formula_safe_writer():
 def test_importers_read_back_what_the_export_neutralised():
     data = "名称,地址\r\n'=1+1,'-2+1\r\n'普通,'-2\r\n".encode()
     # Only an apostrophe the export could have written is dropped.
-    assert csvtext.rows(data) == [["名称", "地址"], ["=1+1", "-2+1"], ["'普通", "'-2"]]
+    assert spreadsheets.csv_rows(data) == [["名称", "地址"], ["=1+1", "-2+1"], ["'普通", "'-2"]]

@@ -33,10 +33,12 @@ def _written_verbs() -> set[str]:
 
 
 def _literals(node: ast.expr) -> set[str]:
-    """The strings an expression can be: a literal, or either branch of ``a if c else b``
-    (f-strings are checked by their own tests below)."""
+    """The strings an expression can be: a literal, a ``Verb`` member, or either branch of
+    ``a if c else b`` (f-strings are checked by their own tests below)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return {node.value}
+    if isinstance(node, ast.Attribute) and getattr(node.value, "id", None) == "Verb":
+        return {str(verbs.Verb[node.attr].value)}
     if isinstance(node, ast.IfExp):
         return _literals(node.body) | _literals(node.orelse)
     return set()

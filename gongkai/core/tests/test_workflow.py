@@ -83,3 +83,35 @@ def test_unknown_actions_are_refused(county, clerk):
 def test_duplicate_actions_in_a_table_are_a_programming_error():
     with pytest.raises(ValueError):
         Workflow("bad", [Transition("a", ("x",), "y", "甲"), Transition("a", ("y",), "z", "乙")])
+
+
+def test_an_effect_runs_after_the_checks_and_adds_to_the_audit_row(county, clerk, city):
+    done = []
+
+    def effect(user, locked):
+        done.append(locked.short_name)  # the checks passed: still in the old state
+        locked.name = "已由效果改名"
+        return {"renamed": True}
+
+    def refuse(user, locked):
+        raise TransitionNotAllowed("不行")
+
+    effects = Workflow(
+        "demo_effect",
+        [
+            Transition("start", ("",), "started", "开始", effect=effect),
+            Transition("refused", ("started",), "x", "拒绝", guard=refuse, effect=effect),
+        ],
+        field="short_name",
+        audit_target=lambda organisation: organisation.parent,
+    )
+    county.short_name = ""
+    county.save()
+    moved = effects.apply(county, "start", by=clerk, data={"why": "测试"})
+    assert done == [""] and moved.name == "已由效果改名" and moved.short_name == "started"
+    event = AuditEvent.objects.for_object(city).get(verb="demo_effect.start")
+    assert event.data == {"why": "测试", "renamed": True}
+    assert not AuditEvent.objects.for_object(county).filter(verb="demo_effect.start").exists()
+    with pytest.raises(TransitionNotAllowed):
+        effects.apply(moved, "refused", by=clerk)
+    assert done == [""]  # a refused transition does no work

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from gongkai.core.management.commands.seed_demo import DEMO_STEPS
+from gongkai.demo.steps import DEMO_STEPS
 from gongkai.disclosures import demo, elements
 from gongkai.disclosures.history import progress_updates
 from gongkai.records.models import Kind, Record

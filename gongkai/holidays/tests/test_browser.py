@@ -18,21 +18,14 @@ import pytest
 from django.utils import timezone
 
 from gongkai.core import calendar
-from gongkai.core.management.commands.seed_demo import seed_accounts, seed_organisations
 from gongkai.core.tests.notices import NOTICE_2027_LIKE
-from gongkai.portal.tests.test_browser import PHONE, _driver, _navigated, _quit
+from gongkai.demo.steps import seed_accounts, seed_organisations
 from gongkai.testing import DEMO_PASSWORD
+from gongkai.testing_browser import PHONE, navigated
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(os.environ.get("GONGKAI_SCREENSHOTS") or Path(tempfile.gettempdir()) / "calendar")
-
-
-@pytest.fixture
-def browser() -> Any:
-    driver = _driver()
-    yield driver
-    _quit(driver)
 
 
 def _shoot(driver: Any, name: str) -> None:
@@ -72,7 +65,7 @@ def _sign_in(driver: Any, live_server: Any, username: str, path: str) -> None:
     password.send_keys(DEMO_PASSWORD)
     before = driver.current_url
     password.find_element(By.XPATH, "ancestor::form//button[@type='submit']").click()
-    _navigated(driver, before)
+    navigated(driver, before)
     assert driver.current_url == live_server.url + path
 
 
@@ -133,7 +126,7 @@ def test_the_administrator_loads_next_years_notice_and_a_provisional_deadline_be
 
     before = browser.current_url
     browser.find_element(By.XPATH, f"//button[contains(., '确认导入 {next_year} 年')]").click()
-    _navigated(browser, before)
+    navigated(browser, before)
     page = _text(browser)
     assert f"已导入 {next_year} 年节假日安排" in page
     assert browser.current_url.endswith(f"/staff/calendar/{next_year}/")

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.db import connections
 
 from gongkai.organisations.models import Organisation
-from gongkai.organisations.tests.helpers import write_sheet
+from gongkai.organisations.testing import write_sheet
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from gongkai.core.models import AuditEvent
 from gongkai.organisations.models import Kind, Organisation
 from gongkai.organisations.services import import_organisations
-from gongkai.organisations.tests.helpers import HEADERS, SHORT_HEADER, write_sheet
+from gongkai.organisations.testing import HEADERS, SHORT_HEADER, write_sheet
 from gongkai.testing import make_uscc, make_user
 
 pytestmark = pytest.mark.django_db

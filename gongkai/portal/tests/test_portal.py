@@ -370,7 +370,7 @@ def test_the_sitemap_lists_every_public_section(client, county, clerk):
     from gongkai.consultations.testing import make_consultation
 
     consultation = make_consultation(by=clerk, organisation=county, is_open=True)
-    consultations.close_consultation(consultation, by=clerk, note="已充分听取意见，提前结束。")
+    consultations.close_consultation(consultation, by=clerk, note="征集目标已达到")
     index = client.get("/sitemap.xml").content.decode()
     for part in ("pages", "catalogue", "organisations", "participation"):
         assert f"/sitemap-{part}.xml</loc>" in index

@@ -21,7 +21,7 @@ from gongkai.interpretations.models import Form
 from gongkai.interpretations.testing import make_interpretation, make_policy, prepare_policy
 from gongkai.records import services
 from gongkai.records.models import Disclosure, Record, Status, WithheldGround
-from gongkai.screening.tests.factories import make_pdf
+from gongkai.screening.testing import make_pdf
 from gongkai.testing import make_record
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from gongkai.core.audit import verify_chain
-from gongkai.core.management.commands.seed_demo import seed_accounts, seed_organisations
+from gongkai.demo.steps import seed_accounts, seed_organisations
 from gongkai.records import demo
 from gongkai.records.models import Record, Status, Validity
 

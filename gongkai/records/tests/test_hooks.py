@@ -75,3 +75,42 @@ def test_records_that_do_not_publish_alone_are_skipped_by_the_scheduler(
     services.schedule(record, by=clerk, at=at)
     assert services.publish_due(now=at + timedelta(minutes=1)) == []
     assert Record.objects.get(pk=record.pk).status == Status.SCHEDULED
+
+
+def test_every_extension_is_an_apps_extension_module_found_in_installed_apps_order():
+    assert [e.name for e in hooks.extensions()][:6] == [
+        "screening",
+        "search",
+        "interpretation",
+        "concerns",
+        "disclosures",
+        "portal",
+    ]
+    found = hooks.discover()  # registering again replaces each by name: the same list
+    assert [name.rsplit(".", 2)[-2] for name in found] == [
+        "screening", "search", "interpretations", "concerns", "disclosures", "portal"
+    ]  # fmt: skip
+
+
+def test_record_extensions_are_declared_only_in_extension_modules():
+    """One way to extend the record workflow: ``<app>/extension.py`` (docs/decisions/0004)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    declared = sorted(
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts
+        and path.name != "hooks.py"
+        and any(
+            isinstance(node, ast.Call)
+            and (getattr(node.func, "id", None) or getattr(node.func, "attr", ""))
+            == "RecordExtension"
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        )
+    )
+    assert declared == sorted(
+        f"{app}/extension.py"
+        for app in ("screening", "search", "interpretations", "concerns", "disclosures", "portal")
+    )

@@ -249,7 +249,7 @@ def test_a_failure_while_writing_removes_the_files_already_saved(
         if len(calls) == 2:
             raise DatabaseError("disk I/O error")
 
-    monkeypatch.setattr(importing, "_claim_serial", flaky_claim)
+    monkeypatch.setattr(importing, "claim_serial", flaky_claim)
 
     report = import_records(sheet, attachments_dir=files)
 
@@ -371,11 +371,11 @@ def test_dates_are_read_in_the_forms_old_sites_export(cell, expected):
 
 
 def test_headers_accept_common_variants():
-    assert importing.column_for("信息形成日期（年-月-日）") == "formed_on"
-    assert importing.column_for("*标题") == "title"
-    assert importing.column_for("发文字号") == "document_number"
-    assert importing.column_for("附件(文件名)") == "attachments"
-    assert importing.column_for("不知道") is None
+    assert importing.SPELLINGS.field("信息形成日期（年-月-日）") == "formed_on"
+    assert importing.SPELLINGS.field("*标题") == "title"
+    assert importing.SPELLINGS.field("发文字号") == "document_number"
+    assert importing.SPELLINGS.field("附件(文件名)") == "attachments"
+    assert importing.SPELLINGS.field("不知道") is None
 
 
 @pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), 1e308])

@@ -14,7 +14,7 @@ from django.urls import reverse
 from gongkai.core.models import AuditEvent
 from gongkai.records import services
 from gongkai.records.models import Disclosure, Record, Status, Validity, WithheldGround
-from gongkai.screening.tests.factories import make_pdf
+from gongkai.screening.testing import make_pdf
 from gongkai.testing import make_record
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import random
 import pytest
 
 from gongkai.accounts.models import Role
-from gongkai.screening.tests.factories import make_id, make_mobile
+from gongkai.screening.testing import make_id, make_mobile
 from gongkai.testing import make_user
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gongkai.screening.detectors import BANK_CARD, ID_CARD, MOBILE_PHONE
-from gongkai.screening.tests.factories import (
+from gongkai.screening.testing import (
     fullwidth,
     make_card,
     make_id,

@@ -25,7 +25,7 @@ from gongkai.screening.detectors import (
     INTERNAL_MARKING,
     MOBILE_PHONE,
 )
-from gongkai.screening.tests.factories import (
+from gongkai.screening.testing import (
     make_card,
     make_id,
     make_legacy_id,

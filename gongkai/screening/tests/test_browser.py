@@ -5,9 +5,7 @@ PDF drawn glyph by glyph, each finding saying where it is, on a desktop and on a
 from __future__ import annotations
 
 import io
-import shutil
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,44 +13,13 @@ import pytest
 from stdnum.cn import ric
 
 from gongkai.records import services as records
-from gongkai.screening.tests.factories import make_pdf_parts, make_xlsx_parts
+from gongkai.screening.testing import make_pdf_parts, make_xlsx_parts
 from gongkai.testing import DEMO_PASSWORD, make_record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SHOTS = Path(tempfile.gettempdir()) / "screening"  # screenshots to look at
 ID = "37150219900101123" + ric.calc_check_digit("37150219900101123" + "0")
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if missing:
-        pytest.fail(f"browser tests need {', '.join(missing)}", pytrace=False)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    profile = tempfile.mkdtemp(prefix="gk-chromium-")
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,900",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 def _click(driver: Any, text: str) -> None:

@@ -21,7 +21,7 @@ from gongkai.screening.detectors import (
     find_numbers,
     find_terms,
 )
-from gongkai.screening.tests.factories import (
+from gongkai.screening.testing import (
     fullwidth,
     make_card,
     make_id,

@@ -9,7 +9,7 @@ import zipfile
 
 from gongkai.screening.extract import UNREADABLE, Problem, extract
 from gongkai.screening.scan import scan_file
-from gongkai.screening.tests.factories import make_docx_parts, make_xlsx_parts, patch_zip
+from gongkai.screening.testing import make_docx_parts, make_xlsx_parts, patch_zip
 
 
 def where(data: bytes, name: str) -> set[tuple[str, str, str]]:

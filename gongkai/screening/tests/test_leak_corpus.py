@@ -5,6 +5,7 @@ look-alikes, everywhere at once, publish without a finding."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Callable, Sequence
 from datetime import timedelta
@@ -13,14 +14,15 @@ from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from gongkai.accounts.models import Role
 from gongkai.records import services as records
-from gongkai.records.models import Record, Status
+from gongkai.records.models import Attachment, Record, Status
 from gongkai.screening.models import Finding
 from gongkai.screening.services import fingerprint, screen_record
-from gongkai.screening.tests.factories import make_docx_parts, make_pdf_parts, make_xlsx_parts
+from gongkai.screening.testing import make_docx_parts, make_pdf_parts, make_xlsx_parts
 from gongkai.screening.tests.leaks import Leak, leaks, look_alikes
 from gongkai.testing import make_record, make_user
 
@@ -394,12 +396,37 @@ FILE_PARTS: dict[str, tuple[str, Callable[[], bytes], Sequence[Leak], str]] = {
 SHEET_NAMES = [leak for leak in LEAKS if leak.safe and 0 < len(leak.bare) <= 31]
 
 
+#: Parts an upload refuses today (a PDF's embedded files are active content, records/uploads.py)
+#: but that attachments stored before that rule, or brought in by an old import, still have.
+STORED_BEFORE_THE_RULE = {"pdf attachments"}
+
+
+def _stored(record: Record, data: bytes, name: str, by: Any) -> Attachment:
+    """An attachment already in the database, as it was saved before uploads checked it."""
+    attachment = Attachment(
+        record=record,
+        original_name=name,
+        content_type="application/pdf",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=by,
+        order=1,
+    )
+    attachment.file.save(name, ContentFile(data), save=True)
+    return attachment
+
+
 @pytest.mark.parametrize("part", sorted(FILE_PARTS))
 def test_every_leak_in_every_part_of_an_attachment_is_found_at_publication(clerk, reviewers, part):
     name, build, corpus, where = FILE_PARTS[part]
     corpus = SHEET_NAMES if corpus is None else corpus
     record = make_record(by=clerk, body="<p>名单见附件。</p>")
-    attachment = records.add_attachment(record, io.BytesIO(build()), name, by=clerk)
+    if part in STORED_BEFORE_THE_RULE:
+        with pytest.raises(ValidationError, match="嵌入的文件"):
+            records.add_attachment(record, io.BytesIO(build()), name, by=clerk)
+        attachment = _stored(record, build(), name, clerk)
+    else:
+        attachment = records.add_attachment(record, io.BytesIO(build()), name, by=clerk)
     found = refused_at_publication(record, clerk, reviewers)
     assert_found(found, corpus, where)
     assert all(

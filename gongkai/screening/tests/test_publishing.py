@@ -30,7 +30,7 @@ from gongkai.screening.services import (
     replace_attachment,
     screen_record,
 )
-from gongkai.screening.tests.factories import make_pdf, make_xlsx, make_zip_bomb
+from gongkai.screening.testing import make_pdf, make_xlsx, make_zip_bomb
 from gongkai.testing import make_record, make_user
 
 pytestmark = pytest.mark.django_db
@@ -307,3 +307,23 @@ def test_hostile_files_give_a_clear_finding_and_the_review_pages_still_open(
         response = client.get(url)
         assert response.status_code == 200
         assert "无法读取" in response.content.decode()
+
+
+def test_a_dismissal_goes_through_the_workflow_and_reads_in_chinese_in_the_records_history(
+    clerk, document_reviewer, disclosure_reviewer
+):
+    from gongkai.core import verbs
+
+    record = make_record(by=clerk, body="<p>密级：秘密</p><p>本文件为演示用的假例。</p>")
+    record = approve(records.submit(record, by=clerk), document_reviewer, disclosure_reviewer)
+    finding = Finding.objects.get(record=record)
+    dismiss_finding(finding, by=disclosure_reviewer, reason="已解密：依据市保密局2025年解密通知")
+    event = AuditEvent.objects.for_object(record).get(verb="screening.dismiss")
+    assert (event.from_status, event.to_status) == ("open", "dismissed")
+    assert verbs.label(event.verb) == "保密审查：排除疑点"
+    assert (verbs.status_label(event, "open"), verbs.status_label(event, "dismissed")) == (
+        "待处理",
+        "已排除",
+    )
+    with pytest.raises(ValidationError, match="不能执行"):
+        dismiss_finding(finding, by=disclosure_reviewer, reason="再排除一次，理由同上。")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from gongkai.core.models import AuditEvent
 from gongkai.records import services as records
 from gongkai.screening.models import Finding, FindingStatus, SensitiveTerm
-from gongkai.screening.tests.factories import make_xlsx
+from gongkai.screening.testing import make_xlsx
 from gongkai.testing import make_record
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from gongkai.records.models import Record, Status
 from gongkai.screening.detectors import detect
 from gongkai.screening.models import Finding, FindingStatus
 from gongkai.screening.services import mask_body, screen_record
-from gongkai.screening.tests.factories import (
+from gongkai.screening.testing import (
     make_docx_parts,
     make_pdf_parts,
     make_xlsx_parts,

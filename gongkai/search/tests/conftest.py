@@ -25,3 +25,10 @@ def published(clerk, document_reviewer, disclosure_reviewer, django_capture_on_c
 def run_hooks(django_capture_on_commit_callbacks):
     """Use as ``with run_hooks(): services.withdraw(...)``."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture(params=["tantivy", "database"])
+def search_backend(request, settings):
+    """Run a test on the embedded index and on the database's own full-text search."""
+    settings.GONGKAI_SEARCH_BACKEND = request.param
+    return request.param

@@ -17,11 +17,14 @@ from gongkai.search.queries import NEWEST, Filters, search
 from gongkai.search.testing import titles
 from gongkai.testing import make_record
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_backend")]
 
 
-def test_the_backend_is_the_one_for_the_database_in_use():
-    assert backend().vendor == connection.vendor
+def test_the_backend_is_the_one_for_the_database_in_use(search_backend):
+    if search_backend == "tantivy":
+        assert backend().name == "tantivy"
+    else:
+        assert backend().vendor == connection.vendor
 
 
 def test_two_character_words_find_records_that_use_them_inside_longer_words(published):
@@ -253,6 +256,7 @@ def test_school_records_show_the_school_as_publisher(published, clerk, school):
     assert search("收费").hits[0].organisation_name == school.display_name
 
 
+@pytest.mark.parametrize("search_backend", ["database"], indirect=True)  # the database's bound
 def test_relevance_ranks_only_the_newest_candidates_and_the_count_says_more(published, settings):
     settings.GONGKAI_SEARCH_CANDIDATES = 3
     published(title="招生范围公告", body="<p>招生范围。</p>")  # the best match, but the oldest
@@ -277,6 +281,7 @@ def test_words_in_the_title_outrank_newer_mentions_in_the_body_and_ties_go_newes
     ]
 
 
+@pytest.mark.parametrize("search_backend", ["database"], indirect=True)
 def test_full_text_matches_are_planned_for_their_words_on_postgresql(published):
     """Other queries are prepared after two runs; a match's best plan depends on how common
     its words are, so it is planned afresh every time."""
@@ -292,13 +297,15 @@ def test_full_text_matches_are_planned_for_their_words_on_postgresql(published):
     assert not [s for s in statements if "@@" in s]
 
 
+@pytest.mark.parametrize("search_backend", ["database"], indirect=True)
 @pytest.mark.parametrize("walk_above", [0.0, 2.0])  # always walk the key; always GIN windows
 def test_every_postgresql_plan_finds_the_same_newest_matches(published, monkeypatch, walk_above):
     """At scale the backend picks between two plans by the planner's estimates; a test
     database is too small to reach both, so each is forced here."""
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: SQLite's FTS5 has one plan")
-    from gongkai.search.backends import PostgresBackend, Query
+    from gongkai.search.backends import Query
+    from gongkai.search.backends.database import PostgresBackend
 
     titles_by_id = {}
     for n in range(9):

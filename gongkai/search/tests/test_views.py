@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from gongkai.search.queries import NEWEST, search
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_backend")]
 
 
 def test_search_page_lists_results_linking_to_record_pages(client, published):

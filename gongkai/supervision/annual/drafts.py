@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +15,8 @@ from django.utils import timezone
 from gongkai.catalogue.models import Item
 from gongkai.core.audit import record_event
 from gongkai.core.calendar import CalendarNotLoaded
+from gongkai.core.verbs import Verb
+from gongkai.core.workflow import Transition, Workflow
 from gongkai.organisations.models import Organisation
 from gongkai.records.models import Record
 from gongkai.supervision import conf
@@ -27,6 +29,9 @@ from gongkai.supervision.annual.tables import (
     validate_tables,
 )
 from gongkai.supervision.models import AnnualReport
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
 
 
 def prefill_sections(org: Organisation, year: int) -> dict[str, str]:
@@ -67,7 +72,7 @@ def prefill_sections(org: Organisation, year: int) -> dict[str, str]:
     }
 
 
-def draft_report(org: Organisation, year: int, *, by: Any) -> AnnualReport:
+def draft_report(org: Organisation, year: int, *, by: User | None) -> AnnualReport:
     """Create (or return) the draft, its numbers computed from the data."""
     report = AnnualReport.objects.filter(organisation=org, year=year).first()
     if report is not None:
@@ -82,14 +87,14 @@ def draft_report(org: Organisation, year: int, *, by: Any) -> AnnualReport:
             sections=prefill_sections(org, year),
             updated_by=by if getattr(by, "pk", None) else None,
         )
-        record_event("annual_report.draft", actor=by, target=report, data={"year": year})
+        record_event(Verb.ANNUAL_REPORT_DRAFT, actor=by, target=report, data={"year": year})
     return report
 
 
 def save_report(
     report: AnnualReport,
     *,
-    by: Any,
+    by: User,
     sections: dict[str, str] | None = None,
     manual: dict[str, Any] | None = None,
     recompute: bool = False,
@@ -120,7 +125,7 @@ def save_report(
         report.updated_by = by
         report.save()
         data = {"year": report.year, "recompute": recompute}
-        record_event("annual_report.save", actor=by, target=report, data=data)
+        record_event(Verb.ANNUAL_REPORT_SAVE, actor=by, target=report, data=data)
     return report
 
 
@@ -129,43 +134,64 @@ def stale_numbers(report: AnnualReport) -> list[str]:
     return differences(report.tables, compute_tables(report.organisation, report.year))
 
 
-def file_report(report: AnnualReport, *, by: Any) -> Record:
-    """Publish through the record workflow: a draft record under the annual-report item,
-    submitted for the two reviews. It is public once the reviewers publish it. A report whose
-    numbers no longer match the data is refused: published numbers must be current."""
+def _numbers_are_current(user: Any, report: AnnualReport) -> None:
+    """Published numbers must be current: a report the data has moved past is refused."""
+    validate_tables(report.tables)
+    stale = stale_numbers(report)
+    if stale:
+        shown = "；".join(stale[:3]) + ("等" if len(stale) > 3 else "")
+        raise ValidationError(
+            f"报告中的数字已不是最新数据（{shown}），不能提交。"
+            "请先点击“按最新数据重算”，核对正文和表格后再提交。"
+        )
+
+
+def _file_as_record(user: Any, report: AnnualReport) -> dict[str, Any]:
+    """A draft record under the annual-report item, submitted for the two reviews."""
     from gongkai.records import services
     from gongkai.supervision.annual.html import render_html
 
-    with transaction.atomic():
-        report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-        if report.status != AnnualReport.Status.DRAFT:
-            raise ValidationError("年度报告已提交发布审核。")
-        validate_tables(report.tables)
-        stale = stale_numbers(report)
-        if stale:
-            shown = "；".join(stale[:3]) + ("等" if len(stale) > 3 else "")
-            raise ValidationError(
-                f"报告中的数字已不是最新数据（{shown}），不能提交。"
-                "请先点击“按最新数据重算”，核对正文和表格后再提交。"
-            )
-        item = Item.objects.current().get(code=conf.annual_report_item_code())
-        today = timezone.localdate()
-        record = services.create_record(
-            by=by,
-            item=item,
-            organisation=report.organisation,
-            title=title(report),
-            summary=render_summary(report),
-            body=render_html(report, fragment=True),
-            formed_on=today,
-            written_on=today,
+    item = Item.objects.current().get(code=conf.annual_report_item_code())
+    today = timezone.localdate()
+    record = services.create_record(
+        by=user,
+        item=item,
+        organisation=report.organisation,
+        title=title(report),
+        summary=render_summary(report),
+        body=render_html(report, fragment=True),
+        formed_on=today,
+        written_on=today,
+    )
+    report.record = services.submit(record, by=user, note="年度报告")
+    return {"record": record.pk}
+
+
+#: A report is drafted and edited by its services above; filing hands it to the record
+#: workflow, which publishes it after the two reviews.
+workflow: Workflow[AnnualReport] = Workflow(
+    "annual_report",
+    [
+        Transition(
+            "file",
+            (AnnualReport.Status.DRAFT,),
+            AnnualReport.Status.FILED,
+            "提交发布",
+            guard=_numbers_are_current,
+            effect=_file_as_record,
         )
-        record = services.submit(record, by=by, note="年度报告")
-        report.record = record
-        report.status = AnnualReport.Status.FILED
-        report.save(update_fields=["record", "status", "updated_at"])
-        record_event("annual_report.file", actor=by, target=report, data={"record": record.pk})
-    return record
+    ],
+    model=AnnualReport,
+)
+
+
+def file_report(report: AnnualReport, *, by: User) -> Record:
+    """Publish through the record workflow: a draft record under the annual-report item,
+    submitted for the two reviews. It is public once the reviewers publish it. A report whose
+    numbers no longer match the data is refused: published numbers must be current."""
+    filed = workflow.apply(report, "file", by=by)
+    assert filed.record is not None  # set by _file_as_record
+    return filed.record
 
 
 def render_summary(report: AnnualReport) -> str:

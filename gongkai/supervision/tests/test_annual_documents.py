@@ -1,8 +1,8 @@
 """The annual report's HTML, Word and PDF are the official form of 国办公开办函〔2021〕30号,
 cell by cell; their narrative quotes the numbers of their tables; a stale report is not filed.
 
-The expected layout below is written out from the form itself (shared/reference/annual-report-
-format.md §2–4), not from the code that draws it: (text, row, column, rowspan, colspan).
+The expected layout below is written out from the form itself (国办公开办函〔2021〕30号,
+tables 二 to 四), not from the code that draws it: (text, row, column, rowspan, colspan).
 """
 
 from __future__ import annotations
@@ -265,12 +265,12 @@ def test_pdf_tables_read_cell_by_cell_as_the_official_form(report):
     for label, *_ in THREE_HEADER | THREE_LABELS:
         assert label in text or all(part in text for part in re.findall(r".{1,6}", label)), label
 
-    def at(label):
+    def position(label):
         (found,) = [(x, y) for x, y, t in frags if t == label]
         return found
 
     def row_numbers(label):
-        _, y = at(label)
+        _, y = position(label)
         return [t for x, yy, t in sorted(frags) if abs(yy - y) < 1 and re.fullmatch(r"\d+", t)]
 
     one_line = {3: "一、本年新收政府信息公开申请数量", 4: "二、上年结转政府信息公开申请数量",
@@ -281,20 +281,26 @@ def test_pdf_tables_read_cell_by_cell_as_the_official_form(report):
         assert row_numbers(label) == [str(v) for v in THREE_VALUES.get(r, [0] * 7)], label
     # Merged cells: a header spanning columns is centred over them; a label spanning rows is
     # centred between its first and last row; the three label levels step right.
-    columns = [x for x, y, t in sorted(frags) if abs(y - at(one_line[3])[1]) < 1 and t.isdigit()]
+    columns = [
+        x for x, y, t in sorted(frags) if abs(y - position(one_line[3])[1]) < 1 and t.isdigit()
+    ]
 
     def centre(label, size=9.0):
-        x, _ = at(label)
+        x, _ = position(label)
         return x + len(label) * size / 2
 
     assert abs(centre("申请人情况") - (columns[0] + columns[6]) / 2) < 6
     assert abs(centre("法人或其他组织") - (columns[1] + columns[5]) / 2) < 6
-    assert at("申请人情况")[1] > at("法人或其他组织")[1] > at("商业")[1]
-    assert at("法人或其他组织")[1] > at("总计")[1] > at("商业")[1] - 12
-    first, last = at("（一）予以公开")[1], at("（七）总计")[1]
+    assert position("申请人情况")[1] > position("法人或其他组织")[1] > position("商业")[1]
+    assert position("法人或其他组织")[1] > position("总计")[1] > position("商业")[1] - 12
+    first, last = position("（一）予以公开")[1], position("（七）总计")[1]
     merged = next(y for x, y, t in frags if t.startswith("三、本年"))
     assert last < merged < first
-    assert at("一、本年新收政府信息公开申请数量")[0] < at("（一）予以公开")[0] < at(WITHHELD[0])[0]
+    assert (
+        position("一、本年新收政府信息公开申请数量")[0]
+        < position("（一）予以公开")[0]
+        < position(WITHHELD[0])[0]
+    )
     # 表四: one row of 15 figures under the two-level header.
     frags = next(
         f for f in map(pdf_fragments, reader.pages) if any(t == "复议后起诉" for *_, t in f)

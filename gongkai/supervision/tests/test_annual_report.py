@@ -151,3 +151,18 @@ def test_filing_creates_a_record_in_the_review_workflow(county, applications):
     assert report.status == AnnualReport.Status.FILED and report.record == record
     with pytest.raises(ValidationError):
         annual.save_report(report, by=team.clerk, sections={"1": "改"})
+
+
+def test_filing_goes_through_the_workflow_once(county, applications):
+    from gongkai.core.models import AuditEvent
+    from gongkai.core.workflow import TransitionNotAllowed
+
+    team = Team(county)
+    report = annual.draft_report(county, 2025, by=team.clerk)
+    record = annual.file_report(report, by=team.clerk)
+    event = AuditEvent.objects.for_object(report).get(verb="annual_report.file")
+    assert (event.from_status, event.to_status, event.actor) == ("draft", "filed", team.clerk)
+    assert event.data == {"record": record.pk}
+    with pytest.raises(TransitionNotAllowed, match="已提交发布审核"):
+        annual.file_report(report, by=team.clerk)
+    assert AuditEvent.objects.filter(verb="annual_report.file").count() == 1

@@ -106,7 +106,11 @@ def test_published_records_without_a_date_are_listed(county):
 def test_a_link_check_run_is_stored_and_each_county_reads_its_own_part(
     server, city, county, other_county, settings
 ):
-    settings.GONGKAI_SUPERVISION_LINK_CHECK = {"per_host_delay": 0, "timeout": 2}
+    settings.GONGKAI_SUPERVISION_LINK_CHECK = {
+        **settings.GONGKAI_SUPERVISION_LINK_CHECK,
+        "per_host_delay": 0,
+        "timeout": 2,
+    }
     ok, gone = f"{server}/ok", f"{server}/gone"
     Team(county).published(county, "05.04", date(2025, 6, 3), date(2025, 6, 10),
                            body=f'<p><a href="{ok}">好</a><a href="{gone}">坏</a></p>')  # fmt: skip

@@ -1,0 +1,496 @@
+"""The index stays consistent with the database: changes are queued in the publishing
+transaction and applied after commit; a change whose update never happened is repaired; a
+rebuild replaces the index without a gap; the embedded index counts every match and ranks
+them exactly; several processes share it (one writer, readers that see each commit)."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+
+from gongkai.records import services as records
+from gongkai.search import services
+from gongkai.search.backends import NEWEST, RELEVANCE, Document, Query, Row, backend
+from gongkai.search.backends.embedded import TantivyBackend, _flock, _Writer
+from gongkai.search.models import IndexChange, SearchEntry
+from gongkai.search.queries import search
+from gongkai.search.testing import publish_record, titles
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def publish(clerk, document_reviewer, disclosure_reviewer):
+    """Publish through the real workflow; the caller decides whether hooks run."""
+
+    def publish(**fields):
+        return publish_record(
+            clerk=clerk,
+            document_reviewer=document_reviewer,
+            disclosure_reviewer=disclosure_reviewer,
+            **fields,
+        )
+
+    return publish
+
+
+# --- Consistency after commit -----------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("search_backend")
+def test_a_publication_queues_its_change_and_the_commit_applies_it(
+    publish, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        record = publish(title="关于2025年城区小学招生范围的公告")
+    # Committed (in the test's terms) but the after-commit work not yet run: the change is
+    # queued by the same transaction, and nothing is searchable yet.
+    assert list(IndexChange.objects.values_list("record_id", flat=True)) == [record.pk]
+    assert search("招生范围").total == 0
+
+    for callback in callbacks:
+        callback()
+
+    results = search("招生范围")
+    assert titles(results) == ["关于2025年城区小学招生范围的公告"] and results.total == 1
+    assert not IndexChange.objects.exists()
+
+
+@pytest.mark.usefixtures("search_backend")
+def test_a_rolled_back_publication_queues_and_indexes_nothing(
+    publish, clerk, document_reviewer, disclosure_reviewer, django_capture_on_commit_callbacks
+):
+    from gongkai.testing import make_record
+
+    record = make_record(by=clerk, title="回滚的招生范围公告")
+    record = records.submit(record, by=clerk)
+    record = records.approve_document(record, by=document_reviewer)
+    record = records.approve_disclosure(record, by=disclosure_reviewer)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        records.publish(record, by=clerk)
+        raise RuntimeError("the publishing transaction fails after the hooks ran")
+    assert callbacks == []
+    assert not IndexChange.objects.exists()
+    assert services.apply_pending() == 0
+    assert search("招生范围").total == 0
+
+
+@pytest.mark.usefixtures("search_backend")
+def test_withdrawal_and_a_new_version_replace_the_entry_after_commit(
+    publish, clerk, document_reviewer, disclosure_reviewer, run_hooks
+):
+    with run_hooks():
+        record = publish(title="学籍管理通知", body="<p>转学手续。</p>")
+    first_entry = SearchEntry.objects.get(record_id=record.pk).pk
+    record = records.revise(record, by=clerk, change_note="更正部分内容")
+    record = records.update_record(
+        record, by=clerk, revision=record.revision, body="<p>休学手续。</p>"
+    )
+    record = records.submit(record, by=clerk)
+    record = records.approve_document(record, by=document_reviewer)
+    record = records.approve_disclosure(record, by=disclosure_reviewer)
+    with run_hooks():
+        records.publish(record, by=clerk, change_note="改为休学")
+    # One entry per record, a new one (newest first) for the new version.
+    assert SearchEntry.objects.get(record_id=record.pk).pk > first_entry
+    assert search("转学").total == 0 and search("休学").total == 1
+
+    with run_hooks():
+        records.withdraw(record, by=clerk, reason="内容有误")
+    assert search("休学").total == 0
+    assert not SearchEntry.objects.filter(record_id=record.pk).exists()
+    assert not IndexChange.objects.exists()
+
+
+# --- Crash recovery ----------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("search_backend")
+def test_a_publication_whose_index_update_never_ran_is_repaired_by_the_next_apply(
+    publish, clerk, run_hooks
+):
+    """The process died between the commit and its after-commit work: the queued row is
+    what the follower applies when it starts (and the minute sweep, and any publication)."""
+    record = publish(title="进程崩溃前发布的招生范围公告")  # no hooks: the update never ran
+    kept = publish(title="另一份学籍通知", body="<p>学籍管理。</p>")
+    assert search("招生范围").total == 0
+
+    assert services.apply_pending() == 2
+
+    assert titles(search("招生范围")) == ["进程崩溃前发布的招生范围公告"]
+    assert not IndexChange.objects.exists()
+
+    records.withdraw(record, by=clerk, reason="测试")  # again without the hooks
+    assert search("招生范围").hits == []  # the re-check hides it already
+    assert services.apply_pending() == 1
+    assert search("招生范围").total == 0  # and now the index no longer counts it
+    assert not SearchEntry.objects.filter(record_id=record.pk).exists()
+    assert SearchEntry.objects.filter(record_id=kept.pk).exists()
+
+
+def test_an_index_commit_that_fails_leaves_the_change_queued_and_is_repaired(
+    publish, run_hooks, monkeypatch
+):
+    publish(title="第一份招生范围公告")
+    services.apply_pending()
+    original = _Writer.commit
+    failures = []
+
+    def failing_commit(self):
+        if not failures:
+            failures.append(1)
+            raise OSError("disk full")
+        original(self)
+
+    monkeypatch.setattr(_Writer, "commit", failing_commit)
+    with run_hooks():  # the publication itself succeeds: the failure is logged, not raised
+        publish(title="第二份招生范围公告")
+    assert failures and IndexChange.objects.count() == 1
+    assert search("招生范围").total == 1  # the second is not in the index yet
+
+    assert services.apply_pending() == 1
+
+    results = search("招生范围", order=NEWEST)
+    assert results.total == 2  # not three: the half-done update left no duplicate
+    assert titles(results) == ["第二份招生范围公告", "第一份招生范围公告"]
+    assert not IndexChange.objects.exists()
+
+
+def test_while_another_process_writes_the_index_the_queue_waits_for_it(publish, settings):
+    publish(title="等待写入的招生范围公告")
+    root = Path(settings.GONGKAI_SEARCH_INDEX_DIR)
+    backend().status()  # creates the index
+    with _flock(root / "writer.lock", wait=0):  # held, as by another process
+        assert services.apply_pending() == 0
+        assert IndexChange.objects.count() == 1
+    assert services.apply_pending() == 1
+    assert search("招生范围").total == 1
+
+
+# --- The job runner's follower ---------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_follower_applies_what_was_queued_before_it_started(
+    clerk, document_reviewer, disclosure_reviewer
+):
+    # Published while nothing ran the after-commit work (transaction=True runs on_commit,
+    # so the hook is removed for this one): queued, as after a crash.
+    from gongkai.records import hooks
+
+    extension = hooks._registry["search"]
+    saved = extension.on_commit_public
+    extension.on_commit_public = []
+    try:
+        with transaction.atomic():
+            publish_record(
+                clerk=clerk,
+                document_reviewer=document_reviewer,
+                disclosure_reviewer=disclosure_reviewer,
+                title="启动前排队的招生范围公告",
+            )
+    finally:
+        extension.on_commit_public = saved
+    assert IndexChange.objects.count() == 1
+
+    # While the follower runs, this thread reads only the index: the in-memory test
+    # database cannot serve two connections writing at once (test_processes.py does that
+    # with real processes on a file database, and a publisher that only wakes the runner).
+    index = Query(terms=("招生范围",))
+    stop = threading.Event()
+    follower = threading.Thread(
+        target=services.follow, kwargs={"stop": stop, "interval": 0.02, "sweep": 60}
+    )
+    follower.start()
+    try:
+        _wait(lambda: backend().find(index, order=NEWEST, offset=0, limit=1).total, seconds=10)
+        assert backend().runner_is_running()
+    finally:
+        stop.set()
+        follower.join(timeout=10)
+    assert not follower.is_alive()
+    assert titles(search("招生范围")) == ["启动前排队的招生范围公告"]
+    assert not IndexChange.objects.exists()
+    assert not backend().runner_is_running()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_follower_rebuilds_an_index_directory_that_starts_empty(
+    clerk, document_reviewer, disclosure_reviewer, settings, tmp_path
+):
+    with transaction.atomic():
+        publish_record(
+            clerk=clerk,
+            document_reviewer=document_reviewer,
+            disclosure_reviewer=disclosure_reviewer,
+            title="恢复备份前发布的收费标准公示",
+        )
+    assert search("收费标准").total == 1
+    # A restored backup on a new machine: the entries came back, the index directory did not.
+    settings.GONGKAI_SEARCH_INDEX_DIR = tmp_path / "new-disk"
+    assert search("收费标准").total == 0
+
+    stop = threading.Event()
+    follower = threading.Thread(target=services.follow, kwargs={"stop": stop, "interval": 0.02})
+    follower.start()
+    try:
+        _wait(lambda: not backend().is_empty(), seconds=20)
+    finally:
+        stop.set()
+        follower.join(timeout=10)
+    assert search("收费标准").total == 1
+
+
+def _wait(condition, *, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"not within {seconds} s")
+
+
+# --- Rebuilding --------------------------------------------------------------------------------
+
+
+def test_reindex_builds_a_new_index_and_switches_to_it_without_a_gap(
+    publish, clerk, run_hooks, settings
+):
+    root = Path(settings.GONGKAI_SEARCH_INDEX_DIR)
+    with run_hooks():
+        for n in range(3):
+            publish(title=f"第{n}号招生范围公告")
+        withdrawn = publish(title="将在重建时撤回的招生范围公告")
+    before = (root / "CURRENT").read_text()
+    seen_during = []
+
+    def progress(done: int, total: int) -> None:
+        # Mid-rebuild: the old index still answers (entries are found by record id).
+        seen_during.append(search("招生范围").total)
+        if done == 1:
+            # Changes made meanwhile wait in the queue for the new index.
+            publish(title="重建期间发布的招生范围公告")
+            records.withdraw(withdrawn, by=clerk, reason="测试")
+
+    assert services.reindex(batch_size=1, progress=progress) == 4
+
+    assert seen_during[0] == 4
+    after = (root / "CURRENT").read_text()
+    assert after != before and not (root / before).exists()
+    results = search("招生范围", order=NEWEST)
+    assert results.total == 4
+    assert "重建期间发布的招生范围公告" in titles(results)
+    assert "将在重建时撤回的招生范围公告" not in titles(results)
+    assert not IndexChange.objects.exists()
+    assert SearchEntry.objects.count() == 4
+
+
+@pytest.mark.usefixtures("search_backend")
+def test_reindex_drops_entries_of_records_no_longer_public(publish, clerk, run_hooks):
+    with run_hooks():
+        kept = publish(title="保留的收费标准公示")
+        gone = publish(title="撤回的收费标准公示")
+    records.withdraw(gone, by=clerk, reason="测试")  # the hooks never ran
+    IndexChange.objects.all().delete()  # and the queue was lost too
+    assert SearchEntry.objects.filter(record_id=gone.pk).exists()
+
+    services.reindex()
+
+    assert list(SearchEntry.objects.values_list("record_id", flat=True)) == [kept.pk]
+    assert search("收费标准").total == 1
+
+
+# --- True totals and exact ranking -------------------------------------------------------------
+
+
+def test_the_embedded_index_counts_every_match(publish, run_hooks, settings):
+    settings.GONGKAI_SEARCH_CANDIDATES = 3  # the database backends' bound; not this one's
+    with run_hooks():
+        for n in range(5):
+            publish(title=f"第{n}号招生范围公告")
+    results = search("招生范围")
+    assert results.total == 5 and not results.total_capped
+
+
+def _vocabulary_index(
+    root: Path, count: int, seed: int, first_entry: int
+) -> list[tuple[int, int, set, set, set]]:
+    """``count`` documents of random words written straight into an embedded index, and
+    what they hold: (record id, entry id, title words, publisher words, body words)."""
+    rng = random.Random(seed)
+    words = ["招生", "范围", "资助", "名单", "学籍", "课后", "服务", "收费", "2025", "东昌府区"]
+    docs = []
+    entry = first_entry
+    for record in range(1, count + 1):
+        entry += rng.choice([1, 1, 1, 7, 300])  # ids with gaps, across many recency blocks
+        title = set(rng.sample(words, rng.randint(0, 3)))
+        publisher = set(rng.sample(words, rng.randint(0, 2)))
+        body = set(rng.sample(words, rng.randint(1, 5)))
+        docs.append((record, entry, title, publisher, body))
+    engine = TantivyBackend(root)
+    with engine.writing(wait=5) as writer:
+        writer.add(
+            [
+                Row(
+                    record_id=record,
+                    entry_id=entry,
+                    document=Document(
+                        title=" ".join(sorted(title)),
+                        publisher=" ".join(sorted(publisher)),
+                        body=" ".join(sorted(body)),
+                        grams="",
+                        title_grams="",
+                        facets="zzfodd" if record % 2 else "zzfeven",
+                    ),
+                )
+                for record, entry, title, publisher, body in docs
+            ]
+        )
+        writer.commit()
+    return docs
+
+
+# Each way to the exact order: the page from the entries with every term in the title, or
+# from one scored search whose ties are all fetched (tie_fetch 2000), or settled among the
+# newest ids (tie_fetch 5), or by the recency weight (fallback), whose blocks of ids are many
+# from 0 and, past 4M, one: every id in the top block, all tied.
+@pytest.mark.parametrize(
+    ("first_entry", "tie_fetch", "fallback"),
+    [(0, 2000, False), (0, 5, False), (0, 5, True), (5_000_000, 5, True)],
+)
+def test_totals_count_every_match_and_the_ranking_is_exact_over_all_of_them(
+    tmp_path, first_entry, tie_fetch, fallback, monkeypatch
+):
+    """Against a brute-force answer: all terms must match; each adds its length, three
+    times in the title, twice in the publisher, once in the body; ties newest first."""
+    from gongkai.search.backends import embedded
+
+    monkeypatch.setattr(embedded, "TIE_FETCH", tie_fetch)
+    if fallback:
+        monkeypatch.setattr(TantivyBackend, "_newest_tied", lambda *args: None)
+    docs = _vocabulary_index(tmp_path / "index", 3000, seed=5, first_entry=first_entry)
+    engine = TantivyBackend(tmp_path / "index")
+    rng = random.Random(9)
+    queries = [
+        ("招生",),
+        ("课后", "服务"),
+        ("2025", "东昌府区", "招生"),
+        ("范围",),
+        ("名单", "资助"),
+    ]
+    for terms in queries:
+        for facets in [(), ("zzfodd",)]:
+            for any_term in (False, True):
+                query = Query(terms=terms, facets=facets, any_term=any_term)
+                expected = []
+                for record, entry, title, publisher, body in docs:
+                    if facets and record % 2 == 0:
+                        continue
+                    held = [t for t in terms if t in title | publisher | body]
+                    if not held or (len(held) < len(terms) and not any_term):
+                        continue
+                    score = sum(
+                        len(t) * (3 if t in title else 2 if t in publisher else 1) for t in held
+                    )
+                    expected.append((score, entry, record))
+                expected.sort(reverse=True)
+                newest = sorted(expected, key=lambda e: -e[1])
+                for offset in [0, 20, rng.randint(40, 400)]:
+                    found = engine.find(query, order=RELEVANCE, offset=offset, limit=20)
+                    assert found.total == len(expected), (terms, facets, any_term)
+                    assert found.record_ids == [r for _, _, r in expected[offset : offset + 20]]
+                    found = engine.find(query, order=NEWEST, offset=offset, limit=20)
+                    assert found.record_ids == [r for _, _, r in newest[offset : offset + 20]]
+
+
+# --- Several processes -----------------------------------------------------------------------
+
+READER = """
+import sys, time
+import django
+django.setup()
+from pathlib import Path
+from gongkai.search.backends import IndexBusy, Query, RELEVANCE
+from gongkai.search.backends.embedded import TantivyBackend
+
+engine = TantivyBackend(Path(sys.argv[1]))
+query = Query(terms=("zulu",))
+print("before", engine.find(query, order=RELEVANCE, offset=0, limit=20).total, flush=True)
+try:
+    with engine.writing(wait=0):
+        print("wrote", flush=True)
+except IndexBusy:
+    print("busy", flush=True)
+deadline = time.time() + 30
+while time.time() < deadline:
+    found = engine.find(query, order=RELEVANCE, offset=0, limit=20)
+    if found.total:
+        print("seen", time.time(), found.record_ids, flush=True)
+        break
+    time.sleep(0.01)
+"""
+
+
+def test_a_reader_process_sees_each_commit_at_its_next_search_and_cannot_write(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    root = tmp_path / "index"
+    engine = TantivyBackend(root)
+    engine.status()  # created before either process searches
+    with engine.writing(wait=5) as writer:
+        reader = subprocess.Popen(  # noqa: S603 - our own code, our own interpreter
+            [sys.executable, "-c", READER, str(root)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "gongkai.settings_test"},
+        )
+        assert reader.stdout is not None
+        assert reader.stdout.readline().split() == ["before", "0"]
+        # This process holds the one writer: the other cannot take it.
+        assert reader.stdout.readline().strip() == "busy"
+        writer.add(
+            [
+                Row(
+                    record_id=7,
+                    entry_id=7,
+                    document=Document(
+                        title="zulu", publisher="", body="", grams="", title_grams="", facets=""
+                    ),
+                )
+            ]
+        )
+        writer.commit()
+        committed = time.time()
+    line = reader.stdout.readline().split()
+    reader.wait(timeout=30)
+    assert line[0] == "seen" and line[2] == "[7]"
+    # The reader checks the index's files before every search: its next search sees it.
+    assert float(line[1]) - committed < 1.0
+
+
+def test_settings_and_an_index_of_another_version_are_checked(settings, tmp_path):
+    import json
+
+    from gongkai.search.apps import check_settings
+
+    settings.GONGKAI_SEARCH_BACKEND = "elastic"
+    assert [m.id for m in check_settings()] == ["search.E001"]
+    settings.GONGKAI_SEARCH_BACKEND = "tantivy"
+    settings.GONGKAI_SEARCH_INDEX_DIR = tmp_path / "index"
+    assert check_settings() == []
+    TantivyBackend(tmp_path / "index").status()
+    assert check_settings() == []
+    name = (tmp_path / "index" / "CURRENT").read_text()
+    (tmp_path / "index" / name / "gongkai.json").write_text(json.dumps({"schema": 0}))
+    assert [m.id for m in check_settings()] == ["search.W001"]
