@@ -57,7 +57,7 @@ def conflicting_administrator_role(user: User, role: str) -> str | None:
     return held
 
 
-def grant_role(user: User, role: str, organisation: Organisation, *, by: Any) -> RoleGrant:
+def grant_role(user: User, role: str, organisation: Organisation, *, by: User | None) -> RoleGrant:
     if not can_grant(by, role, organisation, user):
         raise PermissionDenied("您不能授予该角色（不能给自己授权，管理员角色须由安全管理员授予）。")
     held = conflicting_administrator_role(user, role)
@@ -76,7 +76,7 @@ def grant_role(user: User, role: str, organisation: Organisation, *, by: Any) ->
         )
         if created:
             record_event(
-                "role.grant",
+                Verb.ROLE_GRANT,
                 actor=by,
                 target=grant,
                 data={"user": user.username, "role": role, "org": organisation.code},
@@ -85,7 +85,7 @@ def grant_role(user: User, role: str, organisation: Organisation, *, by: Any) ->
     return grant
 
 
-def revoke_role(grant: RoleGrant, *, by: Any, note: str = "") -> RoleGrant:
+def revoke_role(grant: RoleGrant, *, by: User, note: str = "") -> RoleGrant:
     if by is not None and not can_grant(by, grant.role, grant.organisation, grant.user):
         raise PermissionDenied("您不能撤销该角色。")
     if grant.revoked_at is not None:
@@ -93,7 +93,7 @@ def revoke_role(grant: RoleGrant, *, by: Any, note: str = "") -> RoleGrant:
     with transaction.atomic():
         grant.revoked_at = timezone.now()
         grant.save(update_fields=["revoked_at"])
-        record_event("role.revoke", actor=by, target=grant, note=note)
+        record_event(Verb.ROLE_REVOKE, actor=by, target=grant, note=note)
     forget_grants(grant.user)
     return grant
 
@@ -110,7 +110,7 @@ def _require(allowed: bool, message: str) -> None:
 
 def create_account(
     *,
-    by: Any,
+    by: User,
     username: str,
     full_name: str,
     organisation: Organisation,
@@ -147,7 +147,7 @@ def create_account(
     return user
 
 
-def update_account(user: User, *, by: Any, **fields: Any) -> User:
+def update_account(user: User, *, by: User, **fields: Any) -> User:
     """Change a person's name, contact details or unit (the username stays: it is how the
     audit trail and colleagues know them)."""
     _require(permissions.can_manage_account(by, user), "您不能修改该账户。")
@@ -175,7 +175,7 @@ def update_account(user: User, *, by: Any, **fields: Any) -> User:
     return user
 
 
-def set_account_active(user: User, *, by: Any, active: bool, reason: str = "") -> User:
+def set_account_active(user: User, *, by: User, active: bool, reason: str = "") -> User:
     """Deactivate (an account is never deleted: records and the audit trail point at it) or
     reactivate. A deactivated person is signed out at their next request."""
     _require(permissions.can_manage_account(by, user), "您不能停用或启用该账户。")
@@ -213,7 +213,7 @@ def _random_password() -> str:
     return "".join(chars)
 
 
-def issue_temporary_password(user: User, *, by: Any) -> str:
+def issue_temporary_password(user: User, *, by: User) -> str:
     """Set a random password the person must change when they first sign in with it. It is
     shown once to the administrator, never stored in clear and never in the audit row."""
     _require(permissions.can_manage_account(by, user), "您不能为该账户签发临时密码。")
@@ -231,7 +231,7 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_sign_in_link(user: User, *, by: Any) -> tuple[SignInLink, str]:
+def issue_sign_in_link(user: User, *, by: User) -> tuple[SignInLink, str]:
     """A link that signs the person in once, within GONGKAI_SIGN_IN_LINK_HOURS, and then
     asks them to set a password. Earlier unused links stop working. Returns the stored link
     and the token (which only the returned URL carries)."""
@@ -301,7 +301,7 @@ POLICY_FIELDS = (
 )
 
 
-def save_security_policy(*, by: Any, **values: int) -> SecurityPolicy:
+def save_security_policy(*, by: User, **values: int) -> SecurityPolicy:
     from gongkai.accounts import policy as policies
 
     _require(
@@ -326,7 +326,7 @@ def save_security_policy(*, by: Any, **values: int) -> SecurityPolicy:
     return current
 
 
-def unlock_account(user: User, *, by: Any) -> int:
+def unlock_account(user: User, *, by: User) -> int:
     """Clear django-axes' failed attempts for the account (every address); audited."""
     from axes.models import AccessAttempt
     from axes.utils import reset
@@ -345,7 +345,7 @@ def unlock_account(user: User, *, by: Any) -> int:
     return count
 
 
-def reset_second_factor(user: User, *, by: Any) -> None:
+def reset_second_factor(user: User, *, by: User) -> None:
     """Remove the person's authenticator (lost phone); they enrol again when they next sign
     in. The audited reset itself is ``twofactor.reset``."""
     from gongkai.accounts import twofactor

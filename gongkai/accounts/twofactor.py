@@ -15,7 +15,7 @@ the secret written out, and a code from the app confirms the enrolment.
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import segno
 from django.conf import settings
@@ -26,6 +26,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from gongkai.accounts.models import Role
 from gongkai.accounts.permissions import roles_of
 from gongkai.core.audit import record_event
+from gongkai.core.verbs import Verb
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
 
 DEFAULT_ROLES = frozenset(
     {
@@ -101,7 +105,7 @@ def _refusal(device: TOTPDevice) -> str | None:
 def _audit_throttled(device: TOTPDevice) -> None:
     """A code typed while django-otp still refuses codes (after wrong ones): audited, since a
     run of these is someone trying codes."""
-    record_event("account.2fa_throttled", actor=device.user, target=device.user)
+    record_event(Verb.ACCOUNT_2FA_THROTTLED, actor=device.user, target=device.user)
 
 
 def confirm_enrolment(request: Any, device: TOTPDevice, token: str) -> str | None:
@@ -112,13 +116,13 @@ def confirm_enrolment(request: Any, device: TOTPDevice, token: str) -> str | Non
         _audit_throttled(device)
         return refusal
     if device.confirmed or not device.verify_token(clean_token(token)):
-        record_event("account.2fa_enrol_failure", actor=device.user, target=device.user)
+        record_event(Verb.ACCOUNT_2FA_ENROL_FAILURE, actor=device.user, target=device.user)
         return "验证码不正确。请确认手机时间准确，并输入应用当前显示的6位数字。"
     with transaction.atomic():
         TOTPDevice.objects.filter(user=device.user, confirmed=True).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        record_event("account.2fa_enrol", actor=device.user, target=device.user)
+        record_event(Verb.ACCOUNT_2FA_ENROL, actor=device.user, target=device.user)
     otp_login(request, device)
     return None
 
@@ -133,14 +137,14 @@ def verify(request: Any, token: str) -> str | None:
         _audit_throttled(device)
         return refusal
     if not device.verify_token(clean_token(token)):
-        record_event("account.2fa_failure", actor=device.user, target=device.user)
+        record_event(Verb.ACCOUNT_2FA_FAILURE, actor=device.user, target=device.user)
         return WRONG_CODE
     otp_login(request, device)
-    record_event("account.2fa_success", actor=device.user, target=device.user)
+    record_event(Verb.ACCOUNT_2FA_SUCCESS, actor=device.user, target=device.user)
     return None
 
 
-def reset(user: Any, *, by: Any) -> None:
+def reset(user: User, *, by: User) -> None:
     """Remove a person's devices (lost phone); they enrol again at their next sign-in.
     Only the security administrator does this, never for themselves."""
     from gongkai.accounts.permissions import has_role
@@ -151,4 +155,4 @@ def reset(user: Any, *, by: Any) -> None:
         raise PermissionDenied("只有安全管理员可以为他人重置双因素认证。")
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
-        record_event("account.2fa_reset", actor=by, target=user)
+        record_event(Verb.ACCOUNT_2FA_RESET, actor=by, target=user)

@@ -36,6 +36,7 @@ from gongkai.concerns.models import (
     Status,
 )
 from gongkai.core.audit import record_event
+from gongkai.core.verbs import Verb
 from gongkai.core.workflow import Transition, Workflow
 from gongkai.notifications.models import Kind as NotificationKind
 from gongkai.notifications.services import notify
@@ -130,7 +131,7 @@ def _check_discovered(discovered_at: datetime) -> None:
 
 def register_concern(
     *,
-    by: Any,
+    by: User,
     subject: str,
     summary: str,
     source: str,
@@ -164,7 +165,7 @@ def register_concern(
     with transaction.atomic():
         concern.save()
         record_event(
-            "concern.register",
+            Verb.CONCERN_REGISTER,
             actor=by,
             target=concern,
             to_status=concern.status,
@@ -178,7 +179,7 @@ def register_concern(
     return concern
 
 
-def update_concern(concern: Concern, *, by: Any, revision: int, **fields: Any) -> Concern:
+def update_concern(concern: Concern, *, by: User, revision: int, **fields: Any) -> Concern:
     """Edit the description; the audit row keeps the values before the edit."""
     with transaction.atomic():
         locked = Concern.objects.select_for_update().get(pk=concern.pk)
@@ -200,7 +201,7 @@ def update_concern(concern: Concern, *, by: Any, revision: int, **fields: Any) -
         }
         locked.revision += 1
         locked.save()
-        record_event("concern.edit", actor=by, target=locked, data={"before": changed})
+        record_event(Verb.CONCERN_EDIT, actor=by, target=locked, data={"before": changed})
     return locked
 
 
@@ -211,7 +212,7 @@ def _plain(value: Any) -> Any:
 def assess(
     concern: Concern,
     *,
-    by: Any,
+    by: User,
     level: str,
     officer: User,
     plan: str,
@@ -238,7 +239,7 @@ def assess(
     return assessed
 
 
-def change_level(concern: Concern, *, by: Any, level: str, note: str) -> Concern:
+def change_level(concern: Concern, *, by: User, level: str, note: str) -> Concern:
     """Re-grade a concern as it develops. The clocks are re-timed from discovery."""
     if level not in Level.values:
         raise ValidationError("请选择舆情级别。")
@@ -260,9 +261,9 @@ def change_level(concern: Concern, *, by: Any, level: str, note: str) -> Concern
     return locked
 
 
-def _record_level_change(concern: Concern, *, by: Any, previous: str, note: str) -> None:
+def _record_level_change(concern: Concern, *, by: User, previous: str, note: str) -> None:
     record_event(
-        "concern.level",
+        Verb.CONCERN_LEVEL,
         actor=by,
         target=concern,
         note=note,
@@ -270,19 +271,19 @@ def _record_level_change(concern: Concern, *, by: Any, previous: str, note: str)
     )
 
 
-def start_handling(concern: Concern, *, by: Any, note: str = "") -> Concern:
+def start_handling(concern: Concern, *, by: User, note: str = "") -> Concern:
     return workflow.apply(concern, "start_handling", by=by, note=note)
 
 
-def close(concern: Concern, *, by: Any, note: str) -> Concern:
+def close(concern: Concern, *, by: User, note: str) -> Concern:
     return workflow.apply(concern, "close", by=by, note=note)
 
 
-def withdraw(concern: Concern, *, by: Any, reason: str) -> Concern:
+def withdraw(concern: Concern, *, by: User, reason: str) -> Concern:
     return workflow.apply(concern, "withdraw", by=by, note=reason)
 
 
-def add_screenshot(concern: Concern, fileobj: IO[bytes], name: str, *, by: Any) -> Screenshot:
+def add_screenshot(concern: Concern, fileobj: IO[bytes], name: str, *, by: User) -> Screenshot:
     """A screenshot is sniffed by its content (an image, not a renamed file) and capped."""
     if not can.can_handle(by, concern):
         raise ValidationError("您不能为该舆情上传截图。")
@@ -303,7 +304,7 @@ def add_screenshot(concern: Concern, fileobj: IO[bytes], name: str, *, by: Any) 
         fileobj,
         info.name,
         then=lambda: record_event(
-            "concern.screenshot",
+            Verb.CONCERN_SCREENSHOT,
             actor=by,
             target=concern,
             data={"screenshot": shot.pk, "name": info.name, "sha256": info.sha256},
@@ -316,7 +317,7 @@ def add_screenshot(concern: Concern, fileobj: IO[bytes], name: str, *, by: Any) 
 
 
 def draft_response(
-    concern: Concern, *, by: Any, kind: str, title: str, body: str, summary: str = ""
+    concern: Concern, *, by: User, kind: str, title: str, body: str, summary: str = ""
 ) -> Record:
     """Start a response: a draft record of kind ``response`` linked to ``concern``. From here
     it is a record like any other: submit, fast approval (one reviewer), publish; screening
@@ -340,7 +341,7 @@ def draft_response(
         )
         response = Response.objects.create(record=record, concern=concern, kind=kind)
         record_event(
-            "concern.draft_response",
+            Verb.CONCERN_DRAFT_RESPONSE,
             actor=by,
             target=concern,
             data={"record": record.pk, "kind": response.kind},
@@ -348,7 +349,7 @@ def draft_response(
     return record
 
 
-def on_response_published(record: Record, by: Any) -> None:
+def on_response_published(record: Record, by: User) -> None:
     """Publishing hook (same transaction): the first response marks the concern responded;
     later ones are follow-up updates (持续发布)."""
     response = Response.objects.filter(record=record).select_related("concern").first()
@@ -362,7 +363,7 @@ def on_response_published(record: Record, by: Any) -> None:
     elif concern.status in (S.RESPONDED, S.FOLLOWING_UP):
         workflow.apply(concern, "follow_up", by=by, data=data)
     else:
-        record_event("concern.response_published", actor=by, target=concern, data=data)
+        record_event(Verb.CONCERN_RESPONSE_PUBLISHED, actor=by, target=concern, data=data)
 
 
 def response_checks(record: Record) -> list[str]:

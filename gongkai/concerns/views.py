@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gongkai.accounts.models import Role
+from gongkai.accounts.models import Role, User
 from gongkai.accounts.permissions import organisations_for, role_required
 from gongkai.concerns import permissions as can
 from gongkai.concerns import services
@@ -26,6 +26,7 @@ from gongkai.concerns.forms import (
     ScreenshotForm,
 )
 from gongkai.concerns.models import Concern, Reminder, Response
+from gongkai.core.actors import signed_in
 from gongkai.core.models import AuditEvent
 from gongkai.core.workflow import TransitionNotAllowed
 
@@ -83,7 +84,7 @@ def concern_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
         try:
-            concern = services.register_concern(by=request.user, **data)
+            concern = services.register_concern(by=signed_in(request, User), **data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -130,7 +131,10 @@ def concern_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
         try:
             services.update_concern(
-                concern, by=request.user, revision=form.cleaned_data["revision"] or 0, **data
+                concern,
+                by=signed_in(request, User),
+                revision=form.cleaned_data["revision"] or 0,
+                **data,
             )
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -152,7 +156,7 @@ def concern_assess(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "研判已保存。",
-        lambda: services.assess(concern, by=request.user, **form.cleaned_data),
+        lambda: services.assess(concern, by=signed_in(request, User), **form.cleaned_data),
     )
 
 
@@ -168,7 +172,7 @@ def concern_level(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "级别已调整，时限已按新级别从发现时起重新计算。",
-        lambda: services.change_level(concern, by=request.user, **form.cleaned_data),
+        lambda: services.change_level(concern, by=signed_in(request, User), **form.cleaned_data),
     )
 
 
@@ -182,9 +186,11 @@ def concern_act(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("未知操作。")
     note = form.cleaned_data["note"]
     verbs = {
-        "start_handling": lambda: services.start_handling(concern, by=request.user, note=note),
-        "close": lambda: services.close(concern, by=request.user, note=note),
-        "withdraw": lambda: services.withdraw(concern, by=request.user, reason=note),
+        "start_handling": lambda: services.start_handling(
+            concern, by=signed_in(request, User), note=note
+        ),
+        "close": lambda: services.close(concern, by=signed_in(request, User), note=note),
+        "withdraw": lambda: services.withdraw(concern, by=signed_in(request, User), reason=note),
     }
     return _run(request, pk, f"已完成：{services.workflow.get(action).label}。", verbs[action])
 
@@ -202,7 +208,7 @@ def screenshot_upload(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         f"已上传截图“{upload.name}”。",
-        lambda: services.add_screenshot(concern, upload, upload.name, by=request.user),
+        lambda: services.add_screenshot(concern, upload, upload.name, by=signed_in(request, User)),
     )
 
 
@@ -222,7 +228,9 @@ def response_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResponseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            record = services.draft_response(concern, by=request.user, **form.cleaned_data)
+            record = services.draft_response(
+                concern, by=signed_in(request, User), **form.cleaned_data
+            )
         except ValidationError as exc:
             form.add_error(None, _message(exc))
         else:

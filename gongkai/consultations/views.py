@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gongkai.accounts.models import User
 from gongkai.accounts.permissions import has_role, organisations_for, role_required
 from gongkai.consultations import conf, forms
 from gongkai.consultations import permissions as can
@@ -31,6 +32,7 @@ from gongkai.consultations.services import consultation as consultations
 from gongkai.consultations.services import event as events
 from gongkai.consultations.services import mailbox as mailboxes
 from gongkai.core import antispam
+from gongkai.core.actors import signed_in
 from gongkai.core.middleware import client_address
 from gongkai.core.workflow import TransitionNotAllowed
 
@@ -259,7 +261,7 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            consultation = consultations.create_consultation(by=request.user, **data)
+            consultation = consultations.create_consultation(by=signed_in(request, User), **data)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -276,7 +278,9 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            consultations.update_consultation(consultation, by=request.user, **form.cleaned_data)
+            consultations.update_consultation(
+                consultation, by=signed_in(request, User), **form.cleaned_data
+            )
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -314,13 +318,17 @@ def consultation_act(request: HttpRequest, pk: int) -> HttpResponse:
     form.is_valid()
     action, note = form.cleaned_data.get("action", ""), form.cleaned_data.get("note", "")
     verbs: dict[str, Any] = {
-        "open": lambda: consultations.open_consultation(consultation, by=request.user, note=note),
-        "close": lambda: consultations.close_consultation(consultation, by=request.user, note=note),
+        "open": lambda: consultations.open_consultation(
+            consultation, by=signed_in(request, User), note=note
+        ),
+        "close": lambda: consultations.close_consultation(
+            consultation, by=signed_in(request, User), note=note
+        ),
         "withdraw": lambda: consultations.withdraw_consultation(
-            consultation, by=request.user, reason=note
+            consultation, by=signed_in(request, User), reason=note
         ),
         "publish_feedback": lambda: consultations.publish_feedback(
-            consultation, by=request.user, summary=note
+            consultation, by=signed_in(request, User), summary=note
         ),
     }
     if action == "close" and request.POST.get("confirm") != "1" and consultation.is_accepting():
@@ -361,7 +369,7 @@ def comment_register(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 comment = consultations.register_comment(
-                    consultation, by=request.user, **form.cleaned_data
+                    consultation, by=signed_in(request, User), **form.cleaned_data
                 )
             except ValidationError as exc:
                 form_errors(form, exc)
@@ -384,7 +392,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             raise ValidationError(list(form.errors.get("file") or ["请选择要上传的文件。"]))
         upload = form.cleaned_data["file"]
-        consultations.add_attachment(consultation, upload, upload.name, by=request.user)
+        consultations.add_attachment(consultation, upload, upload.name, by=signed_in(request, User))
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -403,11 +411,11 @@ def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         if data["decision"] == "publish":
             consultations.publish_comment(
-                comment, by=request.user, public_body=data["public_body"] or None
+                comment, by=signed_in(request, User), public_body=data["public_body"] or None
             )
         else:
             consultations.reject_comment(
-                comment, by=request.user, reason=data["reason"], note=data["note"]
+                comment, by=signed_in(request, User), reason=data["reason"], note=data["note"]
             )
     except (ValidationError, TransitionNotAllowed) as exc:
         text = exc.message if isinstance(exc, TransitionNotAllowed) else "；".join(exc.messages)
@@ -425,7 +433,9 @@ def adoption_create(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError([e for errs in form.errors.values() for e in errs])
-        consultations.record_adoption(consultation, by=request.user, **form.cleaned_data)
+        consultations.record_adoption(
+            consultation, by=signed_in(request, User), **form.cleaned_data
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -439,7 +449,7 @@ def adoption_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     adoption = get_object_or_404(Adoption.objects.select_related("consultation"), pk=pk)
     can.get_consultation_for(request.user, adoption.consultation_id, manage=True)
     try:
-        consultations.withdraw_adoption(adoption, by=request.user)
+        consultations.withdraw_adoption(adoption, by=signed_in(request, User))
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect("consultations:staff_detail", pk=adoption.consultation_id)
@@ -471,16 +481,22 @@ def message_act(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     try:
         if action == "reply":
-            mailboxes.reply_to_message(message, by=request.user, body=request.POST.get("body", ""))
+            mailboxes.reply_to_message(
+                message, by=signed_in(request, User), body=request.POST.get("body", "")
+            )
         elif action == "reject":
-            mailboxes.reject_message(message, by=request.user, reason=request.POST.get("note", ""))
+            mailboxes.reject_message(
+                message, by=signed_in(request, User), reason=request.POST.get("note", "")
+            )
         elif action == "transfer":
             form = forms.TransferForm(request.POST)
             if not form.is_valid():
                 raise ValidationError("请选择接收单位并填写转办说明。")
-            mailboxes.transfer_message(message, by=request.user, **form.cleaned_data)
+            mailboxes.transfer_message(message, by=signed_in(request, User), **form.cleaned_data)
         elif action in ("publish", "unpublish"):
-            mailboxes.set_publication(message, by=request.user, published=action == "publish")
+            mailboxes.set_publication(
+                message, by=signed_in(request, User), published=action == "publish"
+            )
         else:
             raise ValidationError("未知操作。")
     except (ValidationError, TransitionNotAllowed) as exc:
@@ -499,7 +515,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
     form = forms.EventForm(request.POST or None, organisations=orgs)
     if request.method == "POST" and form.is_valid():
         try:
-            event = events.create_event(by=request.user, **form.cleaned_data)
+            event = events.create_event(by=signed_in(request, User), **form.cleaned_data)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -528,14 +544,16 @@ def event_act(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     try:
         if action == "announce":
-            events.announce_event(event, by=request.user)
+            events.announce_event(event, by=signed_in(request, User))
         elif action == "record":
             form = forms.EventRecordForm(request.POST)
             if not form.is_valid():
                 raise ValidationError("请填写活动记录。")
-            events.record_event_outcome(event, by=request.user, **form.cleaned_data)
+            events.record_event_outcome(event, by=signed_in(request, User), **form.cleaned_data)
         elif action == "cancel":
-            events.cancel_event(event, by=request.user, reason=request.POST.get("note", ""))
+            events.cancel_event(
+                event, by=signed_in(request, User), reason=request.POST.get("note", "")
+            )
         else:
             raise ValidationError("未知操作。")
     except (ValidationError, TransitionNotAllowed) as exc:

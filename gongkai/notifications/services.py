@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from gongkai.accounts.models import RoleGrant, User
 from gongkai.core.audit import record_event
+from gongkai.core.verbs import Verb
 from gongkai.notifications.models import EmailMode, Kind, Mail, Notification, Preference
 from gongkai.organisations.models import Organisation
 
@@ -262,7 +263,7 @@ def set_email_mode(*, by: User, email: str) -> Preference:
             pref.email = email
             pref.save(update_fields=["email"])
             record_event(
-                "notifications.email_mode",
+                Verb.NOTIFICATIONS_EMAIL_MODE,
                 actor=by,
                 target=pref,
                 data={"from": previous, "to": email},

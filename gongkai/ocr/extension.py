@@ -15,7 +15,7 @@ records app; the screening source is registered in ``OcrConfig.ready``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 
@@ -23,8 +23,11 @@ from gongkai.ocr.models import PageKind, RecognisedPage, Recognition, Recognitio
 from gongkai.records.hooks import RecordExtension
 from gongkai.records.models import Attachment, Record
 
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
 
-def queue_on_attach(attachment: Attachment, by: Any) -> None:
+
+def queue_on_attach(attachment: Attachment, by: User) -> None:
     from gongkai.ocr.services import queue_recognition
 
     queue_recognition(attachment, by)

@@ -22,7 +22,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongkai.core.audit import record_event
+from gongkai.core.verbs import Verb
 from gongkai.ocr import documents, redaction
 from gongkai.ocr.engine import Box, EngineUnavailable, PageText, engine
 from gongkai.ocr.layout import PositionedText, from_page, join_pages
@@ -40,6 +41,9 @@ from gongkai.ocr.models import (
     RecognitionStatus,
 )
 from gongkai.records.models import Attachment, Status
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +70,7 @@ def is_readable(attachment: Attachment) -> bool:
 # --- Queueing ------------------------------------------------------------------------------
 
 
-def queue_recognition(attachment: Attachment, by: Any = None) -> Recognition | None:
+def queue_recognition(attachment: Attachment, by: User | None = None) -> Recognition | None:
     """Create (or reset) the attachment's reading and queue the job after commit."""
     if not is_readable(attachment) or not settings.GONGKAI_OCR_ENABLED:
         return None
@@ -223,7 +227,7 @@ def recognise(attachment_id: int) -> Recognition | None:
             # Search and the public page's text alternative read Attachment.text.
             Attachment.objects.filter(pk=attachment.pk).update(text=join_pages(texts))
         record_event(
-            "ocr.recognise",
+            Verb.OCR_RECOGNISE,
             target=attachment.record,
             data={
                 "attachment": attachment.pk,
@@ -266,7 +270,7 @@ def _finish_failed(recognition: Recognition, reason: str) -> Recognition:
     with transaction.atomic():
         _fail(recognition, reason)
         record_event(
-            "ocr.recognise",
+            Verb.OCR_RECOGNISE,
             target=recognition.attachment.record,
             note=reason,
             data={"attachment": recognition.attachment_id, "failed": True},
@@ -374,7 +378,7 @@ class Region:
 
 
 def redact_attachment(
-    attachment: Attachment, *, regions: Iterable[Region], by: Any, reason: str = ""
+    attachment: Attachment, *, regions: Iterable[Region], by: User, reason: str = ""
 ) -> Attachment:
     """Black out ``regions`` and put the cleaned file in the attachment's place.
 
@@ -410,7 +414,7 @@ def redact_attachment(
     with transaction.atomic():
         replacement = replace_attachment(attachment, BytesIO(cleaned.data), cleaned.name, by=by)
         record_event(
-            "ocr.redact",
+            Verb.OCR_REDACT,
             actor=by,
             target=attachment.record,
             note=reason,

@@ -13,7 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from gongkai.accounts.models import User
 from gongkai.accounts.permissions import role_required
+from gongkai.core.actors import signed_in
 from gongkai.ocr import documents, services
 from gongkai.ocr import permissions as can
 from gongkai.ocr.forms import RedactForm
@@ -156,7 +158,7 @@ def redact(request: HttpRequest, pk: int) -> HttpResponse:
         cleaned = services.redact_attachment(
             attachment,
             regions=form.cleaned_data["regions"],
-            by=request.user,
+            by=signed_in(request, User),
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as exc:
@@ -177,7 +179,7 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
     current = Recognition.objects.filter(attachment=attachment).first()
     if current is not None and current.is_in_progress and not current.is_stalled:
         messages.info(request, f"附件“{attachment}”正在识别中，请稍候。")
-    elif services.queue_recognition(attachment, request.user) is None:
+    elif services.queue_recognition(attachment, signed_in(request, User)) is None:
         messages.error(request, "该附件不是 PDF 或图片，不需要文字识别。")
     else:
         messages.info(request, f"已将附件“{attachment}”加入文字识别队列。")

@@ -115,7 +115,7 @@ def run_checks(record: Record, stage: str) -> None:
         raise ValidationError(problems)
 
 
-def run_actions(record: Record, by: User, attr: str) -> None:
+def run_actions(record: Record, by: User | None, attr: str) -> None:
     for ext in extensions():
         for action in getattr(ext, attr):
             action(record, by)
@@ -144,7 +144,7 @@ def public_paths(change: PublicChange) -> list[str]:
     return [path for ext in extensions() for paths in ext.public_paths for path in paths(change)]
 
 
-def run_attachment_actions(attachment: Attachment, by: Any) -> None:
+def run_attachment_actions(attachment: Attachment, by: User) -> None:
     for ext in extensions():
         for action in ext.on_commit_attach:
             action(attachment, by)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import nh3
 from django.core.exceptions import ValidationError
@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from gongkai.core.audit import record_event
 from gongkai.core.calendar import CalendarNotLoaded, MovedDeadline
+from gongkai.core.verbs import Verb
 from gongkai.core.workflow import Transition, TransitionNotAllowed, Workflow
 from gongkai.records import hooks, public
 from gongkai.records import permissions as can
@@ -36,6 +37,9 @@ from gongkai.records.models import (
     snapshot_metadata,
 )
 from gongkai.records.uploads import inspect_upload, save_with_file
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
 
 S = Status
 
@@ -285,7 +289,7 @@ def _refresh_due(record: Record) -> None:
     record.due_on = due.due_on if due else None
 
 
-def create_record(*, by: Any, kind: str = Kind.DOCUMENT, **fields: Any) -> Record:
+def create_record(*, by: User, kind: str = Kind.DOCUMENT, **fields: Any) -> Record:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"create_record got unknown fields: {sorted(unknown)}")
@@ -300,7 +304,7 @@ def create_record(*, by: Any, kind: str = Kind.DOCUMENT, **fields: Any) -> Recor
     with transaction.atomic():
         record.save()
         record_event(
-            "record.create",
+            Verb.RECORD_CREATE,
             actor=by,
             target=record,
             to_status=record.status,
@@ -309,7 +313,7 @@ def create_record(*, by: Any, kind: str = Kind.DOCUMENT, **fields: Any) -> Recor
     return record
 
 
-def update_record(record: Record, *, by: Any, revision: int, **fields: Any) -> Record:
+def update_record(record: Record, *, by: User, revision: int, **fields: Any) -> Record:
     """Save edits to a draft. ``revision`` is the one the form was loaded with: if someone
     saved in between, ``EditConflict`` is raised and nothing is written."""
     with transaction.atomic():
@@ -337,10 +341,10 @@ def update_record(record: Record, *, by: Any, revision: int, **fields: Any) -> R
         locked.revision += 1
         _refresh_due(locked)
         locked.save()
-        record_event("record.edit", actor=by, target=locked, data={"fields": changed})
+        record_event(Verb.RECORD_EDIT, actor=by, target=locked, data={"fields": changed})
         if locked.disclosure != disclosure_before:
             record_event(
-                "record.disclosure_change",
+                Verb.RECORD_DISCLOSURE_CHANGE,
                 actor=by,
                 target=locked,
                 from_status=str(disclosure_before),
@@ -352,7 +356,7 @@ def update_record(record: Record, *, by: Any, revision: int, **fields: Any) -> R
 def change_disclosure(
     record: Record,
     *,
-    by: Any,
+    by: User,
     disclosure: str,
     withheld_ground: str = "",
     reassess_on: Any = None,
@@ -377,7 +381,7 @@ def change_disclosure(
         # making it public again goes through publication like any other change.
         taken_down = disclosure != Disclosure.PROACTIVE and public.take_down(locked)
         record_event(
-            "record.disclosure_change",
+            Verb.RECORD_DISCLOSURE_CHANGE,
             actor=by,
             target=locked,
             from_status=previous,
@@ -388,7 +392,7 @@ def change_disclosure(
     return locked
 
 
-def add_attachment(record: Record, fileobj: IO[bytes], name: str, *, by: Any) -> Attachment:
+def add_attachment(record: Record, fileobj: IO[bytes], name: str, *, by: User) -> Attachment:
     if record.status != S.DRAFT:
         raise ValidationError("只有草稿可以添加附件。")
     if not can.can_edit(by, record):
@@ -405,7 +409,7 @@ def add_attachment(record: Record, fileobj: IO[bytes], name: str, *, by: Any) ->
         fileobj,
         info.name,
         then=lambda: record_event(
-            "record.attach",
+            Verb.RECORD_ATTACH,
             actor=by,
             target=record,
             data={"attachment": attachment.pk, "name": info.name, "sha256": info.sha256},
@@ -415,7 +419,7 @@ def add_attachment(record: Record, fileobj: IO[bytes], name: str, *, by: Any) ->
     return attachment
 
 
-def remove_attachment(attachment: Attachment, *, by: Any) -> Attachment:
+def remove_attachment(attachment: Attachment, *, by: User) -> Attachment:
     """Take an attachment off the record; the file is kept (not public) for the audit."""
     record = attachment.record
     if record.status != S.DRAFT or not can.can_edit(by, record):
@@ -424,7 +428,7 @@ def remove_attachment(attachment: Attachment, *, by: Any) -> Attachment:
         attachment.is_current = False
         attachment.save(update_fields=["is_current"])
         record_event(
-            "record.detach",
+            Verb.RECORD_DETACH,
             actor=by,
             target=record,
             data={"attachment": attachment.pk, "name": attachment.original_name},
@@ -439,17 +443,17 @@ def remove_attachment(attachment: Attachment, *, by: Any) -> Attachment:
 _NOT_RETURNED = {"return_reason": "", "returned_at": None}
 
 
-def submit(record: Record, *, by: Any, note: str = "") -> Record:
+def submit(record: Record, *, by: User, note: str = "") -> Record:
     return workflow.apply(record, "submit", by=by, note=note, changes=_NOT_RETURNED)
 
 
-def approve_document(record: Record, *, by: Any, note: str = "") -> Record:
+def approve_document(record: Record, *, by: User, note: str = "") -> Record:
     return workflow.apply(
         record, "approve_document", by=by, note=note, changes={"document_reviewer": by}
     )
 
 
-def return_for_changes(record: Record, *, by: Any, note: str) -> Record:
+def return_for_changes(record: Record, *, by: User, note: str) -> Record:
     # From "approved" (e.g. screening found a leak before publication) both reviews start over.
     action = {S.SUBMITTED: "return_document", S.APPROVED: "return_approved"}.get(
         S(record.status), "return_disclosure"
@@ -468,7 +472,7 @@ def return_for_changes(record: Record, *, by: Any, note: str) -> Record:
     )
 
 
-def approve_fast(record: Record, *, by: Any, note: str = "") -> Record:
+def approve_fast(record: Record, *, by: User, note: str = "") -> Record:
     """One-step review for concern responses (see permissions.can_fast_approve)."""
     with transaction.atomic():
         approved = workflow.apply(
@@ -482,7 +486,7 @@ def approve_fast(record: Record, *, by: Any, note: str = "") -> Record:
     return approved
 
 
-def approve_disclosure(record: Record, *, by: Any, note: str = "") -> Record:
+def approve_disclosure(record: Record, *, by: User, note: str = "") -> Record:
     with transaction.atomic():
         approved = workflow.apply(
             record, "approve_disclosure", by=by, note=note, changes={"disclosure_reviewer": by}
@@ -491,13 +495,13 @@ def approve_disclosure(record: Record, *, by: Any, note: str = "") -> Record:
     return approved
 
 
-def _apply_reviewed_disclosure(record: Record, *, by: Any) -> None:
+def _apply_reviewed_disclosure(record: Record, *, by: User) -> None:
     """A revision that reclassifies a published record as 依申请公开 or 不予公开 ends here:
     both reviews have confirmed it, and such a record is never published, so its public
     page goes now (until then the published version stayed public, as for any revision)."""
     if record.disclosure != Disclosure.PROACTIVE and public.take_down(record):
         record_event(
-            "record.taken_down",
+            Verb.RECORD_TAKEN_DOWN,
             actor=by,
             target=record,
             to_status=record.disclosure,
@@ -505,7 +509,7 @@ def _apply_reviewed_disclosure(record: Record, *, by: Any) -> None:
         )
 
 
-def publish(record: Record, *, by: Any, note: str = "", change_note: str = "") -> Record:
+def publish(record: Record, *, by: User, note: str = "", change_note: str = "") -> Record:
     """Publish an approved record. A revision publishes with the 修订说明 given when it was
     started (``change_note`` here replaces it)."""
     changes = {"change_note": change_note.strip()[:300]} if change_note.strip() else None
@@ -514,7 +518,7 @@ def publish(record: Record, *, by: Any, note: str = "", change_note: str = "") -
         return complete_publication(published, by=by, change_note=published.change_note)
 
 
-def complete_publication(record: Record, *, by: Any, change_note: str) -> Record:
+def complete_publication(record: Record, *, by: User | None, change_note: str) -> Record:
     """What follows every publication transition, in its transaction: freeze the version
     (index number, metadata), run the extensions' after-publish actions, and queue their
     after-commit work. Apps that publish a record together with another one (an
@@ -525,7 +529,7 @@ def complete_publication(record: Record, *, by: Any, change_note: str) -> Record
     return record
 
 
-def schedule(record: Record, *, by: Any, at: datetime, note: str = "") -> Record:
+def schedule(record: Record, *, by: User, at: datetime, note: str = "") -> Record:
     if at <= timezone.now():
         raise ValidationError("定时发布时间须晚于现在。")
     with transaction.atomic():
@@ -541,7 +545,7 @@ def schedule(record: Record, *, by: Any, at: datetime, note: str = "") -> Record
     return scheduled
 
 
-def unschedule(record: Record, *, by: Any, note: str = "") -> Record:
+def unschedule(record: Record, *, by: User, note: str = "") -> Record:
     return workflow.apply(record, "unschedule", by=by, note=note, changes={"scheduled_at": None})
 
 
@@ -570,14 +574,14 @@ def publish_due(now: datetime | None = None) -> list[int]:
             continue  # another worker got there first
         except ValidationError as exc:
             record_event(
-                "record.schedule_failed",
+                Verb.RECORD_SCHEDULE_FAILED,
                 target=Record(pk=pk, title=str(pk)),
                 note="; ".join(exc.messages),
             )
     return done
 
 
-def revise(record: Record, *, by: Any, change_note: str, note: str = "") -> Record:
+def revise(record: Record, *, by: User, change_note: str, note: str = "") -> Record:
     """Start a new version of a published record. ``change_note`` (修订说明) says publicly
     what the revision changes and why; it is shown in the page's 修订记录 once published.
     The public keeps seeing the published version until the revision is published."""
@@ -599,7 +603,7 @@ def revise(record: Record, *, by: Any, change_note: str, note: str = "") -> Reco
     )
 
 
-def withdraw(record: Record, *, by: Any, reason: str) -> Record:
+def withdraw(record: Record, *, by: User, reason: str) -> Record:
     """Withdraw: the page stays at its address with a public notice and the reason."""
     with transaction.atomic():
         withdrawn = workflow.apply(
@@ -618,7 +622,7 @@ def withdraw(record: Record, *, by: Any, reason: str) -> Record:
 def change_validity(
     record: Record,
     *,
-    by: Any,
+    by: User,
     validity: str,
     on: Any = None,
     replaced_by: Record | None = None,
@@ -661,7 +665,7 @@ def change_validity(
         )
         public.change_validity(locked)
         record_event(
-            "record.validity",
+            Verb.RECORD_VALIDITY,
             actor=by,
             target=locked,
             from_status=previous,
@@ -679,7 +683,7 @@ def change_validity(
 # --- Publication ----------------------------------------------------------------------------
 
 
-def _freeze_version(record: Record, *, by: Any, change_note: str) -> Record:
+def _freeze_version(record: Record, *, by: User | None, change_note: str) -> Record:
     if not record.index_number:
         record.index_number = next_index_number(record)
     if record.first_published_at is None:
@@ -713,7 +717,7 @@ def _freeze_version(record: Record, *, by: Any, change_note: str) -> Record:
         ]
     )
     record_event(
-        "record.version",
+        Verb.RECORD_VERSION,
         actor=by,
         target=record,
         data={"version": number, "index": record.index_number},
@@ -757,7 +761,7 @@ def diff_versions(old: RecordVersion, new: RecordVersion) -> VersionDiff:
 # --- A new holiday notice -------------------------------------------------------------------
 
 
-def recompute_deadlines(*, since: date, by: Any = None) -> list[MovedDeadline]:
+def recompute_deadlines(*, since: date, by: User | None = None) -> list[MovedDeadline]:
     """Recompute 公开截止 of every record still awaiting publication whose deadline may count
     days from ``since`` on (core.calendar.loading.load_notice, in its transaction). The
     record's own fields and versions are untouched: ``due_on`` is a cache of the item's rule."""
@@ -774,7 +778,7 @@ def recompute_deadlines(*, since: date, by: Any = None) -> list[MovedDeadline]:
             continue
         Record.objects.filter(pk=record.pk).update(due_on=record.due_on)
         record_event(
-            "record.deadline_recomputed", actor=by, target=record,
+            Verb.RECORD_DEADLINE_RECOMPUTED, actor=by, target=record,
             note=f"导入节假日安排后重新计算：公开截止日期由 {old or '无'} 改为 "
             f"{record.due_on or '无'}",
             data={"due_on": [str(old), str(record.due_on)]},

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.accounts.models import Role, User
 from gongkai.accounts.permissions import has_role, organisations_for, role_required
+from gongkai.core.actors import signed_in
 from gongkai.core.calendar import CalendarNotLoaded
 from gongkai.core.models import AuditEvent
 from gongkai.core.workflow import TransitionNotAllowed
@@ -126,7 +127,7 @@ def record_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
         try:
-            record = services.create_record(by=request.user, **data)
+            record = services.create_record(by=signed_in(request, User), **data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -174,7 +175,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
         try:
             services.update_record(
-                record, by=request.user, revision=form.cleaned_data["revision"], **data
+                record, by=signed_in(request, User), revision=form.cleaned_data["revision"], **data
             )
         except services.EditConflict as exc:
             # Keep what they typed: the form re-renders with their text, the newest revision
@@ -201,30 +202,27 @@ def record_act(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "操作参数不完整，请重试。")
         return redirect("records:detail", pk=pk)
     action, note = form.cleaned_data["action"], form.cleaned_data["note"]
+    by = signed_in(request, User)
     verbs = {
-        "submit": lambda: services.submit(record, by=request.user, note=note),
-        "approve_document": lambda: services.approve_document(record, by=request.user, note=note),
-        "approve_fast": lambda: services.approve_fast(record, by=request.user, note=note),
-        "approve_disclosure": lambda: services.approve_disclosure(
-            record, by=request.user, note=note
-        ),
-        "return_document": lambda: services.return_for_changes(record, by=request.user, note=note),
-        "return_disclosure": lambda: services.return_for_changes(
-            record, by=request.user, note=note
-        ),
-        "return_approved": lambda: services.return_for_changes(record, by=request.user, note=note),
-        "publish": lambda: services.publish(record, by=request.user, note=note),
+        "submit": lambda: services.submit(record, by=by, note=note),
+        "approve_document": lambda: services.approve_document(record, by=by, note=note),
+        "approve_fast": lambda: services.approve_fast(record, by=by, note=note),
+        "approve_disclosure": lambda: services.approve_disclosure(record, by=by, note=note),
+        "return_document": lambda: services.return_for_changes(record, by=by, note=note),
+        "return_disclosure": lambda: services.return_for_changes(record, by=by, note=note),
+        "return_approved": lambda: services.return_for_changes(record, by=by, note=note),
+        "publish": lambda: services.publish(record, by=by, note=note),
         "schedule": lambda: services.schedule(
             record,
-            by=request.user,
+            by=by,
             note=note,
             at=form.cleaned_data["scheduled_at"] or timezone.now(),
         ),
-        "unschedule": lambda: services.unschedule(record, by=request.user, note=note),
+        "unschedule": lambda: services.unschedule(record, by=by, note=note),
         "revise": lambda: services.revise(
-            record, by=request.user, change_note=form.cleaned_data["change_note"]
+            record, by=by, change_note=form.cleaned_data["change_note"]
         ),
-        "withdraw": lambda: services.withdraw(record, by=request.user, reason=note),
+        "withdraw": lambda: services.withdraw(record, by=by, reason=note),
     }
     if action not in verbs:
         raise Http404("未知操作。")
@@ -247,7 +245,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         upload = form.cleaned_data["file"]
         try:
-            services.add_attachment(record, upload, upload.name, by=request.user)
+            services.add_attachment(record, upload, upload.name, by=signed_in(request, User))
         except ValidationError as exc:
             messages.error(request, _message(exc))
         else:
@@ -294,7 +292,7 @@ def record_validity(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.change_validity(
                     record,
-                    by=request.user,
+                    by=signed_in(request, User),
                     validity=data["validity"],
                     on=data["on"],
                     replaced_by=replacement,

@@ -18,12 +18,13 @@ import pytest
 from axes.models import AccessAttempt
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from gongkai import testing_browser
 from gongkai.accounts.models import Role, RoleGrant, User
 from gongkai.core.audit import record_event
 from gongkai.core.models import AuditEvent
 from gongkai.organisations.models import Kind
-from gongkai.portal.tests.test_browser import PHONE, _driver, _quit
 from gongkai.testing import DEMO_PASSWORD, make_organisation, make_record, make_user
+from gongkai.testing_browser import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,13 +34,13 @@ SHOTS = Path(os.environ.get("GONGKAI_SCREENSHOTS") or tempfile.mkdtemp(prefix="g
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    driver = _driver()
+    driver = testing_browser.driver()
     SHOTS.mkdir(parents=True, exist_ok=True)
     driver.execute_cdp_cmd(
         "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(SHOTS)}
     )
     yield driver
-    _quit(driver)
+    testing_browser.stop(driver)
 
 
 @pytest.fixture

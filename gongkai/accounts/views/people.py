@@ -27,6 +27,7 @@ from gongkai.accounts.forms import (
 )
 from gongkai.accounts.models import Role, RoleGrant, User
 from gongkai.accounts.permissions import role_required, roots_of
+from gongkai.core.actors import signed_in
 from gongkai.organisations.models import Organisation
 
 ACCOUNT_ADMINS = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
@@ -102,7 +103,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             person = services.create_account(
-                by=request.user,
+                by=signed_in(request, User),
                 username=data["username"],
                 full_name=data["full_name"],
                 organisation=data["organisation"],
@@ -123,11 +124,11 @@ def _issue(request: HttpRequest, person: User, kind: str, *, created: bool) -> H
     is the only place it appears; it is not cached."""
     context: dict[str, Any] = {"person": person, "created": created, "kind": kind}
     if kind == "link":
-        link, token = services.issue_sign_in_link(person, by=request.user)
+        link, token = services.issue_sign_in_link(person, by=signed_in(request, User))
         context["url"] = request.build_absolute_uri(reverse("accounts:link", args=[token]))
         context["expires_at"] = link.expires_at
     else:
-        context["password"] = services.issue_temporary_password(person, by=request.user)
+        context["password"] = services.issue_temporary_password(person, by=signed_in(request, User))
     response = render(request, "accounts/credential.html", context)
     response["Cache-Control"] = "no-store"
     return response
@@ -196,7 +197,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.ACCOUNT_FIELDS}
         try:
-            services.update_account(person, by=request.user, **fields)
+            services.update_account(person, by=signed_in(request, User), **fields)
         except (ValidationError, PermissionDenied) as exc:
             _error(request, exc)
         else:
@@ -212,7 +213,10 @@ def user_active(request: HttpRequest, pk: int) -> HttpResponse:
     active = request.POST.get("active") == "1"
     try:
         services.set_account_active(
-            person, by=request.user, active=active, reason=request.POST.get("reason", "")
+            person,
+            by=signed_in(request, User),
+            active=active,
+            reason=request.POST.get("reason", ""),
         )
     except (ValidationError, PermissionDenied) as exc:
         _error(request, exc)
@@ -253,7 +257,7 @@ def grant_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("staff_accounts:user", pk=person.pk)
     role, organisation = form.cleaned_data["role"], form.cleaned_data["organisation"]
     try:
-        services.grant_role(person, role, organisation, by=request.user)
+        services.grant_role(person, role, organisation, by=signed_in(request, User))
     except (ValidationError, PermissionDenied) as exc:
         _error(request, exc)
     else:
@@ -275,7 +279,9 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "撤销角色须填写原因。")
     else:
         try:
-            services.revoke_role(grant, by=request.user, note=form.cleaned_data["reason"])
+            services.revoke_role(
+                grant, by=signed_in(request, User), note=form.cleaned_data["reason"]
+            )
         except (ValidationError, PermissionDenied) as exc:
             _error(request, exc)
         else:

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.accounts import permissions, policy, services
 from gongkai.accounts.forms import PolicyForm
-from gongkai.accounts.models import Role, SecurityPolicy
+from gongkai.accounts.models import Role, SecurityPolicy, User
 from gongkai.accounts.permissions import role_required
 from gongkai.accounts.views.people import _error, get_account_for
+from gongkai.core.actors import signed_in
 
 
 @role_required(Role.SECURITY_ADMIN)
@@ -29,7 +30,7 @@ def security_policy(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied("安全策略由市级安全管理员设置。")
         if form.is_valid():
             services.save_security_policy(
-                by=request.user,
+                by=signed_in(request, User),
                 **{name: form.cleaned_data[name] for name in PolicyForm.Meta.fields},
             )
             messages.success(request, "安全策略已保存，立即生效。")
@@ -86,7 +87,7 @@ def lockouts(request: HttpRequest) -> HttpResponse:
 def unlock(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_account_for(request.user, pk)
     try:
-        count = services.unlock_account(person, by=request.user)
+        count = services.unlock_account(person, by=signed_in(request, User))
     except (ValidationError, PermissionDenied) as exc:
         _error(request, exc)
     else:
@@ -101,7 +102,7 @@ def unlock(request: HttpRequest, pk: int) -> HttpResponse:
 def reset_2fa(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_account_for(request.user, pk)
     try:
-        services.reset_second_factor(person, by=request.user)
+        services.reset_second_factor(person, by=signed_in(request, User))
     except (ValidationError, PermissionDenied) as exc:
         _error(request, exc)
     else:

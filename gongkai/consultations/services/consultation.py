@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -43,6 +43,9 @@ from gongkai.notifications.services import notify, people_holding
 from gongkai.organisations.models import Organisation
 from gongkai.records.services import sanitise_body
 from gongkai.records.uploads import inspect_upload, save_with_file
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
 
 S = Status
 EDITABLE_FIELDS = (
@@ -154,7 +157,7 @@ comment_workflow: Workflow[Comment] = Workflow(
 # --- Drafting -------------------------------------------------------------------------------
 
 
-def create_consultation(*, by: Any, organisation: Organisation, **fields: Any) -> Consultation:
+def create_consultation(*, by: User, organisation: Organisation, **fields: Any) -> Consultation:
     consultation = Consultation(organisation=organisation, created_by=by)
     if not can.can_manage_consultation(by, consultation):
         raise PermissionDenied("您不能为该单位发起意见征集。")
@@ -171,7 +174,7 @@ def create_consultation(*, by: Any, organisation: Organisation, **fields: Any) -
     return consultation
 
 
-def update_consultation(consultation: Consultation, *, by: Any, **fields: Any) -> Consultation:
+def update_consultation(consultation: Consultation, *, by: User, **fields: Any) -> Consultation:
     """Edit; the audit row keeps the old value of every changed field (the version trail)."""
     allowed = {S.DRAFT: EDITABLE_FIELDS, S.OPEN: EDITABLE_WHILE_OPEN}.get(
         Status(consultation.status), ()
@@ -225,7 +228,7 @@ def _replace_sections(consultation: Consultation) -> None:
 
 
 def add_attachment(
-    consultation: Consultation, fileobj: IO[bytes], name: str, *, by: Any
+    consultation: Consultation, fileobj: IO[bytes], name: str, *, by: User
 ) -> Attachment:
     if consultation.status != S.DRAFT:
         raise ValidationError("只有草稿可以添加附件。")
@@ -254,7 +257,7 @@ def add_attachment(
 # --- Workflow verbs -------------------------------------------------------------------------
 
 
-def open_consultation(consultation: Consultation, *, by: Any, note: str = "") -> Consultation:
+def open_consultation(consultation: Consultation, *, by: User, note: str = "") -> Consultation:
     return consultation_workflow.apply(
         consultation,
         "open",
@@ -265,7 +268,7 @@ def open_consultation(consultation: Consultation, *, by: Any, note: str = "") ->
 
 
 def close_consultation(
-    consultation: Consultation, *, by: Any = None, note: str = ""
+    consultation: Consultation, *, by: User | None = None, note: str = ""
 ) -> Consultation:
     """End the consultation. At its closing time the job runner does this (``by`` None);
     a person ending it earlier must say why (``note``), and the public page says so."""
@@ -296,13 +299,13 @@ def close_due(now: datetime | None = None) -> list[int]:
     return closed
 
 
-def withdraw_consultation(consultation: Consultation, *, by: Any, reason: str) -> Consultation:
+def withdraw_consultation(consultation: Consultation, *, by: User, reason: str) -> Consultation:
     return consultation_workflow.apply(
         consultation, "withdraw", by=by, note=reason, changes={"withdrawn_reason": reason.strip()}
     )
 
 
-def publish_feedback(consultation: Consultation, *, by: Any, summary: str) -> Consultation:
+def publish_feedback(consultation: Consultation, *, by: User, summary: str) -> Consultation:
     # The engine applies changes after the guard, so the summary is checked here.
     if not summary.strip():
         raise ValidationError("请填写采纳情况总体说明。")
@@ -398,7 +401,7 @@ MAX_REGISTERED_LENGTH = 20000
 def register_comment(
     consultation: Consultation,
     *,
-    by: Any,
+    by: User,
     channel: str,
     received_on: date,
     body: str,
@@ -472,7 +475,7 @@ def register_comment(
     return comment
 
 
-def publish_comment(comment: Comment, *, by: Any, public_body: str | None = None) -> Comment:
+def publish_comment(comment: Comment, *, by: User, public_body: str | None = None) -> Comment:
     """Approve; a moderator may shorten or mask the public text, never leave personal data."""
     text = comment.public_body if public_body is None else public_body.strip()
     if not text:
@@ -485,7 +488,7 @@ def publish_comment(comment: Comment, *, by: Any, public_body: str | None = None
     )
 
 
-def reject_comment(comment: Comment, *, by: Any, reason: str, note: str = "") -> Comment:
+def reject_comment(comment: Comment, *, by: User, reason: str, note: str = "") -> Comment:
     if not reason:
         raise ValidationError("请选择不予公开的原因。")
     return comment_workflow.apply(
@@ -504,7 +507,7 @@ def reject_comment(comment: Comment, *, by: Any, reason: str, note: str = "") ->
 def record_adoption(
     consultation: Consultation,
     *,
-    by: Any,
+    by: User,
     comments: Iterable[Comment],
     outcome: str,
     reason: str,
@@ -544,7 +547,7 @@ def record_adoption(
     return adoption
 
 
-def withdraw_adoption(adoption: Adoption, *, by: Any) -> Adoption:
+def withdraw_adoption(adoption: Adoption, *, by: User) -> Adoption:
     """An entry made in error is withdrawn (kept for the audit), its comments freed again."""
     consultation = adoption.consultation
     if not can.can_manage_consultation(by, consultation):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +13,9 @@ from gongkai.core.audit import record_event
 from gongkai.core.verbs import Verb
 from gongkai.core.workflow import Transition, Workflow
 from gongkai.organisations.models import Organisation
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
 
 E = EventStatus
 EDITABLE_FIELDS = (
@@ -59,7 +62,7 @@ event_workflow: Workflow[Event] = Workflow(
 )
 
 
-def create_event(*, by: Any, organisation: Organisation, **fields: Any) -> Event:
+def create_event(*, by: User, organisation: Organisation, **fields: Any) -> Event:
     event = Event(organisation=organisation, created_by=by)
     if not can.can_manage_event(by, event):
         raise PermissionDenied("您不能为该单位发布活动。")
@@ -74,7 +77,7 @@ def create_event(*, by: Any, organisation: Organisation, **fields: Any) -> Event
     return event
 
 
-def update_event(event: Event, *, by: Any, **fields: Any) -> Event:
+def update_event(event: Event, *, by: User, **fields: Any) -> Event:
     """Edit an announcement; the audit row keeps the old values."""
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
@@ -96,12 +99,12 @@ def update_event(event: Event, *, by: Any, **fields: Any) -> Event:
     return locked
 
 
-def announce_event(event: Event, *, by: Any) -> Event:
+def announce_event(event: Event, *, by: User) -> Event:
     return event_workflow.apply(event, "announce", by=by)
 
 
 def record_event_outcome(
-    event: Event, *, by: Any, record_body: str, participants: int | None = None
+    event: Event, *, by: User, record_body: str, participants: int | None = None
 ) -> Event:
     # Checked here: the engine applies ``changes`` after its guard has run.
     if not record_body.strip():
@@ -114,7 +117,7 @@ def record_event_outcome(
     )
 
 
-def cancel_event(event: Event, *, by: Any, reason: str) -> Event:
+def cancel_event(event: Event, *, by: User, reason: str) -> Event:
     return event_workflow.apply(
         event, "cancel", by=by, note=reason, changes={"cancelled_reason": reason.strip()}
     )

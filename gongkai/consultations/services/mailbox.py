@@ -7,7 +7,7 @@ clock starts (receipt, or the last transfer where the mailbox restarts the clock
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -43,6 +43,9 @@ from gongkai.core.workflow import Transition, Workflow
 from gongkai.notifications.models import Kind as NotificationKind
 from gongkai.notifications.services import notify, people_holding
 from gongkai.organisations.models import Organisation
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
 
 MAX_SUBJECT = 100
 MAX_BODY = 3000
@@ -143,7 +146,7 @@ def find_by_code(code: str) -> Message | None:
     )
 
 
-def reply_to_message(message: Message, *, by: Any, body: str) -> Message:
+def reply_to_message(message: Message, *, by: User, body: str) -> Message:
     body = body.strip()
     if not body:
         raise ValidationError({"body": "请填写答复内容。"})
@@ -162,14 +165,14 @@ def reply_to_message(message: Message, *, by: Any, body: str) -> Message:
     )
 
 
-def reject_message(message: Message, *, by: Any, reason: str) -> Message:
+def reject_message(message: Message, *, by: User, reason: str) -> Message:
     return message_workflow.apply(
         message, "reject", by=by, note=reason, changes={"rejected_reason": reason.strip()}
     )
 
 
 def transfer_message(
-    message: Message, *, by: Any, to: Organisation, note: str, now: datetime | None = None
+    message: Message, *, by: User, to: Organisation, note: str, now: datetime | None = None
 ) -> Message:
     """转办 to another unit; the clock keeps running from receipt unless the mailbox says so."""
     now = now or timezone.now()
@@ -203,7 +206,7 @@ def transfer_message(
     return locked
 
 
-def set_publication(message: Message, *, by: Any, published: bool) -> Message:
+def set_publication(message: Message, *, by: User, published: bool) -> Message:
     """Show or hide the Q&A on the public page; only with the writer's consent."""
     with transaction.atomic():
         locked = Message.objects.select_for_update().get(pk=message.pk)
@@ -314,7 +317,7 @@ def send_reply_due_soon_reminders(today: date | None = None) -> list[int]:
 # --- A new holiday notice -------------------------------------------------------------------
 
 
-def recompute_deadlines(*, since: date, by: Any = None) -> list[MovedDeadline]:
+def recompute_deadlines(*, since: date, by: User | None = None) -> list[MovedDeadline]:
     """Recompute the reply deadline of every open message that may count days from ``since``
     on (core.calendar.loading.load_notice, in its transaction)."""
     moved: list[MovedDeadline] = []

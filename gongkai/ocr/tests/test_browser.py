@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 from huey.contrib.djhuey import HUEY
 
-from gongkai.core.management.commands.seed_demo import (
+from gongkai import testing_browser
+from gongkai.demo.steps import (
     demo_county,
     seed_accounts,
     seed_organisations,
@@ -26,7 +27,7 @@ from gongkai.core.management.commands.seed_demo import (
 from gongkai.holidays.tests.test_browser import _sign_in, _text
 from gongkai.ocr import services
 from gongkai.ocr.testing import ID_CARD, MOBILE_PHONE, image_pdf, make_scanned_list
-from gongkai.portal.tests.test_browser import PHONE, _driver, _navigated, _quit
+from gongkai.testing_browser import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,9 +36,9 @@ SHOTS = Path(os.environ.get("GONGKAI_SCREENSHOTS") or Path(tempfile.gettempdir()
 
 @pytest.fixture
 def browser() -> Any:
-    driver = _driver()
+    driver = testing_browser.driver()
     yield driver
-    _quit(driver)
+    testing_browser.stop(driver)
 
 
 @pytest.fixture
@@ -196,7 +197,7 @@ def test_a_clerk_reads_redacts_and_clears_a_scanned_list(
 
     before = browser.current_url
     browser.find_element(By.XPATH, "//button[contains(., '生成涂黑后的文件')]").click()
-    _navigated(browser, before)
+    testing_browser.navigated(browser, before)
     assert "已生成涂黑后的文件" in _text(browser)
     _wait_for(browser, "排队等待识别")
     _run_next_job(queued_jobs).join(timeout=180)
@@ -233,7 +234,7 @@ def test_without_javascript_the_clerk_types_the_rectangle_and_ticks_findings(liv
         random.Random(22), dpi=150, rows=3, paper=(6.2, 2.6), columns=(ID_CARD, MOBILE_PHONE)
     )
     attachment = records.add_attachment(record, io.BytesIO(scan.png()), "名单.png", by=clerk)
-    browser = _driver(javascript=False)
+    browser = testing_browser.driver(javascript=False)
     try:
         _sign_in(browser, live_server, "county_clerk", f"/staff/ocr/attachments/{attachment.pk}/")
         _wait_for(browser, f"发现个人信息 {len(scan.numbers)} 处")
@@ -247,4 +248,4 @@ def test_without_javascript_the_clerk_types_the_rectangle_and_ticks_findings(liv
         cleaned = Attachment.objects.get(record=record, is_current=True)
         assert cleaned.original_name == "名单（已脱敏）.png"
     finally:
-        _quit(browser)
+        testing_browser.stop(browser)

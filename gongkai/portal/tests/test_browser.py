@@ -1,7 +1,7 @@
 """The public column in a real browser: Debian's Chromium, headless, through chromedriver.
 
-These run in the default suite (marked ``browser``). Without /usr/bin/chromium and
-/usr/bin/chromedriver they fail and say what to install; .ci/run installs both first.
+These run in the default suite (marked ``browser``); finding and starting Chromium is
+gongkai/testing_browser.py's (without it they are skipped, loudly; CI requires them).
 axe-core (vendored in fixtures/, MPL-2.0) is injected through the driver, not the page, so
 the site's Content-Security-Policy stays as strict as in production.
 """
@@ -9,8 +9,6 @@ the site's Content-Security-Policy stays as strict as in production.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
@@ -20,56 +18,17 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from gongkai import testing_browser
 from gongkai.catalogue.models import Item
 from gongkai.organisations.models import Kind, Organisation
 from gongkai.records.importing import ImportRow, import_author, import_record
 from gongkai.records.models import Record, Validity
 from gongkai.testing import make_organisation
+from gongkai.testing_browser import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 AXE = Path(__file__).parent / "fixtures" / "axe.min.js"
-PHONE = 360
-CHROME_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--window-size=1280,900",
-]
-
-
-def _driver(*, javascript: bool = True) -> Any:
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if missing:
-        pytest.fail(
-            f"browser tests need {', '.join(missing)}: "
-            "apt-get install chromium chromium-driver (.ci/run does this)",
-            pytrace=False,
-        )
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    profile = tempfile.mkdtemp(prefix="gk-chromium-")
-    for flag in [*CHROME_FLAGS, f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    if not javascript:
-        options.add_experimental_option(
-            "prefs", {"profile.managed_default_content_settings.javascript": 2}
-        )
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    driver.set_page_load_timeout(30)
-    driver._gk_profile = profile  # removed in _quit
-    return driver
 
 
 def _large_type(driver: Any, expected: bool) -> None:
@@ -87,26 +46,11 @@ def _large_type(driver: Any, expected: bool) -> None:
     )
 
 
-def _navigated(driver: Any, before: str) -> None:
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(driver, 10).until(
-        lambda d: (
-            d.current_url != before and d.execute_script("return document.readyState") == "complete"
-        )
-    )
-
-
-def _quit(driver: Any) -> None:
-    driver.quit()
-    shutil.rmtree(driver._gk_profile, ignore_errors=True)
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    driver = _driver()
+    driver = testing_browser.driver()
     yield driver
-    _quit(driver)
+    testing_browser.stop(driver)
 
 
 @pytest.fixture
@@ -317,7 +261,7 @@ def test_large_type_mode_raises_size_and_contrast_and_survives_navigation(
     assert _contrast(phone, ".record-list .muted") > contrast
     before = phone.current_url
     phone.find_element(By.CSS_SELECTOR, ".record-list a").click()  # next page, same mode
-    _navigated(phone, before)
+    testing_browser.navigated(phone, before)
     assert "/records/" in phone.current_url
     assert "large-type" in phone.find_element(By.TAG_NAME, "html").get_attribute("class")
     assert phone.execute_script(
@@ -338,7 +282,7 @@ def test_a_parent_finds_their_schools_enrolment_zone_in_three_taps(live_server, 
 
     def tap(element: Any) -> None:
         element.click()
-        _navigated(phone, pages[-1])  # fails after 10 s: a tap that goes nowhere
+        testing_browser.navigated(phone, pages[-1])  # fails after 10 s: a tap that goes nowhere
         pages.append(phone.current_url)
 
     # 1. home → 招生管理 › 招生范围
@@ -369,7 +313,7 @@ def test_reading_works_with_javascript_disabled(live_server, column):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    driver = _driver(javascript=False)
+    driver = testing_browser.driver(javascript=False)
     try:
         # JavaScript really is off: this page's own script would change the text.
         driver.get("data:text/html,<p id=x>off</p><script>x.textContent='on'</script>")
@@ -377,28 +321,28 @@ def test_reading_works_with_javascript_disabled(live_server, column):
         driver.get(live_server.url + "/")
         before = driver.current_url
         driver.find_element(By.LINK_TEXT, "招生范围").click()
-        _navigated(driver, before)
+        testing_browser.navigated(driver, before)
         school = column["schools"][0]
         # Without scripts the school list comes with the page: county first, then the school.
         Select(driver.find_element(By.NAME, "org")).select_by_visible_text(column["county"].name)
         assert not driver.find_element(By.NAME, "school").is_enabled()
         before = driver.current_url
         driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
-        _navigated(driver, before)
+        testing_browser.navigated(driver, before)
         Select(driver.find_element(By.NAME, "school")).select_by_visible_text(school.name)
         before = driver.current_url
         driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
-        _navigated(driver, before)
+        testing_browser.navigated(driver, before)
         assert f"school={school.code}" in driver.current_url
         before = driver.current_url
         driver.find_element(By.CSS_SELECTOR, ".record-list a").click()
-        _navigated(driver, before)
+        testing_browser.navigated(driver, before)
         assert "兴华路以东" in driver.find_element(By.TAG_NAME, "main").text
         driver.find_element(By.CSS_SELECTOR, ".display-switch button").click()
         _large_type(driver, True)
         assert driver.find_element(By.CSS_SELECTOR, "main h1").is_displayed()
     finally:
-        _quit(driver)
+        testing_browser.stop(driver)
 
 
 @pytest.mark.parametrize("width", [PHONE, None])
@@ -427,7 +371,7 @@ def test_a_reader_pages_back_through_a_long_column_past_the_numbered_pages(
         browser.get(live_server.url + "/")
         before = browser.current_url
         browser.find_element(By.LINK_TEXT, "招生范围").click()
-        _navigated(browser, before)
+        testing_browser.navigated(browser, before)
         seen: list[str] = []
         labels = []
         while True:
@@ -439,7 +383,7 @@ def test_a_reader_pages_back_through_a_long_column_past_the_numbered_pages(
                 break
             before = browser.current_url
             following[0].click()
-            _navigated(browser, before)
+            testing_browser.navigated(browser, before)
         if shots := os.environ.get("GONGKAI_SCREENSHOTS"):  # a directory to look at them in
             browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", nav)
             name = "phone" if width else "desktop"
@@ -455,7 +399,7 @@ def test_a_reader_pages_back_through_a_long_column_past_the_numbered_pages(
         while previous := browser.find_elements(By.LINK_TEXT, "上一页"):
             before = browser.current_url
             previous[0].click()
-            _navigated(browser, before)
+            testing_browser.navigated(browser, before)
             back = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".record-list a")] + back
         assert back == seen[:40]
         assert browser.find_element(By.CSS_SELECTOR, "nav.pagination span").text.startswith(

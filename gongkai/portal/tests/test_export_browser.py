@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from gongkai import testing_browser
 from gongkai.organisations.models import Kind
-from gongkai.portal.tests.test_browser import _driver, _quit
 from gongkai.portal.tests.test_printing import publish
 from gongkai.search import queries
 from gongkai.search.services import reindex
@@ -53,7 +53,7 @@ def test_the_offline_search_finds_and_orders_what_the_online_search_does(product
     out = tmp_path / "site"
     call_command("portal", "export", str(out), stdout=StringIO(), stderr=StringIO())
 
-    driver = _driver()
+    driver = testing_browser.driver()
     try:
         driver.get((out / "search.html").as_uri())
         for query in QUERIES:
@@ -80,7 +80,7 @@ def test_the_offline_search_finds_and_orders_what_the_online_search_does(product
         assert driver.current_url.endswith(f"/records/{best.record_id}/index.html")
         assert first_title_in(driver.title, best)
     finally:
-        _quit(driver)
+        testing_browser.stop(driver)
 
 
 def first_title_in(title: str, hit: Any) -> bool:

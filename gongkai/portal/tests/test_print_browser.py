@@ -16,11 +16,12 @@ from django.db import connections
 from django.test.testcases import LiveServerThread
 from pypdf import PdfReader
 
+from gongkai import testing_browser
 from gongkai.organisations.models import Kind
 from gongkai.portal.tests.conftest import SITE_URL
-from gongkai.portal.tests.test_browser import PHONE, _driver, _navigated, _quit
 from gongkai.portal.tests.test_printing import publish
 from gongkai.testing import make_organisation
+from gongkai.testing_browser import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -87,7 +88,7 @@ def test_a_parent_on_a_phone_prints_a_record_whose_qr_code_opens_it_at_site_url(
     for n in range(40):
         publish(county, f"（演示）第{n + 1}批招生补充公告", on=date(2025, 5, 1 + n % 28))
     SHOTS.mkdir(parents=True, exist_ok=True)
-    driver = _driver()
+    driver = testing_browser.driver()
     try:
         driver.execute_cdp_cmd(
             "Emulation.setDeviceMetricsOverride",
@@ -98,14 +99,14 @@ def test_a_parent_on_a_phone_prints_a_record_whose_qr_code_opens_it_at_site_url(
         for text in ["招生范围", record.current_version.title]:
             before = driver.current_url
             driver.find_element(By.LINK_TEXT, text).click()
-            _navigated(driver, before)
+            testing_browser.navigated(driver, before)
         assert driver.current_url == f"{production_server}/records/{record.pk}/"
         link = driver.find_element(By.PARTIAL_LINK_TEXT, "打印本文")
         assert link.is_displayed() and link.rect["y"] + link.rect["height"] < 740  # no scrolling
         driver.save_screenshot(str(SHOTS / "record-phone.png"))
         before = driver.current_url
         link.click()
-        _navigated(driver, before)
+        testing_browser.navigated(driver, before)
         assert driver.current_url == f"{production_server}/records/{record.pk}/print/"
         # Styled by the hashed stylesheet, and nothing runs off the phone's width.
         font = driver.execute_script("return getComputedStyle(document.body).fontFamily")
@@ -143,4 +144,4 @@ def test_a_parent_on_a_phone_prints_a_record_whose_qr_code_opens_it_at_site_url(
             assert "标题" in text and "发布机构" in text, number
             assert f"第 {number} " in text, number  # 页 comes out of the PDF as a radical
     finally:
-        _quit(driver)
+        testing_browser.stop(driver)

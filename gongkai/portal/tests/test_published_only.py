@@ -9,9 +9,11 @@ the same until publication, and changes once it happens.
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from gongkai.catalogue.models import Item
 from gongkai.disclosures import services as disclosures
@@ -229,8 +231,9 @@ def test_no_public_surface_changes_until_a_revision_or_a_draft_is_published(
         services.approve_document(_fresh(reclassified), by=document_reviewer)
     surfaces.assert_unchanged(before, "approved")
 
-    # Publication: now the public sees the new versions.
-    with run_hooks():
+    # Publication: now the public sees the new versions (a minute later, so that a lastmod
+    # written to the second can move however fast the machine is).
+    with run_hooks(), time_machine.travel(timezone.now() + timedelta(minutes=1), tick=True):
         for record in (plain, policy, guide, draft):
             services.publish(_fresh(record), by=clerk, change_note="修订")
     after = surfaces.read()

@@ -78,17 +78,18 @@ def test_records_that_do_not_publish_alone_are_skipped_by_the_scheduler(
 
 
 def test_every_extension_is_an_apps_extension_module_found_in_installed_apps_order():
-    assert [e.name for e in hooks.extensions()][:6] == [
+    assert [e.name for e in hooks.extensions()][:7] == [
         "screening",
         "search",
         "interpretation",
         "concerns",
         "disclosures",
         "portal",
+        "ocr",
     ]
     found = hooks.discover()  # registering again replaces each by name: the same list
     assert [name.rsplit(".", 2)[-2] for name in found] == [
-        "screening", "search", "interpretations", "concerns", "disclosures", "portal"
+        "screening", "search", "interpretations", "concerns", "disclosures", "portal", "ocr"
     ]  # fmt: skip
 
 
@@ -112,5 +113,13 @@ def test_record_extensions_are_declared_only_in_extension_modules():
     )
     assert declared == sorted(
         f"{app}/extension.py"
-        for app in ("screening", "search", "interpretations", "concerns", "disclosures", "portal")
+        for app in (
+            "screening",
+            "search",
+            "interpretations",
+            "concerns",
+            "disclosures",
+            "portal",
+            "ocr",
+        )
     )

@@ -18,15 +18,16 @@ from django.test.testcases import LiveServerThread
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from gongkai import testing_browser
 from gongkai.accounts.models import Role
 from gongkai.concerns.models import Level
 from gongkai.concerns.testing import make_concern
 from gongkai.notifications.models import Notification
 from gongkai.organisations.models import Kind as OrgKind
-from gongkai.portal.tests.test_browser import PHONE, _driver, _quit
 from gongkai.records import services
 from gongkai.records.models import Record, Status, Validity
 from gongkai.testing import DEMO_PASSWORD, make_organisation, make_record, make_user
+from gongkai.testing_browser import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -86,9 +87,9 @@ def site(server: str, transactional_db: None) -> str:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    driver = _driver()
+    driver = testing_browser.driver()
     yield driver
-    _quit(driver)
+    testing_browser.stop(driver)
 
 
 @pytest.fixture
@@ -378,7 +379,7 @@ def demo(transactional_db: None) -> None:
 
 
 def test_every_demo_role_lands_on_a_workbench_that_fits_a_phone(site, demo, desktop):
-    from gongkai.core.management.commands.seed_demo import DEMO_ACCOUNTS
+    from gongkai.demo.steps import DEMO_ACCOUNTS
 
     for username, _name, _role, _where in DEMO_ACCOUNTS:
         desktop.delete_all_cookies()

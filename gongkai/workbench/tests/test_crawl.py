@@ -31,7 +31,7 @@ from django.urls.exceptions import Resolver404
 from gongkai.accounts.models import Role
 from gongkai.core import verbs
 from gongkai.core import workflow as workflows
-from gongkai.core.management.commands.seed_demo import DEMO_ACCOUNTS
+from gongkai.demo.steps import DEMO_ACCOUNTS
 from gongkai.testing import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
