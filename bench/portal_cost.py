@@ -12,15 +12,17 @@ growth of each page's cost between the sizes:
     .venv/bin/python bench/portal_cost.py --rounds 3 --repeat 40 \\
         --databases postgres://…/p100k postgres://…/p1m postgres://…/p3m
 
-Load the databases first with bench/portal_dataset.py. Each page is requested a few times
-to warm the process (reference data, prepared statements), then ``--repeat`` times; the CPU
-time of this process per request (``time.process_time``: Django, the template and the
-database driver; with SQLite the database's own work is in it too) is reported as the
-median, with the number of queries. On PostgreSQL the server's CPU for this connection is
-read from /proc (its backend process, same machine) around the repeats and reported as a
-mean per request: app + database is what a request costs the machine. The pages are
-chosen from the data the same way at every size (the busiest item, its busiest county and
-that county's busiest school, the middle record, the middle sitemap part …).
+Search is measured where its index holds the records (``manage.py search reindex`` with that
+database; ``--indexes`` gives each database's ``SEARCH_INDEX_DIR``); elsewhere its rows say
+"not measured". Load the databases first with bench/portal_dataset.py. Each page is
+requested a few times to warm the process (reference data, prepared statements), then
+``--repeat`` times; the CPU time of this process per request (``time.process_time``: Django,
+the template and the database driver; with SQLite the database's own work is in it too) is
+reported as the median, with the number of queries. On PostgreSQL the server's CPU for this
+connection is read from /proc (its backend process, same machine) around the repeats and
+reported as a mean per request: app + database is what a request costs the machine. The
+pages are chosen from the data the same way at every size (the busiest item, its busiest
+county and that county's busiest school, the middle record, the middle sitemap part …).
 """
 
 from __future__ import annotations
@@ -143,14 +145,33 @@ def pages() -> list[tuple[str, str]]:
         ("行政权力事项, page 2", "/powers/items/?page=2"),
         ("执行公开 listing", "/progress/"),
         ("回应关切 listing", "/responses/"),
-        ("search, common word", "/search/?q=招生"),
-        ("search, two words and a county", f"/search/?q=招生+范围&org={county.code}"),
     ]
+    if _indexed():
+        found += [
+            ("search, common word", "/search/?q=招生"),
+            ("search, two words and a county", f"/search/?q=招生+范围&org={county.code}"),
+        ]
     if guide:
         found.append(("guide print", f"/services/{guide}/print/"))
     if reform:
         found.append(("reform progress page", f"/progress/{reform}/"))
     return found
+
+
+def _indexed() -> bool:
+    """Whether search has the records to search: its entries are made by ``manage.py search
+    reindex`` (bench/portal_dataset.py does not make them; at a million records it takes
+    20 minutes), and a search of an empty index would measure nothing."""
+    from gongkai.search.backends import backend
+    from gongkai.search.models import SearchEntry
+
+    entries = SearchEntry.objects.count()
+    if not entries:
+        print("  search: no entries (run manage.py search reindex): not measured", file=sys.stderr)
+        return False
+    documents = backend().status().get("索引文档")
+    print(f"  search: {entries} entries, {documents} in the index", file=sys.stderr)
+    return documents is None or documents >= entries
 
 
 def keyset_url(client: Any, listing: str) -> str:
@@ -238,21 +259,38 @@ def compare(runs: list[list[dict[str, Any]]]) -> str:
         "| page | " + " | ".join(head) + " | growth per 10× |",
         "|---|" + "---:|" * (len(sizes) + 1),
     ]
-    labels = list(runs[0][0]["pages"])
-    decades = math.log10(sizes[-1] / sizes[0]) if sizes[-1] > sizes[0] else 1
+    # every page measured at some size (search only where its index was built), in order
+    labels = list(dict.fromkeys(label for rounds in runs for label in rounds[0]["pages"]))
 
     def cost(round_: dict[str, Any], label: str) -> float:
         page = round_["pages"][label]
         return page["app_ms"] + (page["db_ms"] or 0)
 
     for label in labels:
-        medians = [statistics.median(cost(rnd, label) for rnd in rounds) for rounds in runs]
-        queries = runs[-1][0]["pages"][label]["queries"]
-        statuses = {rnd["pages"][label]["status"] for rounds in runs for rnd in rounds}
+        medians = [
+            statistics.median(cost(rnd, label) for rnd in rounds)
+            if label in rounds[0]["pages"]
+            else None
+            for rounds in runs
+        ]
+        at = [k for k, m in enumerate(medians) if m is not None]
+        first, last = at[0], at[-1]
+        queries = runs[last][0]["pages"][label]["queries"]
+        statuses = {
+            rnd["pages"][label]["status"]
+            for rounds in runs
+            for rnd in rounds
+            if label in rnd["pages"]
+        }
         flag = "" if statuses == {200} else f" (HTTP {','.join(map(str, sorted(statuses)))})"
-        growth = (medians[-1] / medians[0]) ** (1 / decades) if medians[0] else float("nan")
-        cells = " | ".join(f"{m:.2f}" for m in medians)
-        lines.append(f"| {label}{flag} ({queries} q) | {cells} | {growth:.2f}× |")
+        low, high = medians[first] or 0.0, medians[last] or 0.0
+        if last > first and low:
+            decades = math.log10(sizes[last] / sizes[first])
+            growth = f"{(high / low) ** (1 / decades):.2f}×"
+        else:
+            growth = "— (one size)"
+        cells = " | ".join("not measured" if m is None else f"{m:.2f}" for m in medians)
+        lines.append(f"| {label}{flag} ({queries} q) | {cells} | {growth} |")
     unit = "app + database CPU ms per request" if pg else "CPU ms per request"
     return f"{unit}, median of {len(runs[0])} rounds\n\n" + "\n".join(lines)
 
@@ -263,6 +301,12 @@ def main() -> None:
     parser.add_argument("--json", help="write this database's results to a file")
     parser.add_argument("--only", help="a regular expression: measure the pages it matches")
     parser.add_argument("--databases", nargs="*", help="measure each, in rounds, and compare")
+    parser.add_argument(
+        "--indexes",
+        nargs="*",
+        default=[],
+        help="with --databases: each database's SEARCH_INDEX_DIR, in the same order",
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--out", help="with --databases: write every round's results here")
     args = parser.parse_args()
@@ -289,9 +333,10 @@ def main() -> None:
             command = [sys.executable, __file__, "--repeat", str(args.repeat), "--json", str(out)]
             if args.only:
                 command += ["--only", args.only]
+            index = {"SEARCH_INDEX_DIR": args.indexes[k]} if k < len(args.indexes) else {}
             subprocess.run(
                 command,
-                env={**os.environ, "DATABASE_URL": url},
+                env={**os.environ, "DATABASE_URL": url, **index},
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
