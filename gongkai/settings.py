@@ -407,6 +407,9 @@ GONGKAI_PAGE_CACHE = env_bool("PAGE_CACHE", True)
 GONGKAI_REFDATA_SECONDS = float(os.environ.get("REFDATA_SECONDS", "30"))
 # Where the page cache writes the pages (nginx reads them there).
 GONGKAI_PAGE_CACHE_DIR = Path(os.environ.get("PAGE_CACHE_DIR", VAR_DIR / "pages"))
+# A listing's filtered and further pages are stored under their query string (portal/pagecache.py)
+# only while the page-cache disk has at least this much free space (MB).
+GONGKAI_PAGE_CACHE_MIN_FREE_MB = int(os.environ.get("PAGE_CACHE_MIN_FREE_MB", "1024"))
 
 # --- Audit trail -----------------------------------------------------------------------------
 # The audit chain is keyed (HMAC-SHA256) with a secret kept outside the database, so whoever can

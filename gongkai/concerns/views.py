@@ -8,6 +8,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,6 +30,7 @@ from gongkai.concerns.models import Concern, Reminder, Response
 from gongkai.core.actors import signed_in
 from gongkai.core.models import AuditEvent
 from gongkai.core.workflow import TransitionNotAllowed
+from gongkai.records.models import PublicRecord
 
 OFFICER = Role.CONCERN_OFFICER
 READERS = can.STAFF_ROLES
@@ -38,20 +40,20 @@ def responses(request: HttpRequest) -> HttpResponse:
     """回应关切: published responses and updates, newest first, each with the public subject
     of the concern it answers (never the internal summary, plan or officer)."""
     # Titles, dates and publishers as published (the record's public row), never a revision's.
+    # Read per response (correlated subqueries on the row's primary key), so the responses
+    # drive the query: a join let the planner walk every public record of the site to find
+    # the few that are responses (issue 19: 6 ms at 100k records, 37 ms at 1M).
+    live = PublicRecord.objects.filter(record_id=OuterRef("record_id"), withdrawn_at__isnull=True)
     listing = (
-        Response.objects.filter(
-            record__public_record__isnull=False,
-            record__public_record__withdrawn_at__isnull=True,
+        Response.objects.annotate(
+            public_title=Subquery(live.values("title")[:1]),
+            public_at=Subquery(live.values("published_at")[:1]),
+            publisher=Subquery(live.values("organisation__name")[:1]),
         )
-        .select_related("record__public_record__organisation", "concern")
-        .only(
-            "kind",
-            "record__public_record__title",
-            "record__public_record__published_at",
-            "record__public_record__organisation__name",
-            "concern__subject",
-        )
-        .order_by("-record__public_record__published_at", "-pk")
+        .filter(public_at__isnull=False)
+        .select_related("concern")
+        .only("kind", "record_id", "concern__subject")
+        .order_by("-public_at", "-pk")
     )
     page = Paginator(listing, 20).get_page(request.GET.get("page"))
     return render(request, "concerns/responses.html", {"page": page})

@@ -40,12 +40,15 @@ def staff_panel(record: Record, user: Any) -> str:
     )
 
 
-#: The public listing of each kind of structured record.
-LISTINGS = {
-    Kind.SERVICE_GUIDE: "disclosures:services",
-    Kind.POWER_ITEM: "disclosures:powers",
-    Kind.SUPERVISION_MATTER: "disclosures:powers",
-    Kind.REFORM: "disclosures:progress",
+#: The public listings of each kind of structured record.
+LISTINGS: dict[str, list[tuple[str, list[str]]]] = {
+    Kind.SERVICE_GUIDE: [("disclosures:services", [])],
+    Kind.POWER_ITEM: [("disclosures:powers", []), ("disclosures:power_list", ["items"])],
+    Kind.SUPERVISION_MATTER: [
+        ("disclosures:powers", []),
+        ("disclosures:power_list", ["matters"]),
+    ],
+    Kind.REFORM: [("disclosures:progress", [])],
 }
 
 
@@ -55,8 +58,7 @@ def public_paths(change: Any) -> list[str]:
     paths = [reverse("disclosures:five")]
     for facts in change.facts:
         paths.append(reverse("disclosures:five_class", args=[facts.five_disclosure]))
-        if facts.kind in LISTINGS:
-            paths.append(reverse(LISTINGS[facts.kind]))
+        paths += [reverse(name, args=args) for name, args in LISTINGS.get(facts.kind, [])]
         if facts.kind == Kind.SERVICE_GUIDE:
             paths.append(reverse("disclosures:guide_print", args=[change.record_id]))
         if facts.kind == Kind.REFORM:

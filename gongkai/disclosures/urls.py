@@ -8,6 +8,7 @@ urlpatterns = [
     path("services/", views.service_list, name="services"),
     path("services/<int:pk>/print/", views.guide_print, name="guide_print"),
     path("powers/", views.power_list, name="powers"),
+    path("powers/<str:which>/", views.power_list, name="power_list"),
     path("progress/", views.progress_list, name="progress"),
     path("progress/<int:pk>/", views.progress_page, name="progress_detail"),
     path("five/", views.five_page, name="five"),

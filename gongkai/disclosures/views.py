@@ -3,11 +3,12 @@ a draft's structured content (review and publication stay on the record's own pa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -22,7 +23,7 @@ from gongkai.disclosures import elements, history, services
 from gongkai.disclosures.forms import DETAIL_FORMS, ROW_FORMSETS, RecordPartForm, rows_of
 from gongkai.organisations import reference as organisations
 from gongkai.organisations.models import Organisation
-from gongkai.portal import listing
+from gongkai.portal import listing, pagecache
 from gongkai.portal.printing import sheet_response
 from gongkai.records import permissions as can
 from gongkai.records import public
@@ -46,6 +47,44 @@ def _published(kind: str) -> Any:
     )
 
 
+def _as_published(rows: Any) -> list[Record]:
+    """Each row as a record holding only what was published (its version, its publisher)."""
+    found = [row.as_record() for row in rows]
+    return organisations.with_publishers(found)
+
+
+@dataclass
+class KindPage:
+    """One page of a kind's public listing, newest first, with the reader's organisation."""
+
+    page: listing.ListingPage
+    org: Organisation | None
+    records: list[Record]
+
+
+def _kind_page(request: HttpRequest, kind: str, *, query: QueryDict | None = None) -> KindPage:
+    """A page of the published records of ``kind`` (under the ``org`` the reader chose,
+    with its subtree): a walk of the (kind, first publication) index that stops after the
+    page, and the kept total; never every record of the kind (issue 19)."""
+    code = request.GET.get("org", "").strip()
+    org = organisations.by_code(code) if code else None
+    rows = _published(kind).order_by("-first_published_at", "-record_id")
+    if code:
+        rows = rows.within(org)
+    total = 0 if code and org is None else public.count(_live_key(kind, org))
+    page = listing.paginate(
+        rows,
+        request.GET if query is None else query,
+        count=total,
+        by="first_published_at",
+        fields=None,
+        size=PAGE_SIZE,
+    )
+    if page.understood and query is None:  # the page cache may keep it under its query
+        pagecache.understand(request, org=code if org else "", **page.understood)
+    return KindPage(page, org, _as_published(page.object_list))
+
+
 def _org_filter(request: HttpRequest, rows: Any) -> tuple[Any, Organisation | None]:
     code = request.GET.get("org", "").strip()
     org = organisations.by_code(code) if code else None
@@ -54,32 +93,31 @@ def _org_filter(request: HttpRequest, rows: Any) -> tuple[Any, Organisation | No
     return rows, org
 
 
-def _as_published(rows: Any) -> list[Record]:
-    """Each row as a record holding only what was published (its version, its publisher)."""
-    found = [row.as_record() for row in rows]
-    return organisations.with_publishers(found)
+def _live_key(kind: str, org: Organisation | None) -> str:
+    return public.key("live", kind, place=org.pk if org else None)
 
 
-def _organisations() -> Any:
-    return Organisation.objects.active().filter(
-        pk__in=PublicRecord.objects.filter(
-            kind__in=elements.KINDS, withdrawn_at__isnull=True
-        ).values("organisation")
-    )
+def _filters(org: Organisation | None) -> dict[str, Any]:
+    return {"org": org, "organisations": organisations.counties()}
 
 
 # --- Public pages ---------------------------------------------------------------------------
 
 
 def service_list(request: HttpRequest) -> HttpResponse:
-    """办事服务: every published guide, grouped by catalogue item."""
-    guides, org = _org_filter(request, _published(Kind.SERVICE_GUIDE))
+    """办事服务: the published guides, newest first, a page at a time, grouped on each page
+    by catalogue item."""
+    found = _kind_page(request, Kind.SERVICE_GUIDE)
     current = {item.key: item for item in reference.current_items()}
     groups: dict[Any, list[Record]] = {}
-    for guide in _as_published(guides.order_by("item_key", "title")):
+    for guide in found.records:
         item = reference.item(guide.item_id)
         groups.setdefault(current.get(item.key, item), []).append(guide)
-    context = {"groups": groups.items(), "org": org, "organisations": _organisations()}
+    context = {
+        "groups": sorted(groups.items(), key=lambda group: group[0].code),
+        "page": found.page,
+        **_filters(found.org),
+    }
     return render(request, "disclosures/services.html", context)
 
 
@@ -92,34 +130,42 @@ def guide_print(request: HttpRequest, pk: int) -> HttpResponse:
     return sheet_response(request, "disclosures/print_guide.html", context)
 
 
-def power_list(request: HttpRequest) -> HttpResponse:
-    """权责清单 and 监管事项 of one organisation (or of all, newest first)."""
-    powers, org = _org_filter(request, _published(Kind.POWER_ITEM))
-    matters, _ = _org_filter(request, _published(Kind.SUPERVISION_MATTER))
-    context = {
-        "org": org,
-        "organisations": _organisations(),
-        "powers": [
-            (r, elements.published_data(r))
-            for r in _as_published(powers.order_by("organisation__path", "title"))
-        ],
-        "matters": [
-            (r, elements.published_data(r))
-            for r in _as_published(matters.order_by("organisation__path", "title"))
-        ],
-    }
+#: The two lists of 权责清单: the URL slug of each full listing, its kind and heading.
+POWER_LISTS = {
+    "items": (Kind.POWER_ITEM, "行政权力事项"),
+    "matters": (Kind.SUPERVISION_MATTER, "监管事项"),
+}
+
+
+def power_list(request: HttpRequest, which: str = "") -> HttpResponse:
+    """权责清单 and 监管事项 of one organisation (or of all), newest first: the first page of
+    each on ``/powers/``, every page of one of them on ``/powers/items/`` or
+    ``/powers/matters/``."""
+    if which and which not in POWER_LISTS:
+        raise Http404("没有这个清单。")
+    lists = {}
+    org = None
+    for slug, (kind, title) in POWER_LISTS.items():
+        if which and slug != which:
+            continue
+        # The overview shows the first page of each list: its own query names no page.
+        query = None if which else QueryDict(mutable=True)
+        found = _kind_page(request, kind, query=query)
+        org = found.org
+        rows = [(r, elements.published_data(r)) for r in found.records]
+        lists[slug] = {"title": title, "page": found.page, "rows": rows}
+    if not which and org is not None:
+        pagecache.understand(request, org=org.code)
+    context = {"which": which, "lists": list(lists.items()), **_filters(org)}
     return render(request, "disclosures/powers.html", context)
 
 
 def progress_list(request: HttpRequest) -> HttpResponse:
-    reforms, org = _org_filter(request, _published(Kind.REFORM))
+    found = _kind_page(request, Kind.REFORM)
     context = {
-        "org": org,
-        "organisations": _organisations(),
-        "reforms": [
-            (r, elements.published_data(r))
-            for r in _as_published(reforms.order_by("-published_at"))
-        ],
+        "reforms": [(r, elements.published_data(r)) for r in found.records],
+        "page": found.page,
+        **_filters(found.org),
     }
     return render(request, "disclosures/progress_list.html", context)
 
@@ -154,6 +200,8 @@ def five_page(request: HttpRequest, slug: str = "") -> HttpResponse:
     if slug:
         listed = rows.filter(five_disclosure=slug).order_by("-published_at", "-record_id")
         page = listing.paginate(listed, request.GET, count=totals[slug])
+        if page.understood:  # the page cache may keep this page under its query string
+            pagecache.understand(request, org=org.code if org else "", **page.understood)
     context = {
         "classes": [(c, label, totals[c]) for c, label in FiveDisclosure.choices],
         "current": slug,

@@ -42,7 +42,7 @@ from gongkai.interpretations.models import (
 )
 from gongkai.interpretations.publishing import frozen_media_ids, is_live
 from gongkai.organisations import reference as organisations
-from gongkai.portal import listing
+from gongkai.portal import listing, pagecache
 from gongkai.records import permissions as records_can
 from gongkai.records import public
 from gongkai.records.models import Kind as RecordKind
@@ -86,6 +86,12 @@ def interpretation_list(request: HttpRequest) -> HttpResponse:
         size=conf.page_size(),
     )
     page.object_list = [Published(row) for row in page.object_list]
+    if page.understood:  # the page cache may keep this page under its query string
+        known = {
+            "org": org_code if org is not None else "",
+            "form": form if form in Form.values else "",
+        }
+        pagecache.understand(request, **known, **page.understood)
     return render(
         request,
         "interpretations/list.html",

@@ -45,6 +45,10 @@ class ListingPage:
     #: ``count`` is a lower bound: the listing has at least that many (a capped count).
     count_capped: bool = False
     first_query: str = field(default="")
+    #: The page parameters as this page understood them (``page``, or the keyset place and
+    #: ``n`` when the place is a row of the listing): the page cache stores a page under its
+    #: query string only for understood values (``pagecache.understand``).
+    understood: dict[str, str] = field(default_factory=dict)
 
     @property
     def has_other_pages(self) -> bool:
@@ -142,16 +146,22 @@ def _paginate(
     after = _parse_cursor(query.get("after", "")) if before is None else None
     if before is not None or after is not None:
         number = max(_number(query.get("n")), MAX_PAGES + 1)
+        # The walk starts at the place itself: if that row is in the listing, the place is
+        # one a page of this listing handed out (its first row is dropped from the page).
         if before is not None:
             at, pk = before
-            older = Q(**{f"{by}__lt": at}) | Q(**{by: at, "pk__lt": pk})
-            found = list(rows.filter(older)[: size + 1])
+            older = Q(**{f"{by}__lt": at}) | Q(**{by: at, "pk__lte": pk})
+            found = list(rows.filter(older)[: size + 2])
+            known = bool(found) and found[0].pk == pk
+            found = found[1:] if known else found
             more_after = len(found) > size
             found = found[:size]
         else:  # 上一页 from a keyset page: the rows just newer than its first, in order
             at, pk = after  # type: ignore[misc]
-            newer = rows.filter(Q(**{f"{by}__gt": at}) | Q(**{by: at, "pk__gt": pk}))
-            found = list(reversed(newer.order_by(by, "pk")[:size]))
+            newer = rows.filter(Q(**{f"{by}__gt": at}) | Q(**{by: at, "pk__gte": pk}))
+            found = list(newer.order_by(by, "pk")[: size + 1])
+            known = bool(found) and found[0].pk == pk
+            found = list(reversed(found[1:] if known else found[:size]))
             more_after = True
         page = ListingPage(
             _with_publishers(found),
@@ -161,6 +171,9 @@ def _paginate(
             is_keyset=True,
             first_query=link(),
         )
+        if known and found and query.get("n") == str(page.number):
+            place = "before" if before is not None else "after"
+            page.understood = {place: query.get(place, ""), "n": str(page.number)}
         if found and more_after:
             page.next_query = link(before=cursor(found[-1], by), n=number + 1)
         if found:
@@ -174,6 +187,8 @@ def _paginate(
     offset = (number - 1) * size
     found = list(rows[offset : offset + size])
     page = ListingPage(_with_publishers(found), count, number, num_pages)
+    if found:
+        page.understood = {"page": str(number)}
     if number > 1:
         page.previous_query = link(page=number - 1)
     if number < num_pages and found:

@@ -3,21 +3,33 @@
 Parents look for enrolment results all on the same few days. Public pages are written to
 ``GONGKAI_PAGE_CACHE_DIR`` the first time an anonymous visitor asks for them, and served from
 there afterwards: by this middleware on the embedded setup, or directly by nginx
-(``try_files $uri $uri/index.html @app``, see docs/deploy.md) so that Python is not on the hot
-path at all.
+(``try_files`` on this directory, deploy/nginx/gongkai-locations.conf) so that Python is not
+on the hot path at all.
 
 What is cached is decided by the response, not by a list of URLs: only 200 responses to
-anonymous GETs without a query string, that set no cookie, hold no CSRF token (pages with
-forms are never cached) and do not say ``Cache-Control: no-store`` (print sheets). Visitors
-in large-type mode (gk_large cookie) bypass the cache. URLs with a query string are never
-stored, so a path has exactly one file: the one ``file_for`` names and nginx serves.
+anonymous GETs, that set no cookie, hold no CSRF token (pages with forms are never cached)
+and do not say ``Cache-Control: no-store`` (print sheets). Visitors in large-type mode
+(gk_large cookie) bypass the cache.
+
+A listing's filtered and further pages (``?org=…&year=2025``, ``?page=2``, the keyset
+``?before=…&n=51``) are stored too, under a file named by the raw query string beside the
+page's own file (``<path>/.query/<query string>``, which nginx tries with ``$args``), but only
+when every parameter is a listing parameter (``QUERY_PARAMETERS``, in that order, each once,
+letters, digits, ``_`` and ``-`` only, short), and the view said it understood each value and
+found something to list (``understand``): an organisation that exists and contains the
+publisher, a year and validity that are counted, a page number that is not past the end, a
+keyset place that is a row of the listing. Search (``?q=``), campaign tags and any other
+parameter never reach the disk, and nor does a filter with nothing in it, so the files a
+reader (or a robot) can make are bounded by the listings' real pages. A last guard: below
+``PAGE_CACHE_MIN_FREE_MB`` of free disk, query-string pages are not stored.
 
 Invalidation is targeted: a publication, withdrawal, validity change or reclassification
-removes the files of the pages that showed the record (``purge_paths``, called after commit
-by ``portal.invalidation``); a renamed organisation or catalogue item, whose name is on
-every page, and the other workflows' changes drop the whole cache (``purge``: one directory
-rename). A page rendered from data read before a purge is never stored after it: each purge
-first moves a generation stamp, and a write re-checks the stamp once its file is in place.
+removes the files of the pages that showed the record, each with all its query-string
+variants (``purge_paths``, called after commit by ``portal.invalidation``); a renamed
+organisation or catalogue item, whose name is on every page, and the other workflows'
+changes drop the whole cache (``purge``: one directory rename). A page rendered from data
+read before a purge is never stored after it: each purge first moves a generation stamp, and
+a write re-checks the stamp once its file is in place.
 
 Writing is best effort: a full disk or a directory the server may not write skips the write
 (the page is still served) and leaves no temporary file behind.
@@ -30,6 +42,7 @@ import io
 import logging
 import mimetypes
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -73,15 +86,77 @@ def enabled() -> bool:
     return bool(settings.GONGKAI_PAGE_CACHE)
 
 
-def file_for(path: str) -> Path | None:
-    """Where a URL path is stored; None for paths that cannot be stored safely."""
+#: The query parameters a stored page may carry: a listing's filters, then which page (its
+#: number, or the keyset place and number past the numbered pages). The listings' forms and
+#: links write them in this order; a query string in another order is not stored.
+QUERY_PARAMETERS = ("org", "school", "year", "validity", "form", "page", "before", "after", "n")
+#: nginx (gongkai-http.conf) tries a file only for query strings of these characters and at
+#: most this long, and the application stores no other.
+QUERY_MAX_LENGTH = 200
+_QUERY_VALUE = re.compile(r"[A-Za-z0-9_-]{0,40}")
+#: The directory beside a page's file that holds its query-string variants.
+QUERY_DIR = ".query"
+
+
+def storable_query(query: str) -> bool:
+    """Whether a raw query string can name a stored page (its values are checked by the
+    view, ``understand``): listing parameters only, in order, each once, plain values."""
+    if not query or len(query) > QUERY_MAX_LENGTH:
+        return False
+    last = -1
+    for pair in query.split("&"):
+        name, equals, value = pair.partition("=")
+        if not equals or name not in QUERY_PARAMETERS or not _QUERY_VALUE.fullmatch(value):
+            return False
+        position = QUERY_PARAMETERS.index(name)
+        if position <= last:
+            return False
+        last = position
+    return True
+
+
+def file_for(path: str, query: str = "") -> Path | None:
+    """Where a URL path (with a query string: a listing's page under it) is stored; None
+    for addresses that cannot be stored safely."""
     if ".." in path or "\x00" in path or not path.startswith("/"):
+        return None
+    if query and not (path.endswith("/") and storable_query(query)):
         return None
     relative = path.lstrip("/")
     if relative == "" or relative.endswith("/"):
-        relative += "index.html"
+        relative += f"{QUERY_DIR}/{query}" if query else "index.html"
     target = cache_dir() / relative
     return target if target.resolve().is_relative_to(cache_dir().resolve()) else None
+
+
+def understand(request: HttpRequest, **values: str) -> None:
+    """A listing says which query values it understood and found rows for (``org`` an
+    organisation that exists, ``page`` a page that is there …); its page is stored under
+    the reader's query string only if every non-empty value in it is one of these."""
+    known = getattr(request, "_page_cache_understood", {})
+    request._page_cache_understood = {**known, **values}  # type: ignore[attr-defined]
+
+
+def _understood(request: HttpRequest, query: str) -> bool:
+    known = getattr(request, "_page_cache_understood", None)
+    if known is None:
+        return False
+    for pair in query.split("&"):
+        name, _, value = pair.partition("=")
+        if value and known.get(name) != value:
+            return False
+    return True
+
+
+def _room_for_queries() -> bool:
+    floor = getattr(settings, "GONGKAI_PAGE_CACHE_MIN_FREE_MB", 1024) * 1024 * 1024
+    where = cache_dir()
+    while not where.exists() and where != where.parent:  # not made yet: the disk it will be on
+        where = where.parent
+    try:
+        return shutil.disk_usage(where).free >= floor
+    except OSError:
+        return True  # the write itself says what is wrong
 
 
 # --- The generation stamp -------------------------------------------------------------------
@@ -120,10 +195,11 @@ def _move_generation() -> None:
 
 
 def _request_cacheable(request: HttpRequest) -> bool:
+    query = request.META.get("QUERY_STRING", "")
     return (
         enabled()
         and request.method in ("GET", "HEAD")
-        and not request.META.get("QUERY_STRING")
+        and (not query or (request.path.endswith("/") and storable_query(query)))
         and not request.path.startswith(SKIP_PREFIXES)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "gk_large" not in request.COOKIES
@@ -151,12 +227,13 @@ def _unlink(path: Path) -> None:
         logger.warning("page cache: could not remove %s: %s", path, exc)
 
 
-def store(path: str, content: bytes, *, rendered_in: str | None = None) -> bool:
-    """Write a page; False if it was not written. ``rendered_in`` is the generation the page
-    was rendered in: if a purge moved it since, the page may show what was purged, and is
-    not kept. Never raises for a disk that is full, read-only or not ours."""
-    target = file_for(path)
-    if target is None:
+def store(path: str, content: bytes, *, rendered_in: str | None = None, query: str = "") -> bool:
+    """Write a page (``query``: a listing's page under that query string); False if it was
+    not written. ``rendered_in`` is the generation the page was rendered in: if a purge
+    moved it since, the page may show what was purged, and is not kept. Never raises for a
+    disk that is full, read-only or not ours."""
+    target = file_for(path, query)
+    if target is None or (query and not _room_for_queries()):
         return False
     tmp: str | None = None
     try:
@@ -187,18 +264,48 @@ def store(path: str, content: bytes, *, rendered_in: str | None = None) -> bool:
 
 
 def purge_paths(paths: Iterable[str]) -> list[str]:
-    """Remove the stored files of these URL paths (the files nginx would serve for them);
-    returns the paths that had a file."""
+    """Remove the stored files of these URL paths (the files nginx would serve for them),
+    each with its query-string variants; returns the paths that had a file."""
     if not cache_dir().exists():
         return []
     _move_generation()  # first: a page rendered before this purge is not stored after it
     removed = []
+    doomed = []
     for path in sorted(set(paths)):
         target = file_for(path)
-        if target is not None and target.exists():
+        if target is None:
+            continue
+        if target.exists():
             _unlink(target)
             removed.append(path)
+        if path.endswith("/"):
+            variants = target.parent / QUERY_DIR
+            away = variants.with_name(f"{QUERY_DIR}.purged-{uuid.uuid4().hex}")
+            try:  # one rename: nginx sees every variant go at once
+                os.replace(variants, away)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                logger.warning("page cache: could not rename %s away: %s", variants, exc)
+                away = variants
+            doomed.append(away)
+            if path not in removed:
+                removed.append(path)
+    if doomed:
+        _remove_later(doomed)
     return removed
+
+
+def _remove_later(directories: list[Path]) -> None:
+    """Delete renamed-away variant directories after the caller has gone on (a listing may
+    have thousands); not a daemon thread, so a short-lived process (a management command)
+    finishes the deletion before it exits."""
+
+    def remove() -> None:
+        for directory in directories:
+            shutil.rmtree(directory, ignore_errors=True)
+
+    threading.Thread(target=remove, daemon=False).start()
 
 
 def purge() -> None:
@@ -279,9 +386,10 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         cacheable = _request_cacheable(request)
+        query = request.META.get("QUERY_STRING", "") if cacheable else ""
         rendered_in = None
         if cacheable:
-            target = file_for(request.path)
+            target = file_for(request.path, query)
             if target is not None and target.is_file():
                 try:
                     content = target.read_bytes()
@@ -296,8 +404,9 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if (
             cacheable
+            and (not query or _understood(request, query))
             and _response_cacheable(response)
-            and store(request.path, response.content, rendered_in=rendered_in)
+            and store(request.path, response.content, rendered_in=rendered_in, query=query)
         ):
             response["X-Page-Cache"] = "miss"
         return response

@@ -25,7 +25,7 @@ from gongkai.catalogue import reference
 from gongkai.catalogue.models import Edition, Section
 from gongkai.organisations import reference as organisations
 from gongkai.organisations.models import Kind, Organisation
-from gongkai.portal import listing
+from gongkai.portal import listing, pagecache
 from gongkai.records import hooks, public
 from gongkai.records.models import (
     Attachment,
@@ -65,6 +65,9 @@ class Filtered:
     filters: dict[str, str]
     chosen: Organisation | None
     total: int
+    #: The filter values the listing understood (``pagecache.understand``): none when it
+    #: lists nothing.
+    understood: dict[str, str]
 
 
 def filter_listing(
@@ -125,7 +128,16 @@ def filter_listing(
         "year": year,
         "validity": validity,
     }
-    return Filtered(rows.none() if nothing else rows, filters, chosen, total)
+    understood: dict[str, str] = {}
+    if total:
+        understood = {"validity": validity}
+        if org_code and organisations.by_code(org_code) is not None:
+            understood["org"] = org_code
+        if year_value is not None:
+            understood["year"] = str(year_value)
+        if chosen is not None and request.GET.get("school", "").strip() == chosen.code:
+            understood["school"] = chosen.code
+    return Filtered(rows.none() if nothing else rows, filters, chosen, total, understood)
 
 
 def _listing(
@@ -141,8 +153,11 @@ def _listing(
     query = request.GET.copy()  # the filters, for the print link: which page is not a filter
     for name in listing.PAGE_PARAMETERS:
         query.pop(name, None)
+    page = listing.paginate(found.rows, request.GET, count=found.total)
+    if page.understood:
+        pagecache.understand(request, **found.understood, **page.understood)
     return {
-        "page": listing.paginate(found.rows, request.GET, count=found.total),
+        "page": page,
         "filters": found.filters,
         "validities": Validity.choices,
         "query": query.urlencode(),

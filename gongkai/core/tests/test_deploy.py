@@ -4,8 +4,10 @@ production configuration (DEBUG off, hashed static files, a real SITE_URL, page 
 Issue 19 found every URL with a query string, and every request with a session or large-type
 cookie, answering 500 through the documented nginx: its `if` branches proxied without the Host
 header. Nothing had ever sent such a request through nginx, so these tests do: anonymous pages
-(first from the app, then from the page cache), query strings, the large-type cookie, a staff
-sign-in and session, a foreign Host, and the hashed static files.
+(first from the app, then from the page cache), query strings (search reaches the app; a
+filtered listing's page is stored under its query string, served by nginx, and purged by a
+publication made in another process), the large-type cookie, a staff sign-in and session, a
+foreign Host, and the hashed static files.
 
 They need Debian's nginx. Without it they are skipped, saying so; CI installs nginx and sets
 GONGKAI_REQUIRE_NGINX=1, so there a missing nginx fails the run.
@@ -77,6 +79,17 @@ class Site:
     port: int
     app_port: int
     root: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    def manage(self, *args: str) -> None:
+        subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+            [sys.executable, str(REPO / "manage.py"), *args],
+            cwd=REPO,
+            env=self.env,
+            check=True,
+            timeout=300,
+            capture_output=True,
+        )
 
     def get(
         self,
@@ -208,7 +221,7 @@ def site() -> Iterator[Site]:
     try:
         _wait_for(app_port, app, "gunicorn")
         _wait_for(port, proxy, "nginx")
-        yield Site(port=port, app_port=app_port, root=root)
+        yield Site(port=port, app_port=app_port, root=root, env=env)
     finally:
         for process in (proxy, app):
             process.send_signal(signal.SIGTERM)
@@ -250,6 +263,56 @@ def test_urls_with_a_query_string_reach_the_app_with_their_host(site):
         assert response.status in (200, 404), (path, response.status)
         assert response.status != 500 and response.from_app, path
     assert site.get(paths[0]).status == 200
+
+
+# A publication made by another process (a second app server, the job runner): the record is
+# imported as published, under the listing below, by the county whose filter it is read with.
+PUBLISH = """
+from datetime import date
+from django.db import transaction
+from django.utils import timezone
+from gongkai.catalogue.models import Item
+from gongkai.organisations.models import Organisation
+from gongkai.records.importing import ImportRow, import_author, import_record
+item = Item.objects.current().get(code="05.04")
+fields = {
+    "title": "部署测试新发布的招生范围公告", "body": "<p>正文</p>", "item": item,
+    "organisation": Organisation.objects.get(code="371502"), "formed_on": date(2026, 5, 1),
+    "five_disclosure": item.five_disclosure,
+}
+with transaction.atomic():
+    import_record(ImportRow(row=1, fields=fields, published_at=timezone.now()),
+                  author=import_author(None), by=None, source="部署测试", written_files=[])
+"""
+
+
+def test_a_filtered_listing_is_served_by_nginx_until_a_publication_purges_it(site):
+    listing = "/catalogue/05.04/"
+    paths = [listing + "?org=371502", listing + "?org=371502&year=&validity=", listing + "?page=1"]
+    stored = site.root / "pages" / "catalogue" / "05.04" / ".query"
+    first = {}
+    for path in paths:
+        first[path] = site.get(path)
+        assert first[path].status == 200 and first[path].from_app, path
+        assert "部署测试新发布" not in first[path].body
+    assert sorted(f.name for f in stored.iterdir()) == sorted(p.split("?")[1] for p in paths)
+    for path in paths:
+        again = site.get(path)
+        assert again.status == 200 and not again.from_app, path  # nginx, from the file
+        assert again.body == first[path].body
+    # Search and other query strings still reach the app, with the reader's Host.
+    assert site.get("/search/?" + urlencode({"q": "招生"})).from_app
+    assert site.get(listing + "?utm_source=x").from_app
+
+    site.manage("shell", "-c", PUBLISH)
+
+    assert not stored.exists()  # every variant went with the page, in one rename
+    assert not list(stored.parent.glob(".query.purged-*"))  # and was deleted
+    for path in paths:
+        fresh = site.get(path)
+        assert fresh.status == 200 and fresh.from_app, path
+        assert "部署测试新发布的招生范围公告" in fresh.body, path
+    assert not site.get(paths[0]).from_app  # stored again
 
 
 def test_a_large_type_reader_is_served_by_the_app(site):
