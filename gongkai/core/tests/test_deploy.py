@@ -246,6 +246,22 @@ def test_an_anonymous_page_is_served_by_the_app_then_from_the_page_cache(site):
     assert second.body == first.body
 
 
+def test_a_feed_and_a_section_page_are_served_from_the_page_cache_too(site):
+    """Pages end in a slash (their file is index.html) and feeds do not (the file is the
+    address itself): nginx finds both, and a feed keeps its XML type."""
+    for path, stored, kind in (
+        ("/sections/01/", "sections/01/index.html", "text/html"),
+        ("/feeds/rss.xml", "feeds/rss.xml", "xml"),
+    ):
+        first = site.get(path)
+        assert first.status == 200 and first.from_app, path
+        assert (site.root / "pages" / stored).exists(), stored
+        second = site.get(path)
+        assert second.status == 200 and not second.from_app, path
+        assert second.body == first.body
+        assert kind in second.headers.get("content-type", ""), second.headers
+
+
 def test_urls_with_a_query_string_reach_the_app_with_their_host(site):
     home = site.get("/").body
     listings = [link for link in _links(home) if link.startswith("/items/")] or [
