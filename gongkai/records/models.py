@@ -483,6 +483,14 @@ class PublicRecord(models.Model):
             models.Index(fields=["county", "published_at", "record"], name="public_county"),
             models.Index(fields=["township", "published_at", "record"], name="public_township"),
             models.Index(fields=["kind", "first_published_at", "record"], name="public_kind_first"),
+            # A kind's listing (政策解读, 办事服务 …) filtered by a place: the same walk within it.
+            *(
+                models.Index(
+                    fields=["kind", level, "first_published_at", "record"],
+                    name=f"public_kind_{level[:3]}_first",
+                )
+                for level in ("city", "county", "township", "organisation")
+            ),
         ]
 
     def __str__(self) -> str:
