@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from gongkai.accounts.models import RoleGrant, User
@@ -269,3 +270,16 @@ def set_email_mode(*, by: User, email: str) -> Preference:
                 data={"from": previous, "to": email},
             )
     return pref
+
+
+def unread_count(request: HttpRequest) -> int:
+    """The signed-in person's unread notifications, counted once per request (the staff
+    shell's badge and the workbench both show it)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    cached = getattr(request, "_gk_unread", None)
+    if cached is None:
+        cached = Notification.objects.for_user(user).unread().count()
+        request._gk_unread = cached  # type: ignore[attr-defined]
+    return int(cached)

@@ -14,6 +14,7 @@ from gongkai.accounts.models import Role, User
 from gongkai.accounts.permissions import grants, role_required
 from gongkai.core.worklist import GROUPS, Queue, Task, due_soon_end, worklist_for
 from gongkai.notifications.models import Notification
+from gongkai.notifications.services import unread_count
 from gongkai.workbench.roles import DUTIES
 
 #: How many deadlines of the organisations the merged list shows before "查看全部".
@@ -94,7 +95,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "any_provisional": any(t.provisional for q in found.queues for t in q.tasks),
             "shortcuts": found.shortcuts,
             "notifications": unread[:5],
-            "unread_count": unread.count(),
+            "unread_count": unread_count(request),
         },
     )
 

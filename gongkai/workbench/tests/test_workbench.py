@@ -143,3 +143,16 @@ def test_the_workbench_runs_a_bounded_number_of_queries(client, clerk, document_
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse("workbench:home")).status_code == 200
         assert len(queries) < 50, f"{person}: {len(queries)} queries"
+
+
+def test_the_unread_notifications_are_counted_once_per_page(client, clerk):
+    """The shell's 通知 badge and the workbench's inbox panel show the same count: one query."""
+    client.force_login(clerk)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("workbench:home")).status_code == 200
+    counts = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "COUNT(" in q["sql"] and "notifications_notification" in q["sql"]
+    ]
+    assert len(counts) == 1, counts
