@@ -12,9 +12,10 @@ error, and the run fails (exit 1) if any check had one:
    listing, from gunicorn directly and through nginx (target: ≥ 500 req/s on 2 cores);
 2. cached (``PAGE_CACHE=1``): each page once through nginx (the app renders and stores it),
    then checked to be nginx's answer (no ``X-Frame-Options``, which only Django adds) and
-   loaded, next to nginx serving a plain static file of the same size (the yardstick; target
-   ≥ 90 %): the record page, the listing, and the listing under query strings — a county
-   and year filter, ``?page=2`` and the keyset page past the numbered ones;
+   loaded in alternating rounds (A B B A …) with nginx serving a plain static file of the
+   same size (the yardstick; target ≥ 90 %, the median of the rounds' ratios): the record
+   page, the listing, and the listing under query strings — a county and year filter,
+   ``?page=2`` and the keyset page past the numbered ones;
 3. what must reach the application, through nginx with the page cache on (target: 0
    errors): a large-type reader (``gk_large`` cookie), a signed-in clerk's session on the
    staff workbench and on a public listing, and a search.
@@ -29,6 +30,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -69,6 +71,27 @@ def wrk(url: str, *, seconds: int, connections: int, headers: list[str] = ()) ->
     ):
         errors += sum(int(n) for n in found.groups())
     return Result("", "", rate, p99.group(1) if p99 else "?", errors, load)
+
+
+def combined(rounds: list[Result]) -> Result:
+    """Several rounds of one setup as one row: the mean rate, the worst p99, every error."""
+    return Result(
+        "",
+        "",
+        statistics.mean(r.rate for r in rounds),
+        max((r.p99 for r in rounds), key=duration),
+        sum(r.errors for r in rounds),
+        statistics.mean(r.load for r in rounds),
+    )
+
+
+def duration(text: str) -> float:
+    """wrk's latency ("812.00us", "2.24ms", "1.01s") in seconds."""
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if not found:
+        return float("inf")
+    scale = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[found.group(2)]
+    return float(found.group(1)) * scale
 
 
 def fetch(
@@ -195,6 +218,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
     parser.add_argument("--app-port", type=int, default=8471)
     parser.add_argument("--nginx-port", type=int, default=8472)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=4,
+        help="alternating rounds of a cached page and its static yardstick (A B B A …)",
+    )
     parser.add_argument("--json", help="write the results here too")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="gk-portal-bench-"))
@@ -224,6 +253,8 @@ def main() -> None:
         "listing, county filter": f"{listing}?org={found['county']}",
     }
     run = {"seconds": args.seconds, "connections": args.connections}
+    short = {"seconds": max(1, args.seconds // args.rounds), "connections": args.connections}
+    ratios: dict[str, list[float]] = {}
     results: list[Result] = []
     app = f"http://127.0.0.1:{args.app_port}"
     front = f"http://127.0.0.1:{args.nginx_port}"
@@ -271,12 +302,19 @@ def main() -> None:
             assert again == body, f"{path}: nginx served another page"
             static = f"page{n}-{len(body)}.html"
             (work / "same-size" / static).write_bytes(body)
-            record("nginx, page cache", name, wrk(front + path, **run))
-            record(
-                f"nginx, static file of {len(body):,} bytes",
-                name,
-                wrk(f"{front}/same-size/{static}", **run),
+            pair = (
+                ("nginx, page cache", front + path),
+                (f"nginx, static file of {len(body):,} bytes", f"{front}/same-size/{static}"),
             )
+            # Rounds in the order A B B A A B …: a load that rises or falls during the pair
+            # weighs on both sides alike. Each round is --seconds / --rounds long.
+            rounds: dict[str, list[Result]] = {setup: [] for setup, _ in pair}
+            for turn in range(args.rounds):
+                for setup, url in pair if turn % 2 == 0 else pair[::-1]:
+                    rounds[setup].append(wrk(url, **short))
+            for setup, _ in pair:
+                record(setup, name, combined(rounds[setup]))
+            ratios[name] = sorted(a.rate / b.rate for a, b in zip(*rounds.values(), strict=True))
 
         # 3. What the page cache must not answer reaches the app, without an error.
         session = f"Cookie: sessionid={found['session']}"
@@ -305,13 +343,11 @@ def main() -> None:
     for r in results:
         print(f"| {r.setup} | {r.page} | {r.rate:,.0f} | {r.p99} | {r.errors} | {r.load:.1f} |")
     print()
-    for name in cached:
-        page = next(r for r in results if r.setup == "nginx, page cache" and r.page == name)
-        yardstick = next(
-            r for r in results if r.setup.startswith("nginx, static") and r.page == name
-        )
-        ratio = page.rate / yardstick.rate
-        print(f"{name}: cached via nginx = {ratio:.0%} of the same-size static file")
+    print(f"cached ÷ static file, {args.rounds} alternating rounds of {short['seconds']} s:")
+    for name, each in ratios.items():
+        middle = statistics.median(each)
+        spread = ", ".join(f"{r:.0%}" for r in each)
+        print(f"  {name}: median {middle:.0%} of the same-size static file (rounds: {spread})")
     errors = sum(r.errors for r in results)
     print(f"errors: {errors}")
     if args.json:

@@ -81,3 +81,39 @@ def test_record_rows_escape_titles_and_mark_withdrawn_and_repealed_records():
     assert '<span class="badge bad">已撤回</span>' in html
     assert '<span class="badge warn">已废止</span>' in html and "2024-01-02" in html
     assert html.count("<li>") == 3
+
+
+class _Org:
+    def __init__(self, code, name):
+        self.code, self.display_name = code, name
+
+
+def _options(organisations, selected):
+    return Template("{% load portal_tags %}{% organisation_options orgs chosen %}").render(
+        Context({"orgs": organisations, "chosen": selected})
+    )
+
+
+def test_organisation_options_are_what_the_template_loop_gave():
+    loop = Template(
+        '{% for o in orgs %}<option value="{{ o.code }}"{% if chosen == o.code %} selected'
+        "{% endif %}>{{ o.display_name }}</option>{% endfor %}"
+    )
+    orgs = [
+        _Org("371302", "东昌府区教体局"),
+        _Org('a&b"<', "<b>某县</b> & 局"),
+        _Org("3713", "市局"),
+    ]
+    for chosen in ("", "371302", 'a&b"<', "37130"):
+        assert _options(orgs, chosen) == loop.render(Context({"orgs": orgs, "chosen": chosen}))
+    assert "<b>" not in _options(orgs, "")
+    assert _options(orgs, "371302").count(" selected") == 1
+    assert _options(orgs, "37130").count(" selected") == 0  # a prefix is not a match
+
+
+def test_organisation_options_follow_a_new_directory_copy():
+    first = [_Org("1", "甲县")]
+    assert ">甲县<" in _options(first, "")
+    second = [_Org("1", "甲县（更名）"), _Org("2", "乙县")]
+    assert ">甲县（更名）<" in _options(second, "") and ">乙县<" in _options(second, "")
+    assert _options([], "") == ""
