@@ -51,10 +51,31 @@ class Result:
     p99: str
     errors: int
     load: float
+    #: nginx's CPU per request in µs (measured for the cached pages and their yardsticks)
+    cpu_us: float = 0.0
 
 
-def wrk(url: str, *, seconds: int, connections: int, headers: list[str] = ()) -> Result:  # type: ignore[assignment]
+def cpu_seconds(master: int) -> float:
+    """The CPU time (user + system) nginx's worker processes have used so far."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    headers: list[str] = (),  # type: ignore[assignment]
+    nginx: int | None = None,
+) -> Result:
+    """One wrk run; with ``nginx`` (its master's pid) also the workers' CPU per request."""
     load = os.getloadavg()[0]
+    before = cpu_seconds(nginx) if nginx else 0.0
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
     for header in headers:
         command += ["-H", header]
@@ -62,6 +83,8 @@ def wrk(url: str, *, seconds: int, connections: int, headers: list[str] = ()) ->
         [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 30
     ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    cpu = (cpu_seconds(nginx) - before) / requests * 1e6 if nginx and requests else 0.0
     p99 = re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE)
     errors = 0
     if found := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
@@ -70,7 +93,7 @@ def wrk(url: str, *, seconds: int, connections: int, headers: list[str] = ()) ->
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
     ):
         errors += sum(int(n) for n in found.groups())
-    return Result("", "", rate, p99.group(1) if p99 else "?", errors, load)
+    return Result("", "", rate, p99.group(1) if p99 else "?", errors, load, cpu)
 
 
 def combined(rounds: list[Result]) -> Result:
@@ -82,6 +105,7 @@ def combined(rounds: list[Result]) -> Result:
         max((r.p99 for r in rounds), key=duration),
         sum(r.errors for r in rounds),
         statistics.mean(r.load for r in rounds),
+        statistics.mean(r.cpu_us for r in rounds),
     )
 
 
@@ -255,6 +279,7 @@ def main() -> None:
     run = {"seconds": args.seconds, "connections": args.connections}
     short = {"seconds": max(1, args.seconds // args.rounds), "connections": args.connections}
     ratios: dict[str, list[float]] = {}
+    cpu_ratios: dict[str, list[float]] = {}
     results: list[Result] = []
     app = f"http://127.0.0.1:{args.app_port}"
     front = f"http://127.0.0.1:{args.nginx_port}"
@@ -311,10 +336,12 @@ def main() -> None:
             rounds: dict[str, list[Result]] = {setup: [] for setup, _ in pair}
             for turn in range(args.rounds):
                 for setup, url in pair if turn % 2 == 0 else pair[::-1]:
-                    rounds[setup].append(wrk(url, **short))
+                    rounds[setup].append(wrk(url, **short, nginx=nginx.pid))
             for setup, _ in pair:
                 record(setup, name, combined(rounds[setup]))
-            ratios[name] = sorted(a.rate / b.rate for a, b in zip(*rounds.values(), strict=True))
+            pairs = list(zip(*rounds.values(), strict=True))
+            ratios[name] = sorted(a.rate / b.rate for a, b in pairs)
+            cpu_ratios[name] = sorted(b.cpu_us / a.cpu_us for a, b in pairs if a.cpu_us)
 
         # 3. What the page cache must not answer reaches the app, without an error.
         session = f"Cookie: sessionid={found['session']}"
@@ -348,6 +375,17 @@ def main() -> None:
         middle = statistics.median(each)
         spread = ", ".join(f"{r:.0%}" for r in each)
         print(f"  {name}: median {middle:.0%} of the same-size static file (rounds: {spread})")
+    print("nginx's CPU per request, static file ÷ cached page (the same ratio when CPU-bound):")
+    for name, each in cpu_ratios.items():
+        page = next(r for r in results if r.setup == "nginx, page cache" and r.page == name)
+        yardstick = next(
+            r for r in results if r.setup.startswith("nginx, static") and r.page == name
+        )
+        spread = ", ".join(f"{r:.0%}" for r in each)
+        print(
+            f"  {name}: {page.cpu_us:.1f} µs against {yardstick.cpu_us:.1f} µs, median"
+            f" {statistics.median(each) if each else 0:.0%} (rounds: {spread})"
+        )
     errors = sum(r.errors for r in results)
     print(f"errors: {errors}")
     if args.json:

@@ -2,9 +2,9 @@
 
 Parents look for enrolment results all on the same few days. Public pages are written to
 ``GONGKAI_PAGE_CACHE_DIR`` the first time an anonymous visitor asks for them, and served from
-there afterwards: by this middleware on the embedded setup, or directly by nginx
-(``try_files`` on this directory, deploy/nginx/gongkai-locations.conf) so that Python is not
-on the hot path at all.
+there afterwards: by this middleware on the embedded setup, or directly by nginx (the file
+named from the address, ``$gongkai_page_file`` in deploy/nginx/gongkai-http.conf) so that
+Python is not on the hot path at all.
 
 What is cached is decided by the response, not by a list of URLs: only 200 responses to
 anonymous GETs, that set no cookie, hold no CSRF token (pages with forms are never cached)

@@ -262,6 +262,27 @@ def test_a_feed_and_a_section_page_are_served_from_the_page_cache_too(site):
         assert kind in second.headers.get("content-type", ""), second.headers
 
 
+def test_a_form_posted_to_a_cached_page_reaches_the_app(site):
+    """nginx answers only what a file can answer: a POST to an address whose page is in the
+    cache goes to the application (here Django refuses it for want of a CSRF token), never
+    nginx's own 405."""
+    assert site.get("/sections/02/").from_app and not site.get("/sections/02/").from_app
+    posted = site.post("/sections/02/", {"q": "1"}, cookies={})
+    assert posted.from_app, posted.status
+    assert posted.status in (403, 405), posted.status
+
+
+def test_a_cached_page_without_its_slash_is_redirected_on_the_readers_scheme(site):
+    """A path naming a directory of the page cache is sent to its page with a relative
+    Location, so that a reader behind TLS is not sent to http://."""
+    assert site.get("/sections/03/").status == 200
+    response = site.get("/sections/03")
+    assert response.status in (301, 302), response.status
+    assert response.headers["location"] in ("/sections/03/", f"http://{HOST}/sections/03/")
+    assert not response.headers["location"].startswith(f"http://{HOST}:")
+    assert site.get(response.headers["location"].removeprefix(f"http://{HOST}")).status == 200
+
+
 def test_urls_with_a_query_string_reach_the_app_with_their_host(site):
     home = site.get("/").body
     listings = [link for link in _links(home) if link.startswith("/items/")] or [

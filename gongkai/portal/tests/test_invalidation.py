@@ -209,7 +209,7 @@ def _facts(record):
 
 
 def test_the_purged_files_are_the_ones_nginx_serves_for_each_address(page_cache):
-    # nginx: try_files $uri $uri/index.html @app (docs/deploy.md); no query string is cached.
+    # nginx: $gongkai_page_file, ${uri}index.html for a path ending in / (gongkai-http.conf)
     assert pagecache.file_for("/records/7/") == page_cache / "records/7/index.html"
     assert pagecache.file_for("/feeds/rss.xml") == page_cache / "feeds/rss.xml"
     assert pagecache.file_for("/") == page_cache / "index.html"

@@ -340,7 +340,7 @@ def test_query_string_pages_are_not_stored_when_the_disk_runs_low(
 
 
 def test_the_file_nginx_tries_for_a_query_string_is_the_one_stored(page_cache):
-    # gongkai-http.conf: try_files $uri$gongkai_query_file, ".query/$args" for plain args
+    # gongkai-http.conf: $gongkai_page_file is $uri.query/$args for plain args
     assert (
         pagecache.file_for("/catalogue/05.04/", "org=C0100&page=2")
         == page_cache / "catalogue/05.04/.query/org=C0100&page=2"
