@@ -19,6 +19,7 @@ from gongkai.interpretations.publishing import (
     submit_checks,
 )
 from gongkai.records.hooks import RecordExtension
+from gongkai.records.models import Kind
 
 extension = RecordExtension(
     name=NAME,
@@ -33,4 +34,5 @@ extension = RecordExtension(
     public_paths=[public_paths],
     staff_panels=[staff_panel],
     public_text=[public_text],
+    public_form=Kind.INTERPRETATION,
 )

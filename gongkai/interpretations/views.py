@@ -54,9 +54,10 @@ from gongkai.records.permissions import STAFF_READ_ROLES
 
 def interpretation_list(request: HttpRequest) -> HttpResponse:
     """政策解读: newest first, filtered by organisation (with its subtree) and form. Titles,
-    publishers and forms are those published (``PublicRecord`` and its version), never a
-    revision's; the total is kept (a capped count when filtered by form, which no tally
-    keeps), and pages walk the (kind, first publication) index like every public listing."""
+    publishers and forms are those published (``PublicRecord``, whose form is copied from
+    its version, and the version), never a revision's; the total is kept (per place and per
+    form), and pages walk the (kind[, form][, place], first publication) index like every
+    public listing."""
     org_code = request.GET.get("org", "").strip()
     form = request.GET.get("form", "").strip()
     found = PublicRecord.objects.filter(
@@ -68,19 +69,19 @@ def interpretation_list(request: HttpRequest) -> HttpResponse:
     elif org_code:
         found = found.none()
     found = found.order_by("-first_published_at", "-record_id")
-    if form in Form.values:
-        found = found.filter(version__metadata__interpretation__form=form)
-        total, capped = listing.capped_count(found)
-    elif org_code and org is None:
-        total, capped = 0, False
+    place = org.pk if org else None
+    if org_code and org is None:
+        total = 0
+    elif form in Form.values:
+        found = found.filter(form=form)
+        kind_form = public.kind_form(RecordKind.INTERPRETATION, form)
+        total = public.count(public.key("live_form", kind_form, place=place))
     else:
-        key = public.key("live", RecordKind.INTERPRETATION, place=org.pk if org else None)
-        total, capped = public.count(key), False
+        total = public.count(public.key("live", RecordKind.INTERPRETATION, place=place))
     page = listing.paginate(
         found,
         request.GET,
         count=total,
-        capped=capped,
         by="first_published_at",
         fields=None,
         size=conf.page_size(),

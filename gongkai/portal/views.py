@@ -116,6 +116,8 @@ def filter_listing(
         validity = ""
     if validity:
         rows = rows.filter(validity=validity)
+        if validity != Validity.VALID:  # the condition of the partial (…, validity) index,
+            rows = rows.exclude(validity=Validity.VALID)  # which SQLite does not infer
     total = (
         0
         if nothing

@@ -74,6 +74,10 @@ class RecordExtension:
     #: the version by ``snapshot`` (a concern's subject, the words of a captions file): each
     #: callable returns (what to call it, the text) pairs. Screening reads them.
     public_text: list[Callable[[Record], list[tuple[str, str]]]] = field(default_factory=list)
+    #: The record kind whose ``snapshot`` names a form (its ``form`` key) that the public row
+    #: keeps (``PublicRecord.form``) and counts (``records.public`` FAMILIES), so that the
+    #: kind's listing filters by it without reading versions: an interpretation's 解读形式.
+    public_form: str = ""
 
 
 _registry: dict[str, RecordExtension] = {}

@@ -452,6 +452,10 @@ class PublicRecord(models.Model):
     withdrawn_reason = models.TextField("撤回原因", blank=True)
     #: The last change readers can see (publication, withdrawal, validity): sitemap lastmod.
     changed_at = models.DateTimeField("变更时间")
+    #: The form the published version names for a kind that has forms (an interpretation's
+    #: 解读形式, ``RecordExtension.public_form``), copied from the version's metadata when the
+    #: row is written; NULL for the kinds without forms, which the form indexes leave out.
+    form = models.CharField("形式", max_length=24, null=True, blank=True)
 
     objects = PublicRecordQuerySet.as_manager()
 
@@ -490,6 +494,30 @@ class PublicRecord(models.Model):
                     name=f"public_kind_{level[:3]}_first",
                 )
                 for level in ("city", "county", "township", "organisation")
+            ),
+            # A kind's listing filtered by form (政策解读 by 解读形式), alone or with a place:
+            # partial, only the rows that have a form (3 % of them), each walk a page long.
+            models.Index(
+                fields=["kind", "form", "first_published_at", "record"],
+                name="public_kind_form_first",
+                condition=models.Q(form__isnull=False),
+            ),
+            *(
+                models.Index(
+                    fields=["kind", "form", level, "first_published_at", "record"],
+                    name=f"public_form_{level[:3]}_first",
+                    condition=models.Q(form__isnull=False),
+                )
+                for level in ("city", "county", "township", "organisation")
+            ),
+            # An item's listing filtered by a county and 失效/废止 (4 % of the rows, 1 % for
+            # 废止): the walk of (item, county, date) skipped the county's valid ones, so it
+            # grew with them. Partial: only the rows that are not valid. The query names the
+            # condition (``validity <> 'valid'``) for SQLite, which does not infer it.
+            models.Index(
+                fields=["item_key", "county", "validity", "published_at", "record"],
+                name="public_item_cou_invalid",
+                condition=~models.Q(validity="valid"),
             ),
         ]
 

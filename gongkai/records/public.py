@@ -58,10 +58,22 @@ class Facts:
     validity: str
     five_disclosure: str
     withdrawn: bool
+    #: The form its published version names ("" for a kind without forms).
+    form: str = ""
 
     @property
     def part(self) -> int:
         return self.record_id // PART_SIZE
+
+    @property
+    def kind_form(self) -> str:
+        return kind_form(self.kind, self.form)
+
+
+def kind_form(kind: str, form: str) -> str:
+    """What names a form's tallies (``interpretation:qa``: a form belongs to its kind);
+    "" for a record without a form."""
+    return f"{kind}:{form}" if form else ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +111,7 @@ def facts(row: PublicRecord) -> Facts:
         validity=row.validity,
         five_disclosure=row.five_disclosure,
         withdrawn=row.withdrawn_at is not None,
+        form=row.form or "",
     )
 
 
@@ -115,8 +128,9 @@ def key(
 ) -> str:
     """The tally key of a listing: ``scope`` is ``all``, ``item`` (``ident`` the item key),
     ``org`` (records published by organisation ``ident`` itself), ``five`` (a 五公开 class),
-    ``kind``, ``live`` (a kind, withdrawn ones left out), ``item_live`` (an item, withdrawn
-    ones left out: the column print) or ``part`` (a sitemap part);
+    ``kind``, ``live`` (a kind, withdrawn ones left out), ``live_form`` (a kind's form,
+    ``ident`` as ``Facts.kind_form``, withdrawn ones left out), ``item_live`` (an item,
+    withdrawn ones left out: the column print) or ``part`` (a sitemap part);
     ``place`` narrows to an organisation's subtree, ``year`` and ``validity`` to the listing's
     filters. The free-form item key comes last, so keys never collide."""
     return f"{scope}|{year or '*'}|{validity or '*'}|{place or '*'}|{ident}"
@@ -135,6 +149,8 @@ class Family:
     by_year: bool = False
     by_validity: bool = False
     live_only: bool = False
+    #: Only the records that have the fact (a form): the others are in no tally of it.
+    when_set: bool = False
 
 
 FAMILIES: tuple[Family, ...] = (
@@ -144,6 +160,9 @@ FAMILIES: tuple[Family, ...] = (
     # the listings of a kind (政策解读 …) leave withdrawn ones out
     Family("live", "kind", live_only=True),
     Family("live", "kind", by_place=True, live_only=True),
+    # a kind's listing by form (政策解读 by 解读形式), alone and with a place
+    Family("live_form", "kind_form", live_only=True, when_set=True),
+    Family("live_form", "kind_form", by_place=True, live_only=True, when_set=True),
     *(
         family
         for by_year in (False, True)
@@ -167,6 +186,8 @@ def keys(f: Facts, *, part: bool = True) -> list[str]:
         if family.live_only and f.withdrawn:
             continue
         ident = getattr(f, family.ident) if family.ident else ""
+        if family.when_set and not ident:
+            continue
         year = f.year if family.by_year else None
         validity = f.validity if family.by_validity else ""
         for place in f.places if family.by_place else (None,):
@@ -223,6 +244,37 @@ def _record_change(before: Facts | None, after: Facts | None, *, at: datetime, w
 # --- Writing the rows -----------------------------------------------------------------------
 
 
+def form_sources() -> dict[str, str]:
+    """Each kind that has forms, and the extension whose snapshot in the version's metadata
+    names the form (``RecordExtension.public_form``): one source for the fact."""
+    return {ext.public_form: ext.name for ext in hooks.extensions() if ext.public_form}
+
+
+def published_form(kind: str, metadata: dict[str, Any] | None) -> str | None:
+    """The form ``metadata`` (a published version's) names for a record of ``kind``: None
+    for a kind without forms, "" if the version names none."""
+    name = form_sources().get(kind)
+    if name is None:
+        return None
+    data = (metadata or {}).get(name)
+    return str(data.get("form") or "") if isinstance(data, dict) else ""
+
+
+def _form_sql(kind: str, metadata: str) -> str:
+    """``published_form`` in SQL, for the set-based copy: ``kind`` and ``metadata`` are the
+    columns (the record's kind, the version's metadata)."""
+    cases = []
+    for form_kind, name in sorted(form_sources().items()):
+        if not (form_kind.isidentifier() and name.isidentifier()):
+            raise ValueError(f"not a plain name: {form_kind!r}, {name!r}")
+        if connection.vendor == "postgresql":
+            value = f"{metadata} -> '{name}' ->> 'form'"
+        else:
+            value = f"json_extract({metadata}, '$.\"{name}\".form')"
+        cases.append(f"WHEN {kind} = '{form_kind}' THEN COALESCE({value}, '')")
+    return f"CASE {' '.join(cases)} END" if cases else "NULL"
+
+
 def _levels(organisation_id: int) -> dict[str, int | None]:
     """The city, county and township an organisation is in (itself included)."""
     from gongkai.organisations import reference as organisations
@@ -269,6 +321,7 @@ def publish(record: Record, version: RecordVersion, *, warm: bool = False) -> Pu
         withdrawn_at=None,
         withdrawn_reason="",
         changed_at=now,
+        form=published_form(record.kind, version.metadata),
     )
     row.save(force_update=old is not None, force_insert=old is None)
     _record_change(facts(old) if old else None, facts(row), at=now, warm=warm)
@@ -385,6 +438,7 @@ def rebuild(*, apps: Any = None, batch_size: int = 2000) -> int:
 
     # The data migration that first fills the rows runs before the validity note existed.
     has_note = any(f.name == "validity_note" for f in row_model._meta.get_fields())
+    has_form = any(f.name == "form" for f in row_model._meta.get_fields())
     row_model.objects.all().delete()
     tally_model.objects.all().delete()
     now = timezone.now()
@@ -434,6 +488,7 @@ def rebuild(*, apps: Any = None, batch_size: int = 2000) -> int:
                 withdrawn_at=None,
                 withdrawn_reason="",
                 changed_at=record.withdrawn_at or published_at,
+                **({"form": published_form(record.kind, meta)} if has_form else {}),
             )
         )
         if len(batch) >= batch_size:
@@ -500,6 +555,8 @@ def _copy_published(
             columns["validity_note"] = (
                 "r.validity_note" if "validity_note" in record_fields else "''"
             )
+        if "form" in row_fields:
+            columns["form"] = _form_sql("r.kind", "v.metadata")
         when = connection.ops.adapt_datetimefield_value(now)
         sql = (
             f"INSERT INTO {row_model._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
@@ -518,23 +575,59 @@ def _copy_published(
     return int(done)
 
 
+def fill_forms(*, apps: Any = None) -> int:
+    """Copy the form of every public row of a kind with forms from its published version,
+    set-based (one ``UPDATE`` per such kind, reading each row's version by its key), and
+    count the form tallies: the migration that added ``PublicRecord.form``. Returns the
+    number of rows given a form."""
+    from django.db.models import OuterRef, Subquery, Value
+    from django.db.models.fields.json import KeyTextTransform, KeyTransform
+    from django.db.models.functions import Coalesce
+
+    apps = apps or global_apps
+    row_model = apps.get_model("records", "PublicRecord")
+    version_model = apps.get_model("records", "RecordVersion")
+    done = 0
+    for kind, name in form_sources().items():
+        form = version_model.objects.filter(pk=OuterRef("version_id")).values(
+            form=KeyTextTransform("form", KeyTransform(name, "metadata"))
+        )[:1]
+        done += row_model.objects.filter(kind=kind).update(form=Coalesce(Subquery(form), Value("")))
+    rebuild_tallies(apps=apps, scopes=("live_form",))
+    return done
+
+
 def _date(value: Any) -> Any:
     from datetime import date
 
     return date.fromisoformat(value) if value else None
 
 
-def rebuild_tallies(*, apps: Any = None) -> None:
+def rebuild_tallies(*, apps: Any = None, scopes: tuple[str, ...] = ()) -> None:
     """Recount every tally from the rows, in the database: the rows are grouped once by
     every fact a tally depends on (a temporary table), and each of ``FAMILIES`` sums the
-    groups into its keys, all in one ``INSERT … SELECT``."""
+    groups into its keys, all in one ``INSERT … SELECT``. ``scopes``: recount only the
+    families of these scopes (a migration adding one), leaving the other tallies alone."""
     apps = apps or global_apps
     row_model = apps.get_model("records", "PublicRecord")
     tally_model = apps.get_model("records", "PublicTally")
-    tally_model.objects.all().delete()
+    has_form = any(f.name == "form" for f in row_model._meta.get_fields())
+    families = [
+        family
+        for family in FAMILIES
+        if (not scopes or family.scope in scopes) and (has_form or family.ident != "kind_form")
+    ]
+    if scopes:
+        for scope in scopes:
+            tally_model.objects.filter(key__startswith=f"{scope}|").delete()
+    else:
+        tally_model.objects.all().delete()
     q = connection.ops.quote_name
+    rows_of = row_model.objects.all()
+    if families and all(family.when_set for family in families):
+        rows_of = rows_of.filter(form__isnull=False).exclude(form="")
     groups = (
-        row_model.objects.annotate(
+        rows_of.annotate(
             pub_year=ExtractYear("published_at"),
             is_withdrawn=Case(
                 When(withdrawn_at__isnull=True, then=False),
@@ -553,6 +646,7 @@ def rebuild_tallies(*, apps: Any = None) -> None:
             "validity",
             "five_disclosure",
             "is_withdrawn",
+            *(["form"] if has_form else []),
         )
         .annotate(n_rows=Count("pk"), last_at=Max("changed_at"))
         .order_by()
@@ -565,17 +659,20 @@ def rebuild_tallies(*, apps: Any = None) -> None:
 
     selects = []
     places = ("city_id", "county_id", "township_id", "organisation_id")
-    for family in FAMILIES:
+    for family in families:
         ident = {
             "": "''",
             "kind": "kind",
             "five_disclosure": "five_disclosure",
             "item_key": "item_key",
             "organisation_id": text("organisation_id"),
+            "kind_form": "kind || ':' || form",
         }[family.ident]
         year = text("pub_year") if family.by_year else "'*'"
         validity = "validity" if family.by_validity else "'*'"
         live = " AND NOT is_withdrawn" if family.live_only else ""
+        if family.when_set:  # the ident's fact: only the form for now
+            live += " AND form IS NOT NULL AND form <> ''"
         for place in places if family.by_place else ("",):
             where = f"{place} IS NOT NULL" if place else "1 = 1"
             if place == "organisation_id":  # once per record: not again as its own level
@@ -590,17 +687,22 @@ def rebuild_tallies(*, apps: Any = None) -> None:
                 f"FROM {table} WHERE {where}{live} GROUP BY {expression}"
             )
     rows = row_model._meta.db_table
-    selects.append(
-        f"SELECT 'part|*|*|*|' || CAST(record_id / {PART_SIZE} AS TEXT), COUNT(*), "  # noqa: S608
-        f"MAX(changed_at) FROM {rows} GROUP BY record_id / {PART_SIZE}"
-    )
+    if not scopes or "part" in scopes:
+        selects.append(
+            f"SELECT 'part|*|*|*|' || CAST(record_id / {PART_SIZE} AS TEXT), COUNT(*), "  # noqa: S608
+            f"MAX(changed_at) FROM {rows} GROUP BY record_id / {PART_SIZE}"
+        )
+    if not selects:
+        return
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {table} (kind varchar(24), item_key varchar(64), "
             "organisation_id bigint, city_id bigint, county_id bigint, township_id bigint, "
             "pub_year integer, validity varchar(12), five_disclosure varchar(16), "
-            "is_withdrawn boolean, n_rows bigint, last_at timestamp with time zone)"
+            "is_withdrawn boolean"
+            + (", form varchar(24)" if has_form else "")
+            + ", n_rows bigint, last_at timestamp with time zone)"
         )
         # The columns in the order of ``groups``' values() (a parameter in a CREATE TABLE …
         # AS is refused by PostgreSQL with server-side binding).

@@ -21,8 +21,8 @@ from gongkai.disclosures.testing import complete_guide, make_guide
 from gongkai.interpretations import services as interpretations
 from gongkai.interpretations.models import Form
 from gongkai.interpretations.testing import make_interpretation, make_policy, prepare_policy
-from gongkai.records import services
-from gongkai.records.models import Disclosure, Record, Status, WithheldGround
+from gongkai.records import public, services
+from gongkai.records.models import Disclosure, PublicRecord, Record, Status, WithheldGround
 from gongkai.screening.testing import make_pdf
 from gongkai.testing import make_record
 
@@ -268,7 +268,7 @@ def test_no_public_surface_changes_until_a_revision_or_a_draft_is_published(
 
 
 def test_the_interpretation_listing_shows_the_published_form_and_title(
-    client, clerk, document_reviewer, disclosure_reviewer, run_hooks
+    client, clerk, document_reviewer, disclosure_reviewer, run_hooks, county
 ):
     with run_hooks():
         policy = prepare_policy(make_policy(by=clerk), by=clerk)
@@ -284,5 +284,20 @@ def test_the_interpretation_listing_shows_the_published_form_and_title(
         "问答解读原标题"
         not in client.get("/interpretations/", {"form": "graphic"}).content.decode()
     )
+    # the form kept on the public row and its counts, alone and with a county, are the
+    # published version's until the revision is published
+    for org in ("", county.code):
+        assert (
+            "问答解读原标题"
+            in client.get("/interpretations/", {"form": "qa", "org": org}).content.decode()
+        )
+        assert (
+            "问答解读原标题"
+            not in client.get("/interpretations/", {"form": "graphic", "org": org}).content.decode()
+        )
+    assert PublicRecord.objects.get(pk=explained.pk).form == "qa"
+    for place in (None, county.pk):
+        assert public.count(public.key("live_form", "interpretation:qa", place=place)) == 1
+        assert public.count(public.key("live_form", "interpretation:graphic", place=place)) == 0
     policy_page = client.get(f"/records/{policy.pk}/").content.decode()
     assert "问答解读原标题" in policy_page and "问答" in policy_page
