@@ -42,8 +42,6 @@ class ListingPage:
     previous_query: str = ""
     #: A page reached by keyset from the last numbered one.
     is_keyset: bool = False
-    #: ``count`` is a lower bound: the listing has at least that many (a capped count).
-    count_capped: bool = False
     first_query: str = field(default="")
     #: The page parameters as this page understood them (``page``, or the keyset place and
     #: ``n`` when the place is a row of the listing): the page cache stores a page under its
@@ -80,35 +78,22 @@ def _number(value: str | None) -> int:
     return int(value) if value.isdecimal() and value.isascii() and len(value) < 7 else 1
 
 
-#: Listings whose total is not kept are counted up to this many, then "以上".
-COUNT_CAP = 1000
-
-
-def capped_count(rows: QuerySet[PublicRecord]) -> tuple[int, bool]:
-    """Count at most ``COUNT_CAP`` rows (a bounded read) for a filter no tally keeps."""
-    found = rows.order_by()[:COUNT_CAP].count()
-    return found, found >= COUNT_CAP
-
-
 def paginate(
     rows: QuerySet[PublicRecord],
     query: QueryDict,
     *,
     count: int,
-    capped: bool = False,
     by: str = "published_at",
     fields: tuple[str, ...] | None = ROW_FIELDS,
     size: int = PAGE_SIZE,
 ) -> ListingPage:
     """One page of ``rows`` (ordered newest first by ``by``, then id) as the query string asks
-    for it; ``count`` is the kept total (or a capped count, ``capped``); ``fields`` are the
+    for it; ``count`` is the kept total (``records.public``); ``fields`` are the
     columns read (None: every column, for rows that bring their version along); ``size`` rows
     a page."""
     if fields is not None:
         rows = rows.only(*fields)
-    page = _paginate(rows, query, count=count, capped=capped, by=by, size=size)
-    page.count_capped = capped
-    return page
+    return _paginate(rows, query, count=count, by=by, size=size)
 
 
 #: Query parameters that say which page of a listing, not what it lists.
@@ -120,7 +105,6 @@ def _paginate(
     query: QueryDict,
     *,
     count: int,
-    capped: bool,
     by: str,
     size: int,
 ) -> ListingPage:
@@ -140,8 +124,6 @@ def _paginate(
     num_pages = max(1, -(-count // size))
     if count == 0:
         return ListingPage([], 0, 1, 1)
-    if capped:  # a lower bound: page on by keyset past the pages it covers
-        num_pages = max(num_pages, MAX_PAGES + 1)
     before = _parse_cursor(query.get("before", ""))
     after = _parse_cursor(query.get("after", "")) if before is None else None
     if before is not None or after is not None:
