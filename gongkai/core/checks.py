@@ -16,6 +16,10 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.http.request import validate_host
 
 SITE_URL_EXAMPLE = "SITE_URL=https://jyj.example.gov.cn"
+#: A host name has at most 253 characters; with the scheme and a port an address is shorter
+#: than this (bytes in UTF-8). Every sitemap line holds it once, and a part of 50,000 lines
+#: must stay under the protocol's 50 MB (portal/tests/test_sitemaps.py).
+MAX_SITE_URL_LENGTH = 300
 
 
 def _is_loopback_or_private(host: str) -> bool:
@@ -52,6 +56,16 @@ def site_url_problems(value: str, *, debug: bool) -> list[CheckMessage]:
                 "https:// (or http://) followed by the site's host name.",
                 hint=f"For example {SITE_URL_EXAMPLE}.",
                 id="site_url.E002",
+            )
+        ]
+    if len(value.encode()) > MAX_SITE_URL_LENGTH or any(c in value for c in "&<>\"' "):
+        shown = value if len(value) <= 80 else value[:80] + "…"
+        return [
+            Error(
+                f"SITE_URL={shown!r} is longer than {MAX_SITE_URL_LENGTH} bytes or contains a "
+                "space or one of & < > \" ': a site's public address has neither.",
+                hint=f"Give the scheme and host only, for example {SITE_URL_EXAMPLE}.",
+                id="site_url.E005",
             )
         ]
     if parts.path not in ("", "/") or parts.query or parts.fragment:

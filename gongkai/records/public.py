@@ -35,8 +35,11 @@ from gongkai.records.models import (
     Status,
 )
 
-#: Records per sitemap part (the protocol allows 50,000 URLs; 10,000 keeps a part ~1.5 MB).
-PART_SIZE = 10_000
+#: Records per sitemap part: the protocol's limit of 50,000 URLs, so that the index lists 200
+#: parts at 10M records, not 1,000. A part stays far below the protocol's 50 MB: an entry is
+#: at most about 400 bytes with the longest ``SITE_URL`` the system checks accept (300
+#: characters, core/checks.py), 20 MB for a part (portal/tests/test_sitemaps.py).
+PART_SIZE = 50_000
 
 #: The organisation kinds whose subtree a listing can be filtered by, and the column of
 #: ``PublicRecord`` that names a record's organisation of that kind.
@@ -622,7 +625,6 @@ def rebuild_tallies(*, apps: Any = None, scopes: tuple[str, ...] = ()) -> None:
             tally_model.objects.filter(key__startswith=f"{scope}|").delete()
     else:
         tally_model.objects.all().delete()
-    q = connection.ops.quote_name
     rows_of = row_model.objects.all()
     if families and all(family.when_set for family in families):
         rows_of = rows_of.filter(form__isnull=False).exclude(form="")
@@ -686,13 +688,11 @@ def rebuild_tallies(*, apps: Any = None, scopes: tuple[str, ...] = ()) -> None:
                 f"SELECT {expression} AS tally_key, SUM(n_rows) AS n, MAX(last_at) AS at "  # noqa: S608
                 f"FROM {table} WHERE {where}{live} GROUP BY {expression}"
             )
-    rows = row_model._meta.db_table
     if not scopes or "part" in scopes:
-        selects.append(
-            f"SELECT 'part|*|*|*|' || CAST(record_id / {PART_SIZE} AS TEXT), COUNT(*), "  # noqa: S608
-            f"MAX(changed_at) FROM {rows} GROUP BY record_id / {PART_SIZE}"
-        )
-    if not selects:
+        selects.append(_part_tallies_sql(row_model._meta.db_table, PART_SIZE))
+    if not families:  # the parts alone (a migration changing their size): no groups needed
+        if selects:
+            _insert_tallies(tally_model, selects)
         return
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
@@ -707,10 +707,42 @@ def rebuild_tallies(*, apps: Any = None, scopes: tuple[str, ...] = ()) -> None:
         # The columns in the order of ``groups``' values() (a parameter in a CREATE TABLE …
         # AS is refused by PostgreSQL with server-side binding).
         cursor.execute(f"INSERT INTO {table} {grouped}", params)
-        cursor.execute(
-            f"INSERT INTO {tally_model._meta.db_table} "  # noqa: S608
-            f"({q('key')}, {q('count')}, {q('changed_at')}) "
-            f"SELECT tally_key, SUM(n), MAX(at) FROM ({' UNION ALL '.join(selects)}) f "
-            "GROUP BY tally_key"
-        )
+        _insert_tallies(tally_model, selects, cursor=cursor)
         cursor.execute(f"DROP TABLE {table}")
+
+
+def _insert_tallies(tally_model: Any, selects: list[str], *, cursor: Any = None) -> None:
+    q = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {tally_model._meta.db_table} "  # noqa: S608
+        f"({q('key')}, {q('count')}, {q('changed_at')}) "
+        f"SELECT tally_key, SUM(n), MAX(at) FROM ({' UNION ALL '.join(selects)}) f "
+        "GROUP BY tally_key"
+    )
+    if cursor is not None:
+        cursor.execute(sql)
+        return
+    with connection.cursor() as own:
+        own.execute(sql)
+
+
+def _part_tallies_sql(rows: str, part_size: int) -> str:
+    """The tallies of the sitemap parts (``key("part", n)``: the rows whose record id ÷
+    ``part_size`` is n), as a SELECT of (key, count, newest change)."""
+    size = int(part_size)
+    return (
+        f"SELECT 'part|*|*|*|' || CAST(record_id / {size} AS TEXT) AS tally_key, "  # noqa: S608
+        f"COUNT(*) AS n, MAX(changed_at) AS at FROM {rows} GROUP BY record_id / {size}"
+    )
+
+
+def rebuild_part_tallies(*, apps: Any = None, part_size: int | None = None) -> None:
+    """Recount the sitemap parts' tallies alone, set-based (one ``GROUP BY`` over the public
+    rows), for parts of ``part_size`` records (``PART_SIZE`` unless given): the migration
+    that changed the parts' size, and its reverse. The other tallies are left alone."""
+    apps = apps or global_apps
+    row_model = apps.get_model("records", "PublicRecord")
+    tally_model = apps.get_model("records", "PublicTally")
+    tally_model.objects.filter(key__startswith="part|").delete()
+    size = PART_SIZE if part_size is None else part_size
+    _insert_tallies(tally_model, [_part_tallies_sql(row_model._meta.db_table, size)])

@@ -42,6 +42,29 @@ def test_a_site_url_a_phone_cannot_open_is_an_error(value, code):
 
 
 @pytest.mark.parametrize(
+    "value",
+    [
+        "https://" + "a" * 293,  # 301 bytes
+        "https://" + "教" * 98,  # 302 bytes in UTF-8
+        "https://a&b.example.cn",
+        'https://jyj.example.gov.cn:8443"',
+        "https://jyj example.gov.cn",
+    ],
+)
+def test_a_site_url_too_long_for_a_sitemap_or_with_xml_characters_is_an_error(value):
+    """Every sitemap line holds SITE_URL: its length bounds a part of 50,000 lines (the
+    protocol's 50 MB), and no character of a host name needs escaping in XML."""
+    [problem] = site_url_problems(value, debug=False)
+    assert isinstance(problem, Error) and problem.id == "site_url.E005"
+    assert value[:80] in problem.msg
+
+
+def test_the_longest_site_url_accepted():
+    assert site_url_problems("https://" + "a" * 292, debug=False) == []
+    assert site_url_problems("https://www.教育局.中国", debug=False) == []
+
+
+@pytest.mark.parametrize(
     "value", ["https://jyj.example.gov.cn", "http://127.0.0.1:8000", "https://edu.example.gov.cn/"]
 )
 def test_a_scheme_and_host_is_accepted(value):
