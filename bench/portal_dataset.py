@@ -345,6 +345,12 @@ def main() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+            # The server as docs/deploy.md configures it for SSD storage: with the default
+            # (4.0) the planner walks the site-wide date index and filters out the other
+            # items instead of reading the item's own index (?page=50 at 5M: 5,842 buffers
+            # against 605).
+            name = connection.settings_dict["NAME"]
+            cursor.execute(f'ALTER DATABASE "{name}" SET random_page_cost = 1.1')
     print(f"loaded in {time.monotonic() - started:.0f} s", flush=True)
 
 
