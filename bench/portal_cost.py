@@ -131,7 +131,7 @@ def pages() -> list[tuple[str, str]]:
         ("column print, part 1 (200 rows)", f"/catalogue/{item.code}/print/"),
         ("column print, county filter", f"/catalogue/{item.code}/print/?org={county.code}"),
         ("sitemap index", "/sitemap.xml"),
-        ("sitemap part (10,000 records)", part_path),
+        (f"sitemap part ({public.PART_SIZE:,} records)", part_path),
         ("sitemap part, catalogue", "/sitemap-catalogue.xml"),
         ("五公开 overview", "/five/"),
         ("五公开 class listing", f"/five/{item.five_disclosure}/"),
@@ -285,11 +285,11 @@ def compare(runs: list[list[dict[str, Any]]]) -> str:
         }
         flag = "" if statuses == {200} else f" (HTTP {','.join(map(str, sorted(statuses)))})"
         low, high = medians[first] or 0.0, medians[last] or 0.0
-        if last > first and low:
+        if last > first and low and sizes[last] != sizes[first]:
             decades = math.log10(sizes[last] / sizes[first])
             growth = f"{(high / low) ** (1 / decades):.2f}×"
         else:
-            growth = "— (one size)"
+            growth = "— (one size)"  # or the same number of records (a synthetic variant)
         cells = " | ".join("not measured" if m is None else f"{m:.2f}" for m in medians)
         lines.append(f"| {label}{flag} ({queries} q) | {cells} | {growth} |")
     unit = "app + database CPU ms per request" if pg else "CPU ms per request"

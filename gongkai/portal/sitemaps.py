@@ -1,20 +1,19 @@
 """Sitemaps: an index of parts, each small, cached, and purged only when it changes.
 
-``/sitemap.xml`` lists the parts; each lastmod comes from a kept tally (``PublicTally``),
-never from reading the records. The record pages are split by id into parts of
-``records.public.PART_SIZE`` (50,000, the protocol's limit; ``/sitemap-records-<n>.xml``,
-the first part keeps the address all of them had before, ``/sitemap-records.xml``): a part
-reads one range of the primary key, its URLs' lastmod is the row's ``changed_at``, and a
-change to a record purges only its own part (``portal.invalidation``). The other parts list
-every public section of the site (the column's pages, the catalogue, the organisations,
-public participation).
+``/sitemap.xml`` lists the parts; each lastmod is kept, never read from the records. The
+record pages are split by id into parts of ``records.public.PART_SIZE`` (50,000, the
+protocol's limit; ``/sitemap-records-<n>.xml``, the first part keeps the address all of
+them had before, ``/sitemap-records.xml``): a part reads one range of the primary key, its
+URLs' lastmod is the row's ``changed_at``, and a change to a record purges only its own
+part (``portal.invalidation``). The other parts list every public section of the site (the
+column's pages, the catalogue, the organisations, public participation); their lastmod is
+the site's tally.
 
 The index and the record parts grow with the data, so each of their lines costs next to
-nothing: the database writes it (one escaped prefix, the number, the local time of the
-change in W3C form), and Python only joins the lines — no ``reverse()``, escape, time-zone
-conversion or model instance per line (about a microsecond a URL instead of ten). The
-local time is the zone's (``TIME_ZONE``) offset at that instant, from a table of the zone's
-offsets kept per process, so a zone with summer time is right too.
+nothing. The index reads one kept row per part (``SitemapPart``: 200 at 10M records), in
+the order of its key, with the lastmod text kept with it; a part's lines are written by the
+database (one escaped prefix, the id, the local time of the change: ``core.localtime``).
+Neither calls ``reverse()``, escapes, converts a time or builds a model instance per line.
 
 All of them are plain paths without a query string, so the page cache stores them and nginx
 serves them. Addresses are absolute on ``SITE_URL``, the site's one public address.
@@ -23,25 +22,23 @@ serves them. Addresses are absolute on ``SITE_URL``, the site's one public addre
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta, tzinfo
-from datetime import timezone as fixed_zone
-from functools import lru_cache
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
 from gongkai.catalogue import reference
 from gongkai.catalogue.models import FiveDisclosure
+from gongkai.core import localtime
 from gongkai.core.context_processors import public_links
 from gongkai.organisations.models import Organisation
 from gongkai.records import public
-from gongkai.records.models import PublicRecord, PublicTally
+from gongkai.records.models import PublicRecord, PublicTally, SitemapPart
 
 XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 #: Parts besides the record parts, in the index's order.
@@ -54,10 +51,7 @@ _SENTINEL = 987654321
 
 
 def _lastmod(at: datetime | None) -> str:
-    if at is None:
-        return ""
-    local = timezone.localtime(at).replace(microsecond=0)
-    return f"<lastmod>{local.isoformat()}</lastmod>"
+    return "" if at is None else f"<lastmod>{localtime.w3c(at)}</lastmod>"
 
 
 def _absolute(path: str) -> str:
@@ -95,85 +89,6 @@ def _around_number(name: str) -> tuple[str, str]:
     return _absolute(head), str(escape(tail))
 
 
-# --- Local time in the database -------------------------------------------------------------
-
-#: The zone's offsets are read from here on (earlier times take the first offset).
-_ZONE_TABLE_START = datetime(1900, 1, 1, tzinfo=UTC)
-_ZONE_PROBE = timedelta(days=7)
-
-
-@lru_cache(maxsize=16)
-def zone_offsets(zone: tzinfo, until_year: int) -> tuple[tuple[datetime, timedelta], ...]:
-    """The offsets from UTC of ``zone`` from 1900 to the end of ``until_year``: (since,
-    offset) pairs, ``since`` ascending, the first one 1900-01-01. Found by reading the offset
-    a week apart and, where it changed, halving the week down to the second the change
-    happened (the tz database has no offset that lasted less than a week: summer time, and
-    Ramadan's pauses of it, last a month or more). About 6,700 readings, once per zone and
-    year per process."""
-
-    def offset(at: datetime) -> timedelta:
-        return at.astimezone(zone).utcoffset() or timedelta(0)
-
-    found = [(_ZONE_TABLE_START, offset(_ZONE_TABLE_START))]
-    end = datetime(until_year + 1, 1, 1, tzinfo=UTC)
-    at = _ZONE_TABLE_START
-    while at < end:
-        later = at + _ZONE_PROBE
-        now_offset = offset(later)
-        if now_offset != found[-1][1]:
-            low, high = 0, int(_ZONE_PROBE.total_seconds())  # offset(at + high) is the new one
-            while high - low > 1:
-                middle = (low + high) // 2
-                if offset(at + timedelta(seconds=middle)) == found[-1][1]:
-                    low = middle
-                else:
-                    high = middle
-            found.append((at + timedelta(seconds=high), now_offset))
-        at = later
-    return tuple(found)
-
-
-def _offset_label(offset: timedelta) -> str:
-    """``+08:00`` as Python's ``isoformat()`` writes the offset."""
-    return datetime(2000, 1, 1, tzinfo=fixed_zone(offset)).isoformat()[19:]
-
-
-def local_time_sql(column: str) -> tuple[str, list[Any]]:
-    """SQL for a UTC timestamp ``column`` written as its local W3C datetime in the current
-    time zone, to the second (``2026-12-04T21:02:58+08:00``): what
-    ``timezone.localtime(at).replace(microsecond=0).isoformat()`` gives, in the database.
-    One ``CASE`` branch per offset the zone had, the newest first (so a recent time is one
-    comparison)."""
-    zone = timezone.get_current_timezone()
-    table = zone_offsets(zone, timezone.now().year + 1)
-    adapt = connection.ops.adapt_datetimefield_value
-
-    def shifted(offset: timedelta) -> tuple[str, list[Any]]:
-        seconds = int(offset.total_seconds())
-        if connection.vendor == "postgresql":
-            return (
-                f"to_char(({column} AT TIME ZONE 'UTC') + CAST(%s AS interval), "
-                "'YYYY-MM-DD\"T\"HH24:MI:SS') || CAST(%s AS TEXT)",
-                [f"{seconds} seconds", _offset_label(offset)],
-            )
-        # SQLite keeps 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC): the seconds are cut, not rounded.
-        return (
-            f"strftime(%s, substr({column}, 1, 19), %s) || CAST(%s AS TEXT)",
-            ["%Y-%m-%dT%H:%M:%S", f"{seconds:+d} seconds", _offset_label(offset)],
-        )
-
-    sql, params = shifted(table[0][1])
-    if len(table) == 1:
-        return sql, params
-    branches: list[str] = []
-    values: list[Any] = []
-    for since, offset in reversed(table[1:]):
-        expression, more = shifted(offset)
-        branches.append(f"WHEN {column} >= %s THEN {expression}")
-        values += [adapt(since), *more]
-    return f"(CASE {' '.join(branches)} ELSE {sql} END)", [*values, *params]
-
-
 def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -196,43 +111,35 @@ def _tallies(keys: Iterable[str]) -> dict[str, PublicTally]:
 # --- The index and the record parts ---------------------------------------------------------
 
 
-def _part_keys_sql(column: str) -> str:
-    """The part tallies' keys (``part|*|*|*|<n>``): a range of the primary key's index.
-    SQLite compares bytes, so a range is exactly the prefix; PostgreSQL's collation may
-    not, and its ``LIKE`` on a constant prefix walks the key's pattern index."""
-    prefix = public.key("part")
-    if connection.vendor == "postgresql":
-        return f"{column} LIKE '{prefix}%%'"
-    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return f"{column} >= '{prefix}' AND {column} < '{after}'"
-
-
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     site = PublicTally.objects.filter(key=public.key("all")).values_list("changed_at").first()
     changed = site[0] if site else None
-    fixed = [
+    lines = [
         # Consultations and events are not records: no tally, no lastmod for their part.
-        "<sitemap><loc>{}</loc>{}</sitemap>".format(
+        "<sitemap><loc>{}</loc>{}</sitemap>\n".format(
             _absolute(reverse("portal:sitemap_part", args=[name])),
             _lastmod(None if name == "participation" else changed),
         )
         for name in PARTS
     ]
+    # The record parts: their kept rows, in the order of the primary key, each line the
+    # address's escaped prefix, the number and the kept lastmod text.
     q = connection.ops.quote_name
-    key, count, changed_at = q("key"), q("count"), q("changed_at")
     head, tail = _around_number("portal:sitemap_records")
-    lastmod, lastmod_params = local_time_sql(changed_at)
-    prefix = public.key("part")
+    first = _absolute(records_part_path(0))
     rows = _fetch(
-        f"SELECT {key}, '<sitemap><loc>' || CASE WHEN {key} = %s THEN CAST(%s AS TEXT) "  # noqa: S608 - names quoted, values bound
-        f"ELSE CAST(%s AS TEXT) || substr({key}, {len(prefix) + 1}) || CAST(%s AS TEXT) END "
-        f"|| '</loc><lastmod>' || {lastmod} || '</lastmod></sitemap>' "
-        f"FROM {PublicTally._meta.db_table} WHERE {_part_keys_sql(key)} AND {count} > 0",
-        [public.key("part", 0), _absolute(records_part_path(0)), head, tail, *lastmod_params],
+        f"SELECT {q('number')}, {q('lastmod')} FROM {q(SitemapPart._meta.db_table)} "  # noqa: S608 - names quoted
+        f"WHERE {q('number')} >= 0 AND {q('count')} > 0 ORDER BY {q('number')}",
+        [],
     )
-    rows.sort(key=lambda row: (len(row[0]), row[0]))  # by number: no sort in the database
-    return _lines([*fixed, *(line for _, line in rows)], "sitemapindex")
+    lines += [
+        f"<sitemap><loc>{head}{number}{tail}</loc><lastmod>{lastmod}</lastmod></sitemap>\n"
+        if number
+        else f"<sitemap><loc>{first}</loc><lastmod>{lastmod}</lastmod></sitemap>\n"
+        for number, lastmod in rows
+    ]
+    return _xml(lines, "sitemapindex")
 
 
 def records_part_path(number: int) -> str:
@@ -258,7 +165,7 @@ def _records(number: int) -> list[str]:
         return []
     column = connection.ops.quote_name(PublicRecord._meta.pk.column)
     head, tail = _around_number("portal:record")
-    lastmod, lastmod_params = local_time_sql(connection.ops.quote_name("changed_at"))
+    lastmod, lastmod_params = localtime.local_time_sql(connection.ops.quote_name("changed_at"))
     rows = _fetch(
         f"SELECT '<url><loc>' || CAST(%s AS TEXT) || CAST({column} AS TEXT) "  # noqa: S608 - names quoted, values bound
         f"|| CAST(%s AS TEXT) || '</loc><lastmod>' || {lastmod} || '</lastmod></url>' "

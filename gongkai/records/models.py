@@ -585,3 +585,25 @@ class PublicTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.count}"
+
+
+class SitemapPart(models.Model):
+    """A kept row per sitemap part: the public records whose id ÷ ``records.public.PART_SIZE``
+    is ``number``, how many there are, and when the last of them changed.
+
+    Publication, withdrawal, validity changes and reclassification move it in their own
+    transaction, like the tallies. ``lastmod`` is ``changed_at`` as the sitemap writes it
+    (W3C, the site's time zone, to the second), kept with it so that the sitemap index —
+    one line per part, 200 at 10M records — reads its lines' text and converts nothing."""
+
+    number = models.BigIntegerField(primary_key=True)
+    count = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField()
+    lastmod = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = "站点地图分卷"
+        verbose_name_plural = "站点地图分卷"
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.count}"

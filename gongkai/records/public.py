@@ -25,6 +25,7 @@ from django.db.models import BooleanField, Case, Count, Max, Q, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from gongkai.core import localtime
 from gongkai.records import hooks
 from gongkai.records.models import (
     Disclosure,
@@ -32,6 +33,7 @@ from gongkai.records.models import (
     PublicTally,
     Record,
     RecordVersion,
+    SitemapPart,
     Status,
 )
 
@@ -133,7 +135,7 @@ def key(
     ``org`` (records published by organisation ``ident`` itself), ``five`` (a 五公开 class),
     ``kind``, ``live`` (a kind, withdrawn ones left out), ``live_form`` (a kind's form,
     ``ident`` as ``Facts.kind_form``, withdrawn ones left out), ``item_live`` (an item,
-    withdrawn ones left out: the column print) or ``part`` (a sitemap part);
+    withdrawn ones left out: the column print); a sitemap part has its row (``SitemapPart``);
     ``place`` narrows to an organisation's subtree, ``year`` and ``validity`` to the listing's
     filters. The free-form item key comes last, so keys never collide."""
     return f"{scope}|{year or '*'}|{validity or '*'}|{place or '*'}|{ident}"
@@ -182,9 +184,9 @@ FAMILIES: tuple[Family, ...] = (
 )
 
 
-def keys(f: Facts, *, part: bool = True) -> list[str]:
-    """Every tally a public record is counted in (``part``: its sitemap part's too)."""
-    found = [key("part", f.part)] if part else []
+def keys(f: Facts) -> list[str]:
+    """Every tally a public record is counted in (its sitemap part: ``SitemapPart``)."""
+    found: list[str] = []
     for family in FAMILIES:
         if family.live_only and f.withdrawn:
             continue
@@ -227,6 +229,31 @@ def _add(deltas: Counter[str], at: datetime) -> None:
         cursor.execute(sql, params)
 
 
+def _add_parts(deltas: Counter[int], at: datetime) -> None:
+    """Move the sitemap parts' rows (``SitemapPart``) in one statement, parts in order; a
+    part whose count did not change (a revision) still takes the time of the change."""
+    if not deltas:
+        return
+    table = connection.ops.quote_name(SitemapPart._meta.db_table)
+    number, count, changed_at, lastmod = (
+        connection.ops.quote_name(c) for c in ("number", "count", "changed_at", "lastmod")
+    )
+    when = connection.ops.adapt_datetimefield_value(at)
+    text = localtime.w3c(at)
+    rows = sorted(deltas.items())
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    sql = (
+        f"INSERT INTO {table} ({number}, {count}, {changed_at}, {lastmod}) VALUES {values} "  # noqa: S608 - names quoted, values bound
+        f"ON CONFLICT ({number}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}, "
+        f"{changed_at} = excluded.{changed_at}, {lastmod} = excluded.{lastmod}"
+    )
+    params: list[Any] = []
+    for part, delta in rows:
+        params.extend([part, delta, when, text])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def _record_change(before: Facts | None, after: Facts | None, *, at: datetime, warm: bool) -> None:
     deltas: Counter[str] = Counter()
     for k in keys(before) if before else []:
@@ -234,6 +261,11 @@ def _record_change(before: Facts | None, after: Facts | None, *, at: datetime, w
     for k in keys(after) if after else []:
         deltas[k] += 1
     _add(deltas, at)  # keys with a zero sum still move their changed_at (sitemap lastmod)
+    parts: Counter[int] = Counter()
+    for f, sign in ((before, -1), (after, 1)):
+        if f is not None:
+            parts[f.part] += sign
+    _add_parts(parts, at)
     change = PublicChange(
         record_id=(after or before).record_id,  # type: ignore[union-attr]
         before=before,
@@ -625,6 +657,7 @@ def rebuild_tallies(*, apps: Any = None, scopes: tuple[str, ...] = ()) -> None:
             tally_model.objects.filter(key__startswith=f"{scope}|").delete()
     else:
         tally_model.objects.all().delete()
+    q = connection.ops.quote_name
     rows_of = row_model.objects.all()
     if families and all(family.when_set for family in families):
         rows_of = rows_of.filter(form__isnull=False).exclude(form="")
@@ -688,11 +721,9 @@ def rebuild_tallies(*, apps: Any = None, scopes: tuple[str, ...] = ()) -> None:
                 f"SELECT {expression} AS tally_key, SUM(n_rows) AS n, MAX(last_at) AS at "  # noqa: S608
                 f"FROM {table} WHERE {where}{live} GROUP BY {expression}"
             )
-    if not scopes or "part" in scopes:
-        selects.append(_part_tallies_sql(row_model._meta.db_table, PART_SIZE))
-    if not families:  # the parts alone (a migration changing their size): no groups needed
-        if selects:
-            _insert_tallies(tally_model, selects)
+    if (not scopes or "part" in scopes) and _has_model(apps, "SitemapPart"):
+        rebuild_parts(apps=apps)  # (an earlier migration: records 0008 counts them)
+    if not selects:
         return
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
@@ -707,42 +738,40 @@ def rebuild_tallies(*, apps: Any = None, scopes: tuple[str, ...] = ()) -> None:
         # The columns in the order of ``groups``' values() (a parameter in a CREATE TABLE …
         # AS is refused by PostgreSQL with server-side binding).
         cursor.execute(f"INSERT INTO {table} {grouped}", params)
-        _insert_tallies(tally_model, selects, cursor=cursor)
+        cursor.execute(
+            f"INSERT INTO {tally_model._meta.db_table} "  # noqa: S608
+            f"({q('key')}, {q('count')}, {q('changed_at')}) "
+            f"SELECT tally_key, SUM(n), MAX(at) FROM ({' UNION ALL '.join(selects)}) f "
+            "GROUP BY tally_key"
+        )
         cursor.execute(f"DROP TABLE {table}")
 
 
-def _insert_tallies(tally_model: Any, selects: list[str], *, cursor: Any = None) -> None:
-    q = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {tally_model._meta.db_table} "  # noqa: S608
-        f"({q('key')}, {q('count')}, {q('changed_at')}) "
-        f"SELECT tally_key, SUM(n), MAX(at) FROM ({' UNION ALL '.join(selects)}) f "
-        "GROUP BY tally_key"
-    )
-    if cursor is not None:
-        cursor.execute(sql)
-        return
-    with connection.cursor() as own:
-        own.execute(sql)
+def _has_model(apps: Any, name: str) -> bool:
+    try:
+        apps.get_model("records", name)
+    except LookupError:
+        return False
+    return True
 
 
-def _part_tallies_sql(rows: str, part_size: int) -> str:
-    """The tallies of the sitemap parts (``key("part", n)``: the rows whose record id ÷
-    ``part_size`` is n), as a SELECT of (key, count, newest change)."""
-    size = int(part_size)
-    return (
-        f"SELECT 'part|*|*|*|' || CAST(record_id / {size} AS TEXT) AS tally_key, "  # noqa: S608
-        f"COUNT(*) AS n, MAX(changed_at) AS at FROM {rows} GROUP BY record_id / {size}"
-    )
-
-
-def rebuild_part_tallies(*, apps: Any = None, part_size: int | None = None) -> None:
-    """Recount the sitemap parts' tallies alone, set-based (one ``GROUP BY`` over the public
-    rows), for parts of ``part_size`` records (``PART_SIZE`` unless given): the migration
-    that changed the parts' size, and its reverse. The other tallies are left alone."""
+def rebuild_parts(*, apps: Any = None, part_size: int | None = None) -> None:
+    """Count the sitemap parts' rows (``SitemapPart``) again from the public rows, set-based:
+    one ``GROUP BY`` of the rows by record id ÷ ``part_size`` (``PART_SIZE`` unless given),
+    then each part's lastmod text from its time, in the database. Nothing else is touched
+    (the migration that changed the parts' size runs this alone)."""
     apps = apps or global_apps
     row_model = apps.get_model("records", "PublicRecord")
-    tally_model = apps.get_model("records", "PublicTally")
-    tally_model.objects.filter(key__startswith="part|").delete()
-    size = PART_SIZE if part_size is None else part_size
-    _insert_tallies(tally_model, [_part_tallies_sql(row_model._meta.db_table, size)])
+    part_model = apps.get_model("records", "SitemapPart")
+    size = int(PART_SIZE if part_size is None else part_size)
+    q = connection.ops.quote_name
+    table = q(part_model._meta.db_table)
+    lastmod, params = localtime.local_time_sql(q("changed_at"))
+    part_model.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({q('number')}, {q('count')}, {q('changed_at')}, "  # noqa: S608 - names quoted
+            f"{q('lastmod')}) SELECT record_id / {size}, COUNT(*), MAX(changed_at), '' "
+            f"FROM {q(row_model._meta.db_table)} GROUP BY record_id / {size}"
+        )
+        cursor.execute(f"UPDATE {table} SET {q('lastmod')} = {lastmod}", params)  # noqa: S608

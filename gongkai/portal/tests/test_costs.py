@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from gongkai.catalogue.models import Item
 from gongkai.records.importing import ImportRow, import_author, import_record
-from gongkai.records.models import PublicRecord, PublicTally
+from gongkai.records.models import PublicRecord, PublicTally, SitemapPart
 
 pytestmark = pytest.mark.django_db
 
-TABLES = (PublicRecord._meta.db_table, PublicTally._meta.db_table)
+TABLES = (PublicRecord._meta.db_table, PublicTally._meta.db_table, SitemapPart._meta.db_table)
 
 
 def _publish(organisation, n, *, code="05.04", year=2025):

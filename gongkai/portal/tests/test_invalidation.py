@@ -278,3 +278,29 @@ def test_a_change_purges_its_own_sitemap_part_only(
     for url in urls:
         expected = "miss" if url == own else "hit"
         assert client.get(url)["X-Page-Cache"] == expected, url
+
+
+def test_a_publication_purges_the_index_and_its_own_part_and_moves_only_its_lastmod(
+    client, page_cache, published, monkeypatch
+):
+    import re
+
+    monkeypatch.setattr(public, "PART_SIZE", 2)  # parts of two records: ids 0–1, 2–3, …
+    records = [published(title=f"招生公告{n}") for n in range(5)]
+    parts = sorted({r.pk // 2 for r in records})
+    urls = ["/sitemap-records.xml" if n == 0 else f"/sitemap-records-{n}.xml" for n in parts]
+    _fill(client, [*urls, "/sitemap.xml"])
+
+    def lastmods():
+        index = client.get("/sitemap.xml").content.decode()
+        return dict(re.findall(r"<loc>[^<]*/(sitemap-records[^<]*)</loc><lastmod>([^<]+)<", index))
+
+    before = lastmods()
+    new = published(title="新发布的招生公告")  # a new id: the last part, or a new one
+    own = "/sitemap-records.xml" if new.pk // 2 == 0 else f"/sitemap-records-{new.pk // 2}.xml"
+    assert pagecache.file_for("/sitemap.xml").exists() is False
+    for url in urls:
+        assert client.get(url)["X-Page-Cache"] == ("miss" if url == own else "hit"), url
+    assert f"/records/{new.pk}/" in client.get(own).content.decode()
+    after = lastmods()
+    assert {k for k in after if before.get(k) != after[k]} == {own.lstrip("/")}

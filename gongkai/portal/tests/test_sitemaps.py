@@ -14,11 +14,12 @@ from django.db import connection
 from django.utils import timezone
 
 from gongkai.catalogue.models import Item
+from gongkai.core import localtime
 from gongkai.core.checks import MAX_SITE_URL_LENGTH, site_url_problems
 from gongkai.portal import sitemaps
 from gongkai.records import public
 from gongkai.records.importing import ImportRow, import_author, import_record
-from gongkai.records.models import PublicRecord, PublicTally
+from gongkai.records.models import PublicRecord, PublicTally, Record, SitemapPart
 
 pytestmark = pytest.mark.django_db
 
@@ -123,34 +124,85 @@ def test_a_part_emptied_by_take_downs_leaves_the_index(client, county, small_par
         _publish(county, n)
     rows = sorted(PublicRecord.objects.values_list("pk", flat=True))
     last = rows[-1] // small_parts
-    gone = [pk for pk in rows if pk // small_parts == last]
-    PublicRecord.objects.filter(pk__in=gone).delete()
-    PublicTally.objects.filter(key=public.key("part", last)).update(count=0)
+    for pk in rows:
+        if pk // small_parts == last:
+            assert public.take_down(Record.objects.get(pk=pk))  # 依申请公开 now, say
+    assert SitemapPart.objects.get(number=last).count == 0
+    assert SitemapPart.objects.get(number=last - 1).count > 0
     index = client.get("/sitemap.xml").content.decode()
     assert f"sitemap-records-{last}.xml" not in index
     assert client.get(_part_url(last)).status_code == 404
 
 
-def test_each_parts_lastmod_is_its_kept_tally(client, county, small_parts):
+def test_each_part_keeps_its_count_and_lastmod_as_records_change(client, county, small_parts):
     for n in range(7):
         _publish(county, n)
-    numbers = sorted(
-        {pk // small_parts for pk in PublicRecord.objects.values_list("pk", flat=True)}
-    )
-    # The index reads the tallies, not the records: move each tally's time and see it.
-    moved = {}
+    rows = dict(PublicRecord.objects.values_list("pk", "changed_at"))
+    newest = max(rows)
+    public.withdraw(Record.objects.get(pk=newest))  # the page stays, its time moves
+    rows = dict(PublicRecord.objects.values_list("pk", "changed_at"))
+    kept = {p.number: (p.count, p.changed_at, p.lastmod) for p in SitemapPart.objects.all()}
+    expected = {}
+    for pk, at in rows.items():
+        count, newest_at = expected.get(pk // small_parts, (0, at))
+        expected[pk // small_parts] = (count + 1, max(newest_at, at))
+    assert kept == {n: (c, at, _iso(at)) for n, (c, at) in expected.items()}
+
+    # The set-based count (records migration 0008, ``records rebuild-public``) agrees,
+    # its lastmod text written by the database.
+    public.rebuild_parts()
+    assert {p.number: (p.count, p.changed_at, p.lastmod) for p in SitemapPart.objects.all()} == kept
+
+
+def test_the_index_reads_each_parts_kept_lastmod(client, county, small_parts):
+    for n in range(7):
+        _publish(county, n)
+    numbers = sorted(SitemapPart.objects.values_list("number", flat=True))
+    # The index converts nothing: it lists the kept text (here unlike the kept time).
     for offset, number in enumerate(numbers):
-        at = timezone.make_aware(datetime(2026, 3, 1 + offset, 7, 8, 9, 654321))
-        PublicTally.objects.filter(key=public.key("part", number)).update(changed_at=at)
-        moved[number] = at
+        SitemapPart.objects.filter(number=number).update(
+            lastmod=f"2026-03-0{1 + offset}T07:08:09+08:00"
+        )
     site = timezone.make_aware(datetime(2026, 4, 5, 6, 7, 8))
     PublicTally.objects.filter(key=public.key("all")).update(changed_at=site)
 
     index = dict(_entries(_parse(client, "/sitemap.xml"), "sitemap"))
-    for number, at in moved.items():
-        assert index[f"{_settings_url()}{_part_url(number)}"] == _iso(at)
+    for offset, number in enumerate(numbers):
+        assert (
+            index[f"{_settings_url()}{_part_url(number)}"]
+            == f"2026-03-0{1 + offset}T07:08:09+08:00"
+        )
     assert index[f"{_settings_url()}/sitemap-catalogue.xml"] == _iso(site)
     assert index[f"{_settings_url()}/sitemap-participation.xml"] is None
+
+
+def test_the_migration_turns_part_tallies_of_10000_into_rows_of_50000(county):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("gongkai.records.migrations.0008_sitemap_parts_of_50000")
+    for n in range(3):
+        _publish(county, n)
+    rows = dict(PublicRecord.objects.values_list("pk", "changed_at"))
+    migration.part_tallies_of_10000(apps, None)  # back: the tallies as they were
+    tallies = {t.key: t.count for t in PublicTally.objects.filter(key__startswith="part|")}
+    assert tallies == {
+        public.key("part", n): sum(1 for pk in rows if pk // 10_000 == n)
+        for n in {pk // 10_000 for pk in rows}
+    }
+    others = set(PublicTally.objects.exclude(key__startswith="part|").values_list("key", "count"))
+    SitemapPart.objects.all().delete()
+    migration.parts_of_50000(apps, None)  # forward
+    assert not PublicTally.objects.filter(key__startswith="part|").exists()
+    assert set(PublicTally.objects.values_list("key", "count")) == others
+    assert {p.number: p.count for p in SitemapPart.objects.all()} == {
+        n: sum(1 for pk in rows if pk // 50_000 == n) for n in {pk // 50_000 for pk in rows}
+    }
+    assert {p.number: p.lastmod for p in SitemapPart.objects.all()} == {
+        n: _iso(max(at for pk, at in rows.items() if pk // 50_000 == n))
+        for n in {pk // 50_000 for pk in rows}
+    }
 
 
 def _settings_url():
@@ -227,7 +279,7 @@ def test_local_time_in_the_database_is_what_python_writes(settings, zone, instan
     for n, at in enumerate(base):
         PublicTally.objects.create(key=f"test|{n}", count=1, changed_at=at)
     column = connection.ops.quote_name("changed_at")
-    expression, params = sitemaps.local_time_sql(column)
+    expression, params = localtime.local_time_sql(column)
     key = connection.ops.quote_name("key")
     with connection.cursor() as cursor:
         cursor.execute(
@@ -245,7 +297,7 @@ def test_local_time_in_the_database_is_what_python_writes(settings, zone, instan
 
 def test_the_zone_table_finds_each_change_to_the_second():
     zone = ZoneInfo("America/New_York")
-    table = sitemaps.zone_offsets(zone, 2026)
+    table = localtime.zone_offsets(zone, 2026)
     changes = [since for since, _ in table if since.year == 2025]
     assert changes == [
         datetime(2025, 3, 9, 7, tzinfo=UTC),
@@ -254,7 +306,7 @@ def test_the_zone_table_finds_each_change_to_the_second():
     for since, offset in table[1:]:
         assert (since - timedelta(seconds=1)).astimezone(zone).utcoffset() != offset
         assert since.astimezone(zone).utcoffset() == offset
-    shanghai = sitemaps.zone_offsets(ZoneInfo("Asia/Shanghai"), 2026)
+    shanghai = localtime.zone_offsets(ZoneInfo("Asia/Shanghai"), 2026)
     assert shanghai[-1] == (datetime(1991, 9, 14, 17, tzinfo=UTC), timedelta(hours=8))
 
 
@@ -267,6 +319,6 @@ def test_the_index_and_a_part_are_one_or_two_queries_whatever_the_parts(
     with django_assert_max_num_queries(2):
         index = client.get("/sitemap.xml").content.decode()
     assert len(re.findall(r"sitemap-records", index)) >= 4
-    number = PublicRecord.objects.order_by("pk").values_list("pk", flat=True).last() // 3
+    number = max(SitemapPart.objects.values_list("number", flat=True))
     with django_assert_max_num_queries(1):
         assert client.get(_part_url(number)).status_code == 200
