@@ -256,9 +256,21 @@ def compare(runs: list[list[dict[str, Any]]]) -> str:
     vendor = runs[0][0]["vendor"]
     pg = vendor == "postgresql"
     head = [f"{_label('', n, vendor)}" for n in sizes]
+    # With three sizes or more, the growth between the two largest too: a filtered page
+    # whose matches fill less than a page at the smallest size grows with its output until
+    # the page is full (the output column shows it), not with the data.
+    tail = len(sizes) >= 3
+
+    def short(records: int) -> str:
+        return _label("", records, vendor).split()[-1]
+
     lines = [
-        "| page | " + " | ".join(head) + " | growth per 10× |",
-        "|---|" + "---:|" * (len(sizes) + 1),
+        "| page | "
+        + " | ".join(head)
+        + " | growth per 10× |"
+        + (f" per 10×, {short(sizes[-2])} → {short(sizes[-1])} |" if tail else "")
+        + " output, KB |",
+        "|---|" + "---:|" * (len(sizes) + 2 + tail),
     ]
     # every page measured at some size (search only where its index was built), in order
     labels = list(dict.fromkeys(label for rounds in runs for label in rounds[0]["pages"]))
@@ -291,7 +303,17 @@ def compare(runs: list[list[dict[str, Any]]]) -> str:
         else:
             growth = "— (one size)"  # or the same number of records (a synthetic variant)
         cells = " | ".join("not measured" if m is None else f"{m:.2f}" for m in medians)
-        lines.append(f"| {label}{flag} ({queries} q) | {cells} | {growth} |")
+        if tail:
+            before, after = medians[-2], medians[-1]
+            if before and after and sizes[-1] != sizes[-2]:
+                decades = math.log10(sizes[-1] / sizes[-2])
+                cells += f" | {growth} | {(after / before) ** (1 / decades):.2f}×"
+            else:
+                cells += f" | {growth} | —"
+        else:
+            cells += f" | {growth}"
+        output = " → ".join(f"{runs[k][0]['pages'][label]['bytes'] / 1024:.1f}" for k in at)
+        lines.append(f"| {label}{flag} ({queries} q) | {cells} | {output} |")
     unit = "app + database CPU ms per request" if pg else "CPU ms per request"
     return f"{unit}, median of {len(runs[0])} rounds\n\n" + "\n".join(lines)
 
