@@ -37,7 +37,7 @@ class UserQuerySet(models.QuerySet["User"]):
             return self.all()  # the whole tree, including people not yet placed anywhere
         inside = models.Q()
         for root in roots:
-            inside |= models.Q(path__startswith=root.path)
+            inside |= models.Q(path__under=root.path)
         inside_orgs = Organisation.objects.filter(inside)
         active = RoleGrant.objects.filter(revoked_at__isnull=True)
         return (

@@ -62,7 +62,7 @@ def organisations_for(user: Any, role: str | Iterable[str]) -> OrganisationQuery
         return Organisation.objects.none()
     condition = Q()
     for path in paths:
-        condition |= Q(path__startswith=path)
+        condition |= Q(path__under=path)
     return Organisation.objects.filter(condition)
 
 

@@ -1,13 +1,17 @@
 """The organisation tree: city bureau → county bureaus → townships → schools.
 
 Subtree queries use a materialised path of codes (``/371500/371502/371502101/``): a role granted
-on a county covers everything under it with one ``LIKE`` on an indexed column.
+on a county covers everything under it with one prefix lookup on an indexed column
+(``path__under=county.path``, a range of the path's index on every database).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.lookups import Lookup, StartsWith
 from stdnum.cn import uscc
 
 from gongkai.core.models import TimeStampedModel
@@ -49,13 +53,39 @@ ALLOWED_PARENT: dict[Kind, set[Kind | None]] = {
 }
 
 
+class Under(Lookup):
+    """``path__under=root.path``: the path begins with ``root.path`` — ``root`` and everything
+    below it.
+
+    ``startswith`` is ``LIKE 'prefix%'``. PostgreSQL walks the path's pattern index for it,
+    but SQLite's ``LIKE`` ignores ASCII case and so can use no index: it read all 30,000
+    organisations of a province for each subtree (1.9 ms; a workbench has 25 of them).
+    SQLite compares text byte by byte, so there the prefix is the range ``prefix ≤ path <
+    the prefix with its last character raised by one``, which its index answers (10 µs).
+    Elsewhere (PostgreSQL, whose collation may not order text by bytes) it is ``startswith``.
+    """
+
+    lookup_name = "under"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return StartsWith(self.lhs, self.rhs).as_sql(compiler, connection)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        if not isinstance(self.rhs, str) or not self.rhs:  # an expression, or everything
+            return self.as_sql(compiler, connection)
+        lhs, params = self.process_lhs(compiler, connection)
+        end = self.rhs[:-1] + chr(ord(self.rhs[-1]) + 1)
+        return f"({lhs} >= %s AND {lhs} < %s)", [*params, self.rhs, end]
+
+
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def active(self) -> OrganisationQuerySet:
         return self.filter(is_active=True)
 
     def subtree(self, root: Organisation) -> OrganisationQuerySet:
         """``root`` and everything below it."""
-        return self.filter(path__startswith=root.path)
+        return self.filter(path__under=root.path)
 
     def of_kind(self, *kinds: str) -> OrganisationQuerySet:
         return self.filter(kind__in=kinds)
@@ -79,7 +109,7 @@ class Organisation(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    path = models.CharField(max_length=400, db_index=True, editable=False)
+    path = models.CharField(max_length=400, db_index=True, editable=False)  # lookup: Under
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     uscc = models.CharField(
         "统一社会信用代码", max_length=18, blank=True, validators=[validate_uscc]
@@ -146,3 +176,6 @@ class Organisation(TimeStampedModel):
 
     def is_within(self, other: Organisation) -> bool:
         return self.path.startswith(other.path)
+
+
+Organisation._meta.get_field("path").register_lookup(Under)

@@ -241,7 +241,7 @@ def save_organisation(organisation: Organisation, *, by: User) -> Organisation:
         organisation.save()
         moved = 0
         if old_path and old_path != organisation.path:
-            descendants = Organisation.objects.filter(path__startswith=old_path).exclude(
+            descendants = Organisation.objects.filter(path__under=old_path).exclude(
                 pk=organisation.pk
             )
             moved = len(_rewrite_paths(descendants, old_path, organisation.path))

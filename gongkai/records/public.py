@@ -420,7 +420,7 @@ def refresh_places(organisation_id: int) -> int:
     root = Organisation.objects.filter(pk=organisation_id).only("path").first()
     if root is None:
         return 0
-    subtree = list(Organisation.objects.filter(path__startswith=root.path))
+    subtree = list(Organisation.objects.filter(path__under=root.path))
     codes = {code for org in subtree for code in org.path.strip("/").split("/")}
     known = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
     moved = 0

@@ -379,7 +379,7 @@ def records_behind(
     start, end = date(year, 1, 1), date(year, 12, 31)
     qs = (
         Record.objects.filter(
-            organisation__path__startswith=root.path, disclosure=Disclosure.PROACTIVE
+            organisation__path__under=root.path, disclosure=Disclosure.PROACTIVE
         )
         .exclude(status=Status.WITHDRAWN)
         .filter(

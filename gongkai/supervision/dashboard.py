@@ -110,7 +110,7 @@ def _state_counts(prefix: str = "") -> dict[str, Any]:
 
 
 def ensure_summary(root: Organisation, year: int, *, today: date) -> None:
-    if not ComplianceCell.objects.filter(year=year, organisation__path__startswith=root.path)[
+    if not ComplianceCell.objects.filter(year=year, organisation__path__under=root.path)[
         :1
     ].exists():
         compliance.refresh(root, year, today=today)
@@ -126,9 +126,9 @@ def build(root: Organisation, year: int) -> Dashboard:
         tallies = MonthlyTally.objects.filter(year=year, county__in=orgs)
     else:
         orgs = compliance.evaluated_organisations(root)
-        cells = ComplianceCell.objects.filter(year=year, organisation__path__startswith=root.path)
+        cells = ComplianceCell.objects.filter(year=year, organisation__path__under=root.path)
         group = "organisation_id"
-        tallies = MonthlyTally.objects.filter(year=year, organisation__path__startswith=root.path)
+        tallies = MonthlyTally.objects.filter(year=year, organisation__path__under=root.path)
     grid: dict[tuple[int, int], dict[str, Any]] = {}
     totals: dict[int, dict[str, Any]] = {}
     for row in cells.values(group, "item_id").annotate(

@@ -47,7 +47,7 @@ class InspectionReport:
 
 def _published(root: Organisation) -> Any:
     return Record.objects.filter(
-        organisation__path__startswith=root.path,
+        organisation__path__under=root.path,
         disclosure=Disclosure.PROACTIVE,
         current_version__isnull=False,
     ).exclude(status=Status.WITHDRAWN)

@@ -308,7 +308,7 @@ def grants(request: HttpRequest) -> HttpResponse:
             rows = rows.filter(role=form.cleaned_data["role"])
         if form.cleaned_data["organisation"]:
             rows = rows.filter(
-                organisation__path__startswith=form.cleaned_data["organisation"].path
+                organisation__path__under=form.cleaned_data["organisation"].path
             )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

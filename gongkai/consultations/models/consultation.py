@@ -68,7 +68,7 @@ class ConsultationQuerySet(models.QuerySet["Consultation"]):
         return self.awaiting_feedback().filter(feedback_due_on__lt=today)
 
     def in_subtree(self, root: Organisation) -> ConsultationQuerySet:
-        return self.filter(organisation__path__startswith=root.path)
+        return self.filter(organisation__path__under=root.path)
 
     def feedback_rates(self, start: date, end: date) -> models.QuerySet[Any]:
         """Per organisation, consultations whose period ended in [start, end]: how many ended,

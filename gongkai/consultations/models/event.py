@@ -47,7 +47,7 @@ class EventQuerySet(models.QuerySet["Event"]):
         )
 
     def in_subtree(self, root: Organisation) -> EventQuerySet:
-        return self.filter(organisation__path__startswith=root.path)
+        return self.filter(organisation__path__under=root.path)
 
 
 class Event(TimeStampedModel):

@@ -120,7 +120,7 @@ class MessageQuerySet(models.QuerySet["Message"]):
         )
 
     def in_subtree(self, root: Organisation) -> MessageQuerySet:
-        return self.filter(organisation__path__startswith=root.path)
+        return self.filter(organisation__path__under=root.path)
 
     def received_between(self, start: date, end: date) -> MessageQuerySet:
         return self.filter(received_on__gte=start, received_on__lte=end)
