@@ -351,6 +351,22 @@ def test_the_file_nginx_tries_for_a_query_string_is_the_one_stored(page_cache):
     assert pagecache.file_for("/feeds/rss.xml", "page=2") is None
 
 
+def test_the_file_nginx_names_for_the_application_is_never_stored(client, page_cache):
+    # gongkai-http.conf names a file for what must reach the application (a session, the
+    # large-type cookie, a query string no page is stored under); it must never exist.
+    import re
+    from pathlib import Path
+
+    conf = (Path(__file__).resolve().parents[3] / "deploy/nginx/gongkai-http.conf").read_text()
+    names = set(re.findall(r"^\s+(?:default|\"-\")\s+(/\S+);$", conf, re.MULTILINE))
+    assert names == {"/..gongkai-app"}
+    for name in names:
+        assert pagecache.file_for(name) is None
+        assert pagecache.file_for(name + "/") is None
+        assert client.get(name).status_code == 404
+    assert not any(page_cache.rglob("*gongkai-app*"))
+
+
 def test_the_five_disclosure_listing_is_stored_under_its_filter_too(client, page_cache, column):
     from gongkai.catalogue.models import Item
 
