@@ -69,7 +69,8 @@ class Under(Lookup):
     prepare_rhs = False
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        return StartsWith(self.lhs, self.rhs).as_sql(compiler, connection)
+        sql, params = StartsWith(self.lhs, self.rhs).as_sql(compiler, connection)
+        return sql, list(params)
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
         if not isinstance(self.rhs, str) or not self.rhs:  # an expression, or everything

@@ -378,9 +378,7 @@ def records_behind(
     """The records behind a number: drill-down from a cell, a row or a column."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     qs = (
-        Record.objects.filter(
-            organisation__path__under=root.path, disclosure=Disclosure.PROACTIVE
-        )
+        Record.objects.filter(organisation__path__under=root.path, disclosure=Disclosure.PROACTIVE)
         .exclude(status=Status.WITHDRAWN)
         .filter(
             Q(item__recurrence=Recurrence.ONE_OFF, formed_on__lte=end)

@@ -307,9 +307,7 @@ def grants(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["role"]:
             rows = rows.filter(role=form.cleaned_data["role"])
         if form.cleaned_data["organisation"]:
-            rows = rows.filter(
-                organisation__path__under=form.cleaned_data["organisation"].path
-            )
+            rows = rows.filter(organisation__path__under=form.cleaned_data["organisation"].path)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
