@@ -205,51 +205,26 @@ def count(tally_key: str) -> int:
     return int(found or 0)
 
 
-def _add(deltas: Counter[str], at: datetime) -> None:
-    """Add to the tallies in one statement; keys in order, so two publications touching the
-    same tallies lock them in the same order."""
+def _add_counts(model: Any, key: str, deltas: Counter[Any], at: datetime, **also: object) -> None:
+    """Add ``deltas`` to ``model``'s count per ``key`` in one ``INSERT … ON CONFLICT DO
+    UPDATE``, keys in order (two publications touching the same rows lock them in the same
+    order). Every row touched — a zero delta too (a revision) — takes ``at`` as its
+    ``changed_at`` and the columns in ``also`` as given."""
     if not deltas:
         return
-    table = connection.ops.quote_name(PublicTally._meta.db_table)
-    key_col, count_col, at_col = (
-        connection.ops.quote_name(c) for c in ("key", "count", "changed_at")
-    )
-    when = connection.ops.adapt_datetimefield_value(at)
+    q = connection.ops.quote_name
+    table = q(model._meta.db_table)
+    fixed = {"changed_at": connection.ops.adapt_datetimefield_value(at), **also}
+    columns = [key, "count", *fixed]
     rows = sorted(deltas.items())
-    values = ", ".join(["(%s, %s, %s)"] * len(rows))
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    updates = [f"{q('count')} = {table}.{q('count')} + excluded.{q('count')}"]
+    updates += [f"{q(c)} = excluded.{q(c)}" for c in fixed]
     sql = (
-        f"INSERT INTO {table} ({key_col}, {count_col}, {at_col}) VALUES {values} "  # noqa: S608 - names quoted, values bound
-        f"ON CONFLICT ({key_col}) DO UPDATE SET {count_col} = {table}.{count_col} + "
-        f"excluded.{count_col}, {at_col} = excluded.{at_col}"
+        f"INSERT INTO {table} ({', '.join(map(q, columns))}) VALUES {', '.join([row] * len(rows))} "  # noqa: S608 - names quoted, values bound
+        f"ON CONFLICT ({q(key)}) DO UPDATE SET {', '.join(updates)}"
     )
-    params: list[Any] = []
-    for tally_key, delta in rows:
-        params.extend([tally_key, delta, when])
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def _add_parts(deltas: Counter[int], at: datetime) -> None:
-    """Move the sitemap parts' rows (``SitemapPart``) in one statement, parts in order; a
-    part whose count did not change (a revision) still takes the time of the change."""
-    if not deltas:
-        return
-    table = connection.ops.quote_name(SitemapPart._meta.db_table)
-    number, count, changed_at, lastmod = (
-        connection.ops.quote_name(c) for c in ("number", "count", "changed_at", "lastmod")
-    )
-    when = connection.ops.adapt_datetimefield_value(at)
-    text = localtime.w3c(at)
-    rows = sorted(deltas.items())
-    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
-    sql = (
-        f"INSERT INTO {table} ({number}, {count}, {changed_at}, {lastmod}) VALUES {values} "  # noqa: S608 - names quoted, values bound
-        f"ON CONFLICT ({number}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}, "
-        f"{changed_at} = excluded.{changed_at}, {lastmod} = excluded.{lastmod}"
-    )
-    params: list[Any] = []
-    for part, delta in rows:
-        params.extend([part, delta, when, text])
+    params = [value for k, delta in rows for value in (k, delta, *fixed.values())]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -260,12 +235,13 @@ def _record_change(before: Facts | None, after: Facts | None, *, at: datetime, w
         deltas[k] -= 1
     for k in keys(after) if after else []:
         deltas[k] += 1
-    _add(deltas, at)  # keys with a zero sum still move their changed_at (sitemap lastmod)
+    _add_counts(PublicTally, "key", deltas, at)  # a zero sum still moves changed_at
     parts: Counter[int] = Counter()
     for f, sign in ((before, -1), (after, 1)):
         if f is not None:
             parts[f.part] += sign
-    _add_parts(parts, at)
+    # The sitemap part keeps its lastmod as the sitemap writes it (SitemapPart).
+    _add_counts(SitemapPart, "number", parts, at, lastmod=localtime.w3c(at))
     change = PublicChange(
         record_id=(after or before).record_id,  # type: ignore[union-attr]
         before=before,
