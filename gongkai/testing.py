@@ -96,6 +96,38 @@ def make_record(
     return create_record(by=by, item=item, organisation=org, **defaults)
 
 
+def publish_imported(
+    organisation: Organisation, n: int, *, code: str = "05.04", year: int = 2025
+) -> Any:
+    """Record ``n`` of an imported site, published at once (``records.importing``, no
+    workflow): how the cost and sitemap tests fill the public column quickly. Its publication
+    time is spread over ``year`` by ``n``."""
+    from django.utils import timezone
+
+    from gongkai.catalogue.models import Item
+    from gongkai.records.importing import ImportRow, import_author, import_record
+
+    item = Item.objects.current().get(code=code)
+    return import_record(
+        ImportRow(
+            row=n,
+            fields={
+                "title": f"招生范围公告{n}",
+                "body": "<p>正文</p>",
+                "item": item,
+                "organisation": organisation,
+                "formed_on": date(2024, 5, 1),
+                "five_disclosure": item.five_disclosure,
+            },
+            published_at=timezone.make_aware(datetime(year, 1 + n % 12, 1 + n % 28, 8, n % 60)),
+        ),
+        author=import_author(None),
+        by=None,
+        source="测试",
+        written_files=[],
+    )
+
+
 # --- Public forms with anti-spam (core/antispam.py) ---------------------------------------
 
 

@@ -10,50 +10,25 @@ scans and sorts priced out, so that a plan without a fitting index shows.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from gongkai.catalogue.models import Item
-from gongkai.records.importing import ImportRow, import_author, import_record
 from gongkai.records.models import PublicRecord, PublicTally, SitemapPart
+from gongkai.testing import publish_imported
 
 pytestmark = pytest.mark.django_db
 
 TABLES = (PublicRecord._meta.db_table, PublicTally._meta.db_table, SitemapPart._meta.db_table)
 
 
-def _publish(organisation, n, *, code="05.04", year=2025):
-    item = Item.objects.current().get(code=code)
-    import_record(
-        ImportRow(
-            row=n,
-            fields={
-                "title": f"招生范围公告{n}",
-                "body": "<p>正文</p>",
-                "item": item,
-                "organisation": organisation,
-                "formed_on": date(2024, 5, 1),
-                "five_disclosure": item.five_disclosure,
-            },
-            published_at=timezone.make_aware(datetime(year, 1 + n % 12, 1 + n % 28, 8, n % 60)),
-        ),
-        author=import_author(None),
-        by=None,
-        source="测试",
-        written_files=[],
-    )
-
-
 @pytest.fixture
 def column(county, other_county, school):
     for n in range(45):
-        _publish([county, school, other_county][n % 3], n, year=2024 + n % 2)
+        publish_imported([county, school, other_county][n % 3], n, year=2024 + n % 2)
     for n in range(5):
-        _publish(county, 100 + n, code="08.02")
+        publish_imported(county, 100 + n, code="08.02")
 
 
 def _plan(sql: str, params: tuple) -> str:
@@ -159,7 +134,7 @@ def test_deep_pages_are_bounded_and_keyset_pages_continue_past_them(client, coun
     from gongkai.portal import listing
 
     for n in range(70):
-        _publish(county, n)
+        publish_imported(county, n)
     first = client.get("/catalogue/05.04/").content.decode()
     assert "共 70 条" in first and "第 1 / 4 页" in first
     # A page far past the end is the last numbered page, never an error or a huge OFFSET.

@@ -6,20 +6,19 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from gongkai.catalogue.models import Item
 from gongkai.core import localtime
 from gongkai.core.checks import MAX_SITE_URL_LENGTH, site_url_problems
 from gongkai.portal import sitemaps
 from gongkai.records import public
-from gongkai.records.importing import ImportRow, import_author, import_record
 from gongkai.records.models import PublicRecord, PublicTally, Record, SitemapPart
+from gongkai.testing import publish_imported
 
 pytestmark = pytest.mark.django_db
 
@@ -27,28 +26,6 @@ NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 #: The protocol's limits for one sitemap file.
 MAX_URLS = 50_000
 MAX_BYTES = 50 * 1024 * 1024
-
-
-def _publish(organisation, n):
-    item = Item.objects.current().get(code="05.04")
-    import_record(
-        ImportRow(
-            row=n,
-            fields={
-                "title": f"招生范围公告{n}",
-                "body": "<p>正文</p>",
-                "item": item,
-                "organisation": organisation,
-                "formed_on": date(2024, 5, 1),
-                "five_disclosure": item.five_disclosure,
-            },
-            published_at=timezone.make_aware(datetime(2025, 1 + n % 12, 1 + n % 28, 8, n % 60)),
-        ),
-        author=import_author(None),
-        by=None,
-        source="测试",
-        written_files=[],
-    )
 
 
 def _part_url(number: int) -> str:
@@ -87,7 +64,7 @@ def test_the_protocols_limit_is_the_part_size():
 def test_records_are_split_by_id_at_the_part_boundaries(client, settings, county, small_parts):
     settings.SITE_URL = "https://jyj.example.gov.cn"
     for n in range(8):
-        _publish(county, n)
+        publish_imported(county, n)
     rows = dict(PublicRecord.objects.values_list("pk", "changed_at"))
     numbers = sorted({pk // small_parts for pk in rows})
     assert len(numbers) >= 3
@@ -121,7 +98,7 @@ def test_records_are_split_by_id_at_the_part_boundaries(client, settings, county
 
 def test_a_part_emptied_by_take_downs_leaves_the_index(client, county, small_parts):
     for n in range(6):
-        _publish(county, n)
+        publish_imported(county, n)
     rows = sorted(PublicRecord.objects.values_list("pk", flat=True))
     last = rows[-1] // small_parts
     for pk in rows:
@@ -136,7 +113,7 @@ def test_a_part_emptied_by_take_downs_leaves_the_index(client, county, small_par
 
 def test_each_part_keeps_its_count_and_lastmod_as_records_change(client, county, small_parts):
     for n in range(7):
-        _publish(county, n)
+        publish_imported(county, n)
     rows = dict(PublicRecord.objects.values_list("pk", "changed_at"))
     newest = max(rows)
     public.withdraw(Record.objects.get(pk=newest))  # the page stays, its time moves
@@ -156,7 +133,7 @@ def test_each_part_keeps_its_count_and_lastmod_as_records_change(client, county,
 
 def test_the_index_reads_each_parts_kept_lastmod(client, county, small_parts):
     for n in range(7):
-        _publish(county, n)
+        publish_imported(county, n)
     numbers = sorted(SitemapPart.objects.values_list("number", flat=True))
     # The index converts nothing: it lists the kept text (here unlike the kept time).
     for offset, number in enumerate(numbers):
@@ -183,7 +160,7 @@ def test_the_migration_turns_part_tallies_of_10000_into_rows_of_50000(county):
 
     migration = importlib.import_module("gongkai.records.migrations.0008_sitemap_parts_of_50000")
     for n in range(3):
-        _publish(county, n)
+        publish_imported(county, n)
     rows = dict(PublicRecord.objects.values_list("pk", "changed_at"))
     migration.part_tallies_of_10000(apps, None)  # back: the tallies as they were
     tallies = {t.key: t.count for t in PublicTally.objects.filter(key__startswith="part|")}
@@ -213,7 +190,7 @@ def _settings_url():
 
 def test_the_site_address_is_escaped_once_and_parses_back(client, settings, county):
     settings.SITE_URL = "https://a&b.example.cn"
-    _publish(county, 1)
+    publish_imported(county, 1)
     pk = PublicRecord.objects.get().pk
     number = pk // public.PART_SIZE
     index = client.get("/sitemap.xml").content.decode()
@@ -233,7 +210,7 @@ def test_a_full_part_stays_within_the_protocols_50_mb(client, settings, county):
     assert site_url_problems(longest, debug=False) == []
     assert site_url_problems(longest + "a", debug=False)  # one more is refused
     settings.SITE_URL = longest
-    _publish(county, 1)
+    publish_imported(county, 1)
     pk = PublicRecord.objects.get().pk
     body = client.get(_part_url(pk // public.PART_SIZE)).content
     line = next(x for x in body.split(b"\n") if x.startswith(b"<url>"))
@@ -314,7 +291,7 @@ def test_the_index_and_a_part_are_one_or_two_queries_whatever_the_parts(
     client, county, small_parts, django_assert_max_num_queries
 ):
     for n in range(10):
-        _publish(county, n)
+        publish_imported(county, n)
     client.get("/sitemap.xml")
     with django_assert_max_num_queries(2):
         index = client.get("/sitemap.xml").content.decode()
