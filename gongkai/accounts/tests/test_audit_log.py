@@ -6,7 +6,9 @@ import csv
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from gongkai.accounts import auditlog
@@ -76,7 +78,7 @@ def test_filters_by_person_operation_object_date_and_address(client, auditor, ev
     by_username = ids(actor="anquan")
     by_object = ids(object=str(person.pk), object_type=str(_content_type(person)))
     by_ip = ids(ip="10.1.")
-    today = AuditEvent.objects.latest("id").at.date().isoformat()
+    today = timezone.localdate(AuditEvent.objects.latest("id").at).isoformat()
     by_date = ids(since=today, until=today)
     none_before = ids(until="2000-01-01")
 
@@ -92,6 +94,21 @@ def test_filters_by_person_operation_object_date_and_address(client, auditor, ev
     assert len(by_ip) == 2
     assert unlock in by_date
     assert none_before == set()
+
+
+def test_the_date_filter_reads_beijing_days_not_utc_days(client, auditor, city):
+    """00:30 in Beijing on 5 December is still 4 December in UTC: the clerk types the 5th."""
+    client.force_login(auditor)
+    with time_machine.travel("2026-12-04T16:30:00Z", tick=False):
+        record_event("account.unlock", actor=auditor, target=auditor)
+    event = AuditEvent.objects.get(verb="account.unlock")
+
+    def ids(**params):
+        return {e.id for e in client.get(URL, params).context["rows"]}
+
+    assert event.id in ids(since="2026-12-05", until="2026-12-05")
+    assert event.id not in ids(since="2026-12-04", until="2026-12-04")
+    assert event.id not in ids(since="2026-12-06")
 
 
 def _content_type(obj):

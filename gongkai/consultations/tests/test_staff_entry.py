@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from gongkai.consultations.models import (
     Attachment,
@@ -61,7 +62,7 @@ def test_a_clerk_registers_a_letter_and_it_counts_like_an_online_comment(
     assert response.status_code == 302
     comment = Comment.objects.get()
     assert (comment.channel, comment.entered_by, comment.status) == ("letter", clerk, "published")
-    assert comment.submitted_at.date() == date(2026, 3, 5)
+    assert timezone.localdate(comment.submitted_at) == date(2026, 3, 5)
     audit = AuditEvent.objects.for_object(comment).get(verb="comment.register")
     assert audit.actor == clerk
     assert audit.data["channel"] == "letter" and audit.data["received_on"] == "2026-03-05"
