@@ -409,7 +409,80 @@ def test_totals_count_every_match_and_the_ranking_is_exact_over_all_of_them(
                     assert found.total == len(expected), (terms, facets, any_term)
                     assert found.record_ids == [r for _, _, r in expected[offset : offset + 20]]
                     found = engine.find(query, order=NEWEST, offset=offset, limit=20)
+                    assert found.total == len(expected), (terms, facets, any_term)
                     assert found.record_ids == [r for _, _, r in newest[offset : offset + 20]]
+
+
+class _CountingSearcher:
+    """A searcher that notes every search asked to count its matches."""
+
+    def __init__(self, searcher):
+        self.searcher, self.counted = searcher, 0
+
+    def search(self, query, **options):
+        self.counted += bool(options.get("count"))
+        return self.searcher.search(query, **options)
+
+    def __getattr__(self, name):
+        return getattr(self.searcher, name)
+
+
+def _row(record, entry, title):
+    document = Document(
+        title=title, publisher="", body="", grams="", title_grams="", facets="zzfodd"
+    )
+    return Row(record_id=record, entry_id=entry, document=document)
+
+
+def test_a_total_is_counted_once_per_commit_and_every_commit_counts_again(tmp_path):
+    """A common word's total is counted by the first search after a commit and read back by
+    the next ones; a commit that adds or withdraws an entry is counted at the next search."""
+    docs = _vocabulary_index(tmp_path / "index", 3000, seed=5, first_entry=0)
+    engine = TantivyBackend(tmp_path / "index")
+    query = Query(terms=("招生",))
+    expected = sum(1 for _, _, title, publisher, body in docs if "招生" in title | publisher | body)
+
+    def find(order=RELEVANCE, offset=0):
+        return engine.find(query, order=order, offset=offset, limit=20).total
+
+    def first_page(limit=20):
+        return engine.find(query, order=RELEVANCE, offset=0, limit=limit).record_ids
+
+    view = engine._current().view
+    view.searcher = spy = _CountingSearcher(view.searcher)
+    assert find() == expected
+    before = first_page(limit=40)
+    first = spy.counted
+    assert first >= 1
+    assert find() == find(offset=40) == find(order=NEWEST) == expected
+    assert spy.counted == first, "a total already counted in this commit was counted again"
+
+    with engine.writing(wait=5) as writer:
+        writer.add([_row(5001, 10**6, "招生 范围")])
+        writer.commit()
+    assert engine._current().view.searcher is not spy
+    assert find() == find(order=NEWEST) == expected + 1
+    # The newest entry, with the word in its title, leads: the commit's newest id was found.
+    assert first_page() == [5001, *before[:19]]
+
+    holding = next(record for record, _, *words in docs if "招生" in set().union(*words))
+    with engine.writing(wait=5) as writer:
+        writer.delete([5001, holding], [])
+        writer.commit()
+    assert find() == find(order=NEWEST) == expected - 1
+    assert first_page() == [r for r in before if r != holding][:20]
+
+
+def test_the_totals_kept_for_a_commit_are_bounded(tmp_path, monkeypatch):
+    from gongkai.search.backends import embedded
+
+    monkeypatch.setattr(embedded, "COUNT_MEMO", 3)
+    docs = _vocabulary_index(tmp_path / "index", 500, seed=3, first_entry=0)
+    engine = TantivyBackend(tmp_path / "index")
+    for word in ["招生", "范围", "资助", "名单", "学籍", "课后", "招生"]:
+        total = engine.find(Query(terms=(word,)), order=RELEVANCE, offset=0, limit=20).total
+        assert total == sum(1 for *_, t, p, b in docs if word in t | p | b), word
+        assert len(engine._current().view.counts) <= 3
 
 
 # --- Several processes -----------------------------------------------------------------------
