@@ -15,7 +15,10 @@ error, and the run fails (exit 1) if any check had one:
    loaded in alternating rounds (A B B A …) with nginx serving a plain static file of the
    same size (the yardstick; target ≥ 90 %, the median of the rounds' ratios): the record
    page, the listing, and the listing under query strings — a county and year filter,
-   ``?page=2`` and the keyset page past the numbered ones;
+   ``?page=2`` and the keyset page past the numbered ones. nginx runs one worker on a CPU of
+   its own (the last one) and wrk runs on the others, so that nginx is the bound and neither
+   takes the other's CPU: the ratio of requests per second is then the ratio of nginx's CPU
+   per request, which is also reported (from /proc);
 3. what must reach the application, through nginx with the page cache on (target: 0
    errors): a large-type reader (``gk_large`` cookie), a signed-in clerk's session on the
    staff workbench and on a public listing, and a search.
@@ -72,11 +75,16 @@ def wrk(
     connections: int,
     headers: list[str] = (),  # type: ignore[assignment]
     nginx: int | None = None,
+    cpus: list[int] | None = None,
 ) -> Result:
-    """One wrk run; with ``nginx`` (its master's pid) also the workers' CPU per request."""
+    """One wrk run; with ``nginx`` (its master's pid) also the workers' CPU per request;
+    with ``cpus``, wrk runs on those CPUs only, one thread each."""
     load = os.getloadavg()[0]
     before = cpu_seconds(nginx) if nginx else 0.0
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
+    threads = f"-t{len(cpus)}" if cpus else "-t2"
+    command = ["wrk", threads, f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
+    if cpus:
+        command = ["taskset", "-c", ",".join(map(str, cpus)), *command]
     for header in headers:
         command += ["-H", header]
     out = subprocess.run(
@@ -206,7 +214,15 @@ def targets(env: dict[str, str]) -> dict[str, object]:
     return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def nginx_conf(work: Path, *, app_port: int, port: int) -> Path:
+def split_cpus() -> tuple[int | None, list[int] | None]:
+    """nginx's CPU (the last this process may use) and wrk's (the others); on one CPU, none."""
+    usable = sorted(os.sched_getaffinity(0))
+    if len(usable) < 2 or not shutil.which("taskset"):
+        return None, None
+    return usable[-1], usable[:-1]
+
+
+def nginx_conf(work: Path, *, app_port: int, port: int, cpu: int | None) -> Path:
     prefix = work / "nginx"
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (prefix / sub).mkdir(parents=True, exist_ok=True)
@@ -220,6 +236,8 @@ def nginx_conf(work: Path, *, app_port: int, port: int) -> Path:
         "@STATIC@": str(work / "static"),
         "@PAGES@": str(work / "pages"),
         "@ROOT@": str(ROOT),
+        # worker_cpu_affinity's mask: CPU n is the n-th bit from the right.
+        "@AFFINITY@": f"worker_cpu_affinity {1 << cpu:b};" if cpu is not None else "",
     }.items():
         conf = conf.replace(key, value)
     (prefix / "nginx.conf").write_text(conf, encoding="utf-8")
@@ -294,7 +312,8 @@ def main() -> None:
             flush=True,
         )
 
-    prefix = nginx_conf(work, app_port=args.app_port, port=args.nginx_port)
+    nginx_cpu, wrk_cpus = split_cpus()
+    prefix = nginx_conf(work, app_port=args.app_port, port=args.nginx_port, cpu=nginx_cpu)
     nginx = subprocess.Popen(
         ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")], stderr=subprocess.PIPE
     )
@@ -336,7 +355,7 @@ def main() -> None:
             rounds: dict[str, list[Result]] = {setup: [] for setup, _ in pair}
             for turn in range(args.rounds):
                 for setup, url in pair if turn % 2 == 0 else pair[::-1]:
-                    rounds[setup].append(wrk(url, **short, nginx=nginx.pid))
+                    rounds[setup].append(wrk(url, **short, nginx=nginx.pid, cpus=wrk_cpus))
             for setup, _ in pair:
                 record(setup, name, combined(rounds[setup]))
             pairs = list(zip(*rounds.values(), strict=True))
@@ -364,7 +383,8 @@ def main() -> None:
 
     print(
         f"\nwrk -t2 -c{args.connections} -d{args.seconds}s, "
-        f"gunicorn --workers {args.workers} --threads {args.threads}"
+        f"gunicorn --workers {args.workers} --threads {args.threads}; "
+        f"nginx: 1 worker on CPU {nginx_cpu}, the cached pairs' wrk on CPUs {wrk_cpus}"
     )
     print("| setup | page | req/s | p99 | errors | load |\n|---|---|---:|---:|---:|---:|")
     for r in results:

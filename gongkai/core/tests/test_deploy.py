@@ -157,7 +157,7 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         server_name {HOST};
-        set $gongkai_pages  {root}/pages;
+        root {root}/pages;
         set $gongkai_static {root}/static;
         include {REPO}/deploy/nginx/gongkai-locations.conf;
     }}
