@@ -26,6 +26,11 @@ pairs or to any term when nothing matches, load the page's titles and text and b
 highlighted snippets. Gongkai: ``queries.match`` + ``queries.hits`` (entries loaded from the
 database); the baseline: Tantivy search + its document store. Also reported: the time inside
 the engine alone, and whether both counted the same number of matches for every query.
+
+Gongkai keeps each total it counted until the next commit of its index (a common word is
+counted once, not per search). The baseline counts every time, so by default Gongkai forgets
+its kept totals before each query and counts every match too, like for like;
+``--kept-counts`` measures it as a running site searches, reading back what it counted.
 """
 
 from __future__ import annotations
@@ -534,6 +539,15 @@ def _filters(args: dict[str, Any]) -> Any:
     )
 
 
+def forget_counts() -> None:
+    """What the embedded index counted in this commit (as after a commit: like for like with
+    the baseline, which counts every time)."""
+    from gongkai.search.backends import backend
+
+    live = backend()._current()  # type: ignore[attr-defined]
+    live.view.counts.clear()
+
+
 def gongkai_search(args: dict[str, Any], engine_ms: list[float]) -> tuple[int, bool]:
     from gongkai.search import queries
     from gongkai.search.backends import backend
@@ -563,7 +577,7 @@ def gongkai_search(args: dict[str, Any], engine_ms: list[float]) -> tuple[int, b
 
 
 def measure(
-    rounds: int, baseline: Baseline, *, database: bool
+    rounds: int, baseline: Baseline, *, database: bool, kept_counts: bool = False
 ) -> tuple[dict[str, dict[str, list[float]]], int, int]:
     """Per system and category: the wall time of each query (ms). Also counts mismatches."""
     from django.test import override_settings
@@ -583,6 +597,10 @@ def measure(
                 return gongkai_search(args, spent)
         return gongkai_search(args, spent)
 
+    def untimed(system: str) -> None:
+        if system == "gongkai" and not kept_counts:
+            forget_counts()
+
     for _, args in mix:  # warm every cache once, as a running site has them warm
         for system in systems:
             run(system, args, [])
@@ -592,6 +610,7 @@ def measure(
             counts = {}
             for system in order:
                 spent: list[float] = []
+                untimed(system)
                 started = time.perf_counter()
                 counts[system] = run(system, args, spent)
                 elapsed = (time.perf_counter() - started) * 1000
@@ -702,6 +721,11 @@ def main() -> None:
         help="reuse the database; the corpus and the indexes are built only when missing",
     )
     parser.add_argument(
+        "--kept-counts",
+        action="store_true",
+        help="let Gongkai read back the totals it counted in this commit (as a running site)",
+    )
+    parser.add_argument(
         "--with-database",
         action="store_true",
         help="also time the database backend (FTS5 / tsvector) and what counting costs it",
@@ -752,7 +776,10 @@ def main() -> None:
     )
     print(f"load average: {os.getloadavg()}")
     sanity(baseline)
-    timings, mismatches, capped = measure(args.rounds, baseline, database=args.with_database)
+    timings, mismatches, capped = measure(
+        args.rounds, baseline, database=args.with_database, kept_counts=args.kept_counts
+    )
+    print("gongkai: " + ("kept totals read back" if args.kept_counts else "every match counted"))
     print(f"queries whose count differs between Gongkai and the baseline: {mismatches}")
     if args.with_database:
         print(f"database backend: {capped} query runs whose count stopped at its candidate limit")

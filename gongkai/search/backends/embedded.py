@@ -153,6 +153,18 @@ class _View:
             self.keep(kind, query, known)
         return known
 
+    def search_matching(
+        self, q: tantivy.Query, query: Query, **options: Any
+    ) -> tuple[tantivy.SearchResult, int]:
+        """``q``'s hits (``q`` matches what ``query`` matches, in another order or scored),
+        and the total: counted by the same search unless this commit counted it already."""
+        known = self.counts.get(("matching", query))
+        result = self.searcher.search(q, count=known is None, **options)
+        if known is None:
+            known = _count(result)
+            self.keep("matching", query, known)
+        return result, known
+
     def keep(self, kind: str, query: Query, total: int) -> None:
         if len(self.counts) >= COUNT_MEMO:
             self.counts.clear()
@@ -452,13 +464,12 @@ class TantivyBackend:
         view = live.view
         searcher = view.searcher
         if order == NEWEST:
-            result = searcher.search(
-                self.matching(query), limit=limit, offset=offset, count=False, order_by_field="seq"
+            result, total = view.search_matching(
+                self.matching(query), query, limit=limit, offset=offset, order_by_field="seq"
             )
             addresses = [address for _, address in result.hits]
             return Found(
-                total=view.count("matching", query, self.matching),
-                record_ids=_unique(searcher.fast_field_values("record", addresses)),
+                total=total, record_ids=_unique(searcher.fast_field_values("record", addresses))
             )
         want = offset + limit
         top = self._newest_in_title(view, query, want)
@@ -539,14 +550,8 @@ class TantivyBackend:
         want = offset + limit
         # Past the page: a tie smaller than this is fetched whole, and sorted here.
         fetch = want + TIE_FETCH
-        # ``query`` matches what ``matching`` does: one count serves both.
-        known = view.counts.get(("matching", query))
-        result = searcher.search(q, limit=fetch, count=known is None)
+        result, total = view.search_matching(q, query, limit=fetch)
         hits = result.hits
-        if known is None:
-            known = _count(result)
-            view.keep("matching", query, known)
-        total = known
         if len(hits) > want:
             boundary = hits[want - 1][0]
             if len(hits) < fetch or hits[-1][0] < boundary:
