@@ -15,10 +15,11 @@ error, and the run fails (exit 1) if any check had one:
    loaded in alternating rounds (A B B A …) with nginx serving a plain static file of the
    same size (the yardstick; target ≥ 90 %, the median of the rounds' ratios): the record
    page, the listing, and the listing under query strings — a county and year filter,
-   ``?page=2`` and the keyset page past the numbered ones. nginx runs one worker on a CPU of
-   its own (the last one) and wrk runs on the others, so that nginx is the bound and neither
-   takes the other's CPU: the ratio of requests per second is then the ratio of nginx's CPU
-   per request, which is also reported (from /proc);
+   ``?page=2`` and the keyset page past the numbered ones. These pairs go to a second nginx
+   with the same configuration but one worker, on a CPU of its own (the last one), and wrk
+   runs on the others, so that nginx is the bound and neither takes the other's CPU: the
+   ratio of requests per second is then the ratio of nginx's CPU per request, which is also
+   reported (from /proc). Everything else goes to nginx as deployed (a worker per CPU);
 3. what must reach the application, through nginx with the page cache on (target: 0
    errors): a large-type reader (``gk_large`` cookie), a signed-in clerk's session on the
    staff workbench and on a public listing, and a search.
@@ -222,11 +223,13 @@ def split_cpus() -> tuple[int | None, list[int] | None]:
     return usable[-1], usable[:-1]
 
 
-def nginx_conf(work: Path, *, app_port: int, port: int, cpu: int | None) -> Path:
-    prefix = work / "nginx"
+def nginx_conf(work: Path, name: str, *, app_port: int, port: int, cpu: int | None) -> Path:
+    """The bench's frame around the deployed configuration: a worker per CPU, or with
+    ``cpu`` one worker on that CPU alone."""
+    prefix = work / name
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (prefix / sub).mkdir(parents=True, exist_ok=True)
-    (work / "same-size").mkdir()
+    (work / "same-size").mkdir(exist_ok=True)
     conf = (ROOT / "bench/nginx/portal.conf").read_text(encoding="utf-8")
     for key, value in {
         "@PREFIX@": str(prefix),
@@ -237,6 +240,7 @@ def nginx_conf(work: Path, *, app_port: int, port: int, cpu: int | None) -> Path
         "@PAGES@": str(work / "pages"),
         "@ROOT@": str(ROOT),
         # worker_cpu_affinity's mask: CPU n is the n-th bit from the right.
+        "@WORKERS@": "auto" if cpu is None else "1",
         "@AFFINITY@": f"worker_cpu_affinity {1 << cpu:b};" if cpu is not None else "",
     }.items():
         conf = conf.replace(key, value)
@@ -260,6 +264,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
     parser.add_argument("--app-port", type=int, default=8471)
     parser.add_argument("--nginx-port", type=int, default=8472)
+    parser.add_argument(
+        "--pinned-port", type=int, default=8473, help="the one-worker nginx of the cached pairs"
+    )
     parser.add_argument(
         "--rounds",
         type=int,
@@ -313,10 +320,18 @@ def main() -> None:
         )
 
     nginx_cpu, wrk_cpus = split_cpus()
-    prefix = nginx_conf(work, app_port=args.app_port, port=args.nginx_port, cpu=nginx_cpu)
-    nginx = subprocess.Popen(
-        ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")], stderr=subprocess.PIPE
+    deployed = nginx_conf(work, "nginx", app_port=args.app_port, port=args.nginx_port, cpu=None)
+    pinned = nginx_conf(
+        work, "nginx-pinned", app_port=args.app_port, port=args.pinned_port, cpu=nginx_cpu
     )
+    nginx, nginx_pinned = (
+        subprocess.Popen(
+            ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
+            stderr=subprocess.PIPE,
+        )
+        for prefix in (deployed, pinned)
+    )
+    alone = f"http://127.0.0.1:{args.pinned_port}"
     server = gunicorn({**env, "PAGE_CACHE": "0"}, args.app_port, args.workers, args.threads)
     try:
         # 1. Uncached: every request renders.
@@ -346,16 +361,17 @@ def main() -> None:
             assert again == body, f"{path}: nginx served another page"
             static = f"page{n}-{len(body)}.html"
             (work / "same-size" / static).write_bytes(body)
+            assert fetch(alone + path)[0] == body, f"{path}: the pinned nginx served another page"
             pair = (
-                ("nginx, page cache", front + path),
-                (f"nginx, static file of {len(body):,} bytes", f"{front}/same-size/{static}"),
+                ("nginx, page cache", alone + path),
+                (f"nginx, static file of {len(body):,} bytes", f"{alone}/same-size/{static}"),
             )
             # Rounds in the order A B B A A B …: a load that rises or falls during the pair
             # weighs on both sides alike. Each round is --seconds / --rounds long.
             rounds: dict[str, list[Result]] = {setup: [] for setup, _ in pair}
             for turn in range(args.rounds):
                 for setup, url in pair if turn % 2 == 0 else pair[::-1]:
-                    rounds[setup].append(wrk(url, **short, nginx=nginx.pid, cpus=wrk_cpus))
+                    rounds[setup].append(wrk(url, **short, nginx=nginx_pinned.pid, cpus=wrk_cpus))
             for setup, _ in pair:
                 record(setup, name, combined(rounds[setup]))
             pairs = list(zip(*rounds.values(), strict=True))
@@ -376,15 +392,17 @@ def main() -> None:
                 "nginx → gunicorn, page cache on", name, wrk(front + path, **run, headers=headers)
             )
     finally:
-        nginx.terminate()
-        nginx.wait(timeout=20)
+        for process in (nginx, nginx_pinned):
+            process.terminate()
+            process.wait(timeout=20)
         stop(server)
         shutil.rmtree(work, ignore_errors=True)
 
     print(
         f"\nwrk -t2 -c{args.connections} -d{args.seconds}s, "
         f"gunicorn --workers {args.workers} --threads {args.threads}; "
-        f"nginx: 1 worker on CPU {nginx_cpu}, the cached pairs' wrk on CPUs {wrk_cpus}"
+        f"nginx: a worker per CPU; for the cached pairs 1 worker on CPU {nginx_cpu} and wrk on"
+        f" CPUs {wrk_cpus}"
     )
     print("| setup | page | req/s | p99 | errors | load |\n|---|---|---:|---:|---:|---:|")
     for r in results:

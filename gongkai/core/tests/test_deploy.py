@@ -29,7 +29,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 
@@ -139,6 +139,7 @@ class Site:
 def _nginx_conf(root: Path, *, port: int, app_port: int) -> str:
     return f"""
 worker_processes 1;
+pcre_jit on;
 pid {root}/nginx.pid;
 error_log {root}/nginx-error.log warn;
 daemon off;
@@ -260,6 +261,49 @@ def test_a_feed_and_a_section_page_are_served_from_the_page_cache_too(site):
         assert second.status == 200 and not second.from_app, path
         assert second.body == first.body
         assert kind in second.headers.get("content-type", ""), second.headers
+
+
+def _public_routes_without_a_final_slash() -> list[str]:
+    """The public addresses that do not end in a slash, from the URL configuration: those
+    without parameters as they are, and the sitemap's parts as the sitemap index lists them."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from gongkai.portal.pagecache import SKIP_PREFIXES
+
+    found = []
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and route and not route.endswith("/"):
+                path = "/" + route
+                if "<" not in route and not path.startswith(SKIP_PREFIXES):
+                    found.append(path)
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_every_address_without_a_slash_that_the_app_stores_is_served_by_nginx(site):
+    """gongkai-http.conf names the file of an address without a final slash only for the
+    endings it lists ("*.xml"): every such address the page cache stores — feeds, the
+    sitemap index and its parts — must be one of them, or nginx would never serve it."""
+    index = site.get("/sitemap.xml").body
+    parts = [urlsplit(loc).path for loc in re.findall(r"<loc>([^<]+)</loc>", index)]
+    assert parts, index
+    stored = []
+    for path in _public_routes_without_a_final_slash() + parts:
+        first = site.get(path)
+        if first.status != 200 or not (site.root / "pages" / path.lstrip("/")).exists():
+            continue
+        stored.append(path)
+        second = site.get(path)
+        assert second.status == 200 and not second.from_app, path
+        assert second.body == first.body, path
+        assert "xml" in second.headers.get("content-type", ""), (path, second.headers)
+    assert {"/feeds/rss.xml", "/feeds/atom.xml", "/sitemap.xml", *parts} <= set(stored)
 
 
 def test_a_form_posted_to_a_cached_page_reaches_the_app(site):
