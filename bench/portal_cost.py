@@ -40,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -210,7 +211,11 @@ def _backend_ticks(pid: int | None) -> int:
 
 
 def measure(
-    client: Any, url: str, repeat: int, backend: int | None, before: Any = None
+    client: Any,
+    url: str,
+    repeat: int,
+    backend: int | None,
+    before: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """``before``: called (untimed) before each request."""
     from django.db import connection

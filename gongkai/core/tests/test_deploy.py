@@ -264,8 +264,8 @@ def test_a_feed_and_a_section_page_are_served_from_the_page_cache_too(site):
 
 
 def _public_routes_without_a_final_slash() -> list[str]:
-    """The public addresses that do not end in a slash, from the URL configuration: those
-    without parameters as they are, and the sitemap's parts as the sitemap index lists them."""
+    """The public addresses without parameters that do not end in a slash, from the URL
+    configuration (the page cache's skipped prefixes left out)."""
     from django.urls import URLPattern, URLResolver, get_resolver
 
     from gongkai.portal.pagecache import SKIP_PREFIXES

@@ -490,8 +490,9 @@ class TantivyBackend:
         searcher = view.searcher
         top = self.in_title(query)
         if len(query.terms) == 1 and not (query.facets or query.grams):
-            # One word: how many entries hold it in the title, from the term dictionary (it
-            # also counts withdrawn entries not yet merged away: an estimate, as below).
+            # One word: how many entries hold it in the title, from the term dictionary. It
+            # also counts withdrawn entries not yet merged away, so it may be too high; it
+            # only sizes the window below, which grows until it holds the page or gives up.
             held = searcher.doc_freq("title", query.terms[0])
         else:
             held = view.count("in_title", query, self.in_title)
