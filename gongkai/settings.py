@@ -183,6 +183,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "gongkai.core.context_processors.site",
             ],
+            # {% url %} with the addresses it reversed kept (gongkai/core/templatetags/kept_urls).
+            "builtins": ["gongkai.core.templatetags.kept_urls"],
         },
     },
 ]

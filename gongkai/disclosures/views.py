@@ -77,7 +77,7 @@ def _kind_page(request: HttpRequest, kind: str, *, query: QueryDict | None = Non
         request.GET if query is None else query,
         count=total,
         by="first_published_at",
-        fields=None,
+        narrow=False,
         size=PAGE_SIZE,
     )
     if page.understood and query is None:  # the page cache may keep it under its query

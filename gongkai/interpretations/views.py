@@ -83,7 +83,7 @@ def interpretation_list(request: HttpRequest) -> HttpResponse:
         request.GET,
         count=total,
         by="first_published_at",
-        fields=None,
+        narrow=False,
         size=conf.page_size(),
     )
     page.object_list = [Published(row) for row in page.object_list]

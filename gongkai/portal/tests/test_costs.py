@@ -130,6 +130,36 @@ def test_a_listing_is_two_queries_the_rows_and_the_kept_total(client, column):
     assert len(re.findall(r'href="/records/\d+/"', other)) == 15
 
 
+def test_a_listing_row_reads_as_its_public_record_does(column):
+    """Listings read their rows as tuples (``ListingRow``): each says what the model says."""
+    from django.http import QueryDict
+    from django.utils import timezone
+
+    from gongkai.portal import listing
+    from gongkai.records.models import Validity
+
+    rows = PublicRecord.objects.filter(item_key__isnull=False).order_by(
+        "-published_at", "-record_id"
+    )
+    first, second = rows.values_list("pk", flat=True)[:2]
+    PublicRecord.objects.filter(pk=first).update(withdrawn_at=timezone.now())
+    PublicRecord.objects.filter(pk=second).update(validity=Validity.REPEALED)
+    for query in ["", "page=2"]:
+        narrow = listing.paginate(rows, QueryDict(query), count=50)
+        whole = listing.paginate(rows, QueryDict(query), count=50, narrow=False)
+        assert len(narrow.object_list) == len(whole.object_list) == listing.PAGE_SIZE
+        for row, record in zip(narrow.object_list, whole.object_list, strict=True):
+            assert isinstance(row, listing.ListingRow)
+            for name in ("pk", "title", "published_at", "validity", "withdrawn_at", "status"):
+                assert getattr(row, name) == getattr(record, name), name
+            assert row.organisation is record.organisation
+            assert row.get_validity_display() == record.get_validity_display()
+    shown = listing.paginate(rows, QueryDict(""), count=50).object_list
+    assert shown[0].status == "withdrawn" and shown[1].get_validity_display() == "废止"
+    with pytest.raises(ValueError):
+        listing.paginate(rows, QueryDict(""), count=50, by="first_published_at")
+
+
 def test_deep_pages_are_bounded_and_keyset_pages_continue_past_them(client, county):
     from gongkai.portal import listing
 
