@@ -540,12 +540,14 @@ def _filters(args: dict[str, Any]) -> Any:
 
 
 def forget_counts() -> None:
-    """What the embedded index counted in this commit (as after a commit: like for like with
-    the baseline, which counts every time)."""
+    """What the embedded index counted in this commit, and the previous commit's totals it
+    could carry over (so every match is counted: like for like with the baseline, which
+    counts every time)."""
     from gongkai.search.backends import backend
 
     live = backend()._current()  # type: ignore[attr-defined]
     live.view.counts.clear()
+    live.view.previous = None
 
 
 def gongkai_search(args: dict[str, Any], engine_ms: list[float]) -> tuple[int, bool]:
