@@ -27,7 +27,8 @@ def public_links() -> list[tuple[str, str]]:
 @cache
 def public_nav() -> SafeString:
     """The links of ``public_links``, joined once: every public page shows them twice (the
-    row, and the phone's folded list), which as template loops cost a twentieth of a page."""
+    row, and the phone's folded list), which as template loops cost a twentieth of a page;
+    empty when no app declares a column."""
     return format_html_join(
         "", '<a href="{}">{}</a>', ((url, label) for label, url in public_links())
     )
@@ -69,7 +70,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
     # rejected while reading the request), so there may be no request.user at all.
     user = getattr(request, "user", None)
     return {
-        "public_links": public_links(),
         "public_nav": public_nav(),
         "staff_links": staff_links_for(user) if user is not None and user.is_authenticated else [],
         "site": settings.GONGKAI_SITE,

@@ -172,10 +172,11 @@ class _View:
         """How many entries ``make(query)`` matches, counted once per commit."""
         known = self.counts.get((kind, query))
         if known is None:
-            known = self._carried(kind, query, make(query))
-        if known is None:
-            known = _count(self.searcher.search(make(query), limit=1, count=True))
-            self.keep(kind, query, known)
+            q = make(query)
+            known = self._carried(kind, query, q)
+            if known is None:
+                known = _count(self.searcher.search(q, limit=1, count=True))
+                self.keep(kind, query, known)
         return known
 
     def search_matching(
@@ -318,10 +319,10 @@ class _Writer:
         self.shift = shift
         self.path = path  # the index directory, whose CHANGES a commit adds to
         self.writer = index.writer(heap_size=heap, num_threads=1)
-        self._changed()
+        self._forget_changes()
 
-    def _changed(self) -> None:
-        """Nothing changed yet since the last commit."""
+    def _forget_changes(self) -> None:
+        """Start noting the next commit's changes."""
         self.changed: set[int] | None = set()  # records deleted or added; None: unknown
 
     def _note(self, record_ids: Iterator[int]) -> None:
@@ -362,7 +363,7 @@ class _Writer:
         made = self.writer.commit()
         if self.path is not None:
             _log_commit(self.path, before, made, self.changed)
-        self._changed()
+        self._forget_changes()
         self.backend.refresh()
 
     def rollback(self) -> None:
@@ -406,8 +407,7 @@ class TantivyBackend:
         stamp = _opstamp(path)
         index = tantivy.Index.open(str(path))
         index.register_tokenizer(ANALYZER, _analyzer())
-        searcher = index.searcher()
-        view = _View(searcher, opstamp=stamp if _opstamp(path) == stamp else None)
+        view = _View(index.searcher(), opstamp=_still(path, stamp))
         return _Live(name, index, int(meta["recency_shift"]), current_key, meta_key, view)
 
     def _current(self) -> _Live:
@@ -448,12 +448,7 @@ class TantivyBackend:
                 return live
             live.meta_key = meta_key
             old = live.view
-            view = _View(
-                live.index.searcher(),
-                floor=old.newest,
-                # The searcher reads the commit meta.json named before and after the reload.
-                opstamp=stamp if _opstamp(path) == stamp else None,
-            )
+            view = _View(live.index.searcher(), floor=old.newest, opstamp=_still(path, stamp))
             # Carry from the view before, or — when it counted nothing (a merge committed
             # right after the commit it followed) — from the one it would have carried from.
             source, since = old, frozenset[int]()
@@ -873,6 +868,12 @@ def _opstamp(path: Path) -> int | None:
     except (OSError, ValueError):
         return None
     return stamp if isinstance(stamp, int) else None
+
+
+def _still(path: Path, stamp: int | None) -> int | None:
+    """``stamp``, read from ``meta.json`` before a searcher was opened, if it still names the
+    commit afterwards (so the searcher reads that commit); None when it cannot be sure."""
+    return stamp if stamp is not None and _opstamp(path) == stamp else None
 
 
 def _read_changes(path: Path) -> list[dict[str, Any]]:
