@@ -107,6 +107,33 @@ def navigated(browser: Any, before: str) -> None:
     )
 
 
+def main_text(browser: Any) -> str:
+    """The text of the page's <main>, read in one step (no element handle to go stale)."""
+    return str(
+        browser.execute_script(
+            "const main = document.querySelector('main'); return main ? main.innerText : ''"
+        )
+    )
+
+
+def wait_for_text(browser: Any, text: str, timeout: float = 120) -> None:
+    """Until <main> says ``text``. A page that reloads or swaps a panel while it is being read
+    (htmx, a refresh after a background job) is read again at the next poll: Chromium reports
+    that as a stale element or as "node does not belong to the document", both WebDriverErrors."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def says(driver: Any) -> bool:
+        try:
+            return text in main_text(driver)
+        except WebDriverException:
+            return False
+
+    WebDriverWait(browser, timeout, poll_frequency=0.3).until(
+        says, message=f"the page never said {text!r}"
+    )
+
+
 @pytest.fixture
 def browser() -> Iterator[Any]:
     """A headless Chromium for one test (gongkai/conftest.py makes it every app's)."""

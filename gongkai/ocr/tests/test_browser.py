@@ -102,12 +102,7 @@ def _run_next_job(huey: Any) -> threading.Thread:
 
 def _wait_for(driver: Any, text: str, timeout: float = 120) -> None:
     """Until the page says ``text``; the panel swaps itself and the page reloads meanwhile."""
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(
-        driver, timeout, poll_frequency=0.3, ignored_exceptions=[StaleElementReferenceException]
-    ).until(lambda d: text in _text(d))
+    testing_browser.wait_for_text(driver, text, timeout)
 
 
 def test_a_clerk_reads_redacts_and_clears_a_scanned_list(
