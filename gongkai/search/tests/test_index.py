@@ -6,6 +6,7 @@ them exactly; several processes share it (one writer, readers that see each comm
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 from pathlib import Path
@@ -573,6 +574,106 @@ def test_totals_are_counted_again_when_the_log_does_not_link_the_commits(tmp_pat
     assert engine.find(query, order=NEWEST, offset=0, limit=20).total == (
         _matches(docs, ("招生",)) + 3
     )
+
+
+def test_a_commits_newest_entry_id_comes_from_the_log_without_a_search(tmp_path):
+    """The newest-first windows start at the highest entry id. After a commit the log gives
+    it (the highest the commit added, or the one before when it only withdrew); when the log
+    does not link the commits it is searched for again, and the newest still leads."""
+    from gongkai.search.backends import embedded
+
+    docs = _vocabulary_index(tmp_path / "i", 500, 2, 0)
+    engine = TantivyBackend(tmp_path / "i")
+    assert engine._newest_seq(engine._current().view) == max(entry for _, entry, *_ in docs)
+
+    def newest_page():
+        return engine.find(Query(terms=("招生",)), order=RELEVANCE, offset=0, limit=20)
+
+    with engine.writing(wait=5) as writer:
+        # A late id below older ones, committed with the new highest.
+        writer.add([_row(9001, 10**6, "招生"), _row(9002, 5, "招生 范围")])
+        writer.commit()
+    view = engine._current().view
+    assert view.newest == 10**6, "known from the log before any search"
+    assert newest_page().record_ids[0] == 9001
+    with engine.writing(wait=5) as writer:
+        writer.delete([9001], [])
+        writer.commit()
+    assert engine._current().view.newest == 10**6  # higher than any entry now: harmless
+    assert 9001 not in newest_page().record_ids
+
+    live = engine._current()
+    other = TantivyBackend(tmp_path / "i")
+    with other.writing(wait=5) as writer:
+        writer.add([_row(9003, 10**6 + 5, "招生")])
+        writer.commit()
+    (tmp_path / "i" / live.name / embedded.CHANGES).unlink()  # the log lost: not linked
+    view = engine._current().view
+    assert view.newest is None
+    assert newest_page().record_ids[0] == 9003
+    assert view.newest == 10**6 + 5
+
+
+def test_a_search_starts_from_the_window_its_page_needed_and_widens_it_when_needed(
+    tmp_path,
+):
+    """The first page of a common word is the newest entries with it in the title, found in
+    a window of the newest ids. The window the page needed is where the next search of it
+    starts, after a commit too; withdrawing the newest matches makes it too small, and the
+    search widens it again: the page is the same as a search from scratch gives."""
+    docs = _vocabulary_index(tmp_path / "i", 3000, seed=5, first_entry=0)
+    engine = TantivyBackend(tmp_path / "i")
+    query = Query(terms=("招生",))
+
+    def expected():
+        held = sorted((entry, record) for record, entry, title, *_ in docs if "招生" in title)
+        return [record for _, record in reversed(held)][:20]
+
+    def first_page():
+        return engine.find(query, order=RELEVANCE, offset=0, limit=20).record_ids
+
+    assert first_page() == expected()
+    view = engine._current().view
+    span = view.spans[(query, 20)]
+    low = int(view.newest - span)
+    view.searcher = spy = _WindowSearcher(view.searcher)
+    assert first_page() == expected()
+    assert spy.lows == [low], "one window, the one that held the page"
+
+    # Withdraw all but five of the matches in that window.
+    inside = [r for r, entry, title, *_ in docs if "招生" in title and entry >= low]
+    assert len(inside) >= 20
+    gone = inside[5:]
+    with engine.writing(wait=5) as writer:
+        writer.delete(gone, [])
+        writer.commit()
+    docs = [d for d in docs if d[0] not in gone]
+    view = engine._current().view
+    assert view.spans[(query, 20)] == span  # carried to the new commit
+    view.searcher = spy = _WindowSearcher(view.searcher)
+    assert first_page() == expected()
+    assert spy.lows[0] == low and len(spy.lows) > 1, "too small now: widened"
+    assert view.spans[(query, 20)] > span
+    spy.lows.clear()
+    assert first_page() == expected()
+    assert len(spy.lows) == 1, "the next search starts from the window the page needed"
+
+
+class _WindowSearcher(_CountingSearcher):
+    """Notes the lowest entry id of each window of newest ids searched."""
+
+    def __init__(self, searcher):
+        super().__init__(searcher)
+        self.lows = []
+
+    def search(self, query, **options):
+        window = re.search(
+            r"RangeQuery \{ bounds: BoundsRange \{ lower_bound: Included\(Term\(field=\d+, type=U64, (\d+)\)",
+            repr(query),
+        )
+        if window and options.get("order_by_field") == "seq":
+            self.lows.append(int(window.group(1)))
+        return super().search(query, **options)
 
 
 def test_the_totals_kept_for_a_commit_are_bounded(tmp_path, monkeypatch):
