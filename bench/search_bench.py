@@ -28,8 +28,9 @@ database); the baseline: Tantivy search + its document store. Also reported: the
 the engine alone, and whether both counted the same number of matches for every query.
 
 Gongkai keeps each total it counted until the next commit of its index (a common word is
-counted once, not per search). The baseline counts every time, so by default Gongkai forgets
-its kept totals before each query and counts every match too, like for like;
+counted once, not per search) and where each query's page lay among the newest entries. The
+baseline counts every time, so by default Gongkai forgets both before each query and counts
+every match too, like for like;
 ``--kept-counts`` measures it as a running site searches, reading back what it counted.
 """
 
@@ -540,14 +541,16 @@ def _filters(args: dict[str, Any]) -> Any:
 
 
 def forget_counts() -> None:
-    """What the embedded index counted in this commit, and the previous commit's totals it
-    could carry over (so every match is counted: like for like with the baseline, which
-    counts every time)."""
+    """What the embedded index counted in this commit, the previous commit's totals it
+    could carry over, and the windows of newest ids its pages needed (so every match is
+    counted and every window found again: like for like with the baseline, which keeps
+    nothing from one search to the next)."""
     from gongkai.search.backends import backend
 
     live = backend()._current()  # type: ignore[attr-defined]
     live.view.counts.clear()
     live.view.previous = None
+    live.view.spans.clear()
 
 
 def gongkai_search(args: dict[str, Any], engine_ms: list[float]) -> tuple[int, bool]:
