@@ -4,7 +4,8 @@ a draft's structured content (review and publication stay on the record's own pa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -59,13 +60,42 @@ class KindPage:
 
     page: listing.ListingPage
     org: Organisation | None
-    records: list[Record]
+    records: list[Any]
 
 
-def _kind_page(request: HttpRequest, kind: str, *, query: QueryDict | None = None) -> KindPage:
+@dataclass(slots=True)
+class GuideRow:
+    """A guide as 办事服务 lists it: its published title, publisher and catalogue item (the
+    guide's own page and print sheet show the rest)."""
+
+    COLUMNS: ClassVar[tuple[str, ...]] = (
+        "pk",
+        "title",
+        "first_published_at",
+        "item_id",
+        "organisation_id",
+    )
+
+    pk: int
+    title: str
+    first_published_at: datetime
+    item_id: int
+    organisation_id: int
+    organisation: Any = None
+
+
+def _kind_page(
+    request: HttpRequest,
+    kind: str,
+    *,
+    query: QueryDict | None = None,
+    row: type[listing.Row] | None = None,
+) -> KindPage:
     """A page of the published records of ``kind`` (under the ``org`` the reader chose,
     with its subtree): a walk of the (kind, first publication) index that stops after the
-    page, and the kept total; never every record of the kind (issue 19)."""
+    page, and the kept total; never every record of the kind (issue 19). The records are
+    ``row``s if given (only what the listing shows), else records holding what was
+    published (their versions' content: ``_as_published``)."""
     code = request.GET.get("org", "").strip()
     org = organisations.by_code(code) if code else None
     rows = _published(kind).order_by("-first_published_at", "-record_id")
@@ -77,12 +107,13 @@ def _kind_page(request: HttpRequest, kind: str, *, query: QueryDict | None = Non
         request.GET if query is None else query,
         count=total,
         by="first_published_at",
-        narrow=False,
+        row=row,
         size=PAGE_SIZE,
     )
     if page.understood and query is None:  # the page cache may keep it under its query
         pagecache.understand(request, org=code if org else "", **page.understood)
-    return KindPage(page, org, _as_published(page.object_list))
+    records = page.object_list if row is not None else _as_published(page.object_list)
+    return KindPage(page, org, records)
 
 
 def _org_filter(request: HttpRequest, rows: Any) -> tuple[Any, Organisation | None]:
@@ -107,9 +138,9 @@ def _filters(org: Organisation | None) -> dict[str, Any]:
 def service_list(request: HttpRequest) -> HttpResponse:
     """办事服务: the published guides, newest first, a page at a time, grouped on each page
     by catalogue item."""
-    found = _kind_page(request, Kind.SERVICE_GUIDE)
+    found = _kind_page(request, Kind.SERVICE_GUIDE, row=GuideRow)
     current = {item.key: item for item in reference.current_items()}
-    groups: dict[Any, list[Record]] = {}
+    groups: dict[Any, list[GuideRow]] = {}
     for guide in found.records:
         item = reference.item(guide.item_id)
         groups.setdefault(current.get(item.key, item), []).append(guide)

@@ -7,7 +7,9 @@ content through this app's panel; the policy's page shows the timeline of its in
 
 from __future__ import annotations
 
-from typing import Any, cast
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -60,9 +62,7 @@ def interpretation_list(request: HttpRequest) -> HttpResponse:
     public listing."""
     org_code = request.GET.get("org", "").strip()
     form = request.GET.get("form", "").strip()
-    found = PublicRecord.objects.filter(
-        kind=RecordKind.INTERPRETATION, withdrawn_at__isnull=True
-    ).select_related("version")
+    found = PublicRecord.objects.filter(kind=RecordKind.INTERPRETATION, withdrawn_at__isnull=True)
     org = organisations.by_code(org_code) if org_code else None
     if org is not None:
         found = found.within(org)
@@ -83,10 +83,9 @@ def interpretation_list(request: HttpRequest) -> HttpResponse:
         request.GET,
         count=total,
         by="first_published_at",
-        narrow=False,
+        row=Published,
         size=conf.page_size(),
     )
-    page.object_list = [Published(row) for row in page.object_list]
     if page.understood:  # the page cache may keep this page under its query string
         known = {
             "org": org_code if org is not None else "",
@@ -105,18 +104,28 @@ def interpretation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@dataclass(slots=True)
 class Published:
-    """A listed interpretation as it was published: the row, and its form from the version."""
+    """A listed interpretation as it was published: its row's title, date and publisher, and
+    the form's name frozen in its version (read with the row, nothing else of the version)."""
 
-    def __init__(self, row: PublicRecord) -> None:
-        self.record = row
-        self.record_id = row.record_id
-        data = row.version.metadata.get("interpretation") or {}
-        self.form = data.get("form", "")
-        self.form_label = data.get("form_label", "")
+    COLUMNS: ClassVar[tuple[str, ...]] = (
+        "pk",
+        "title",
+        "first_published_at",
+        "organisation_id",
+        "version__metadata__interpretation__form_label",
+    )
+
+    pk: int
+    title: str
+    first_published_at: datetime
+    organisation_id: int
+    form_label: str | None
+    organisation: Any = None
 
     def get_form_display(self) -> str:
-        return str(self.form_label)
+        return str(self.form_label or "")
 
 
 def _serve(media: MediaFile) -> FileResponse:

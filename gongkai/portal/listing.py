@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -37,6 +37,17 @@ class ListingRow:
     model's deferred-field set-up per row: 470 µs a page against 240 µs), and a listing
     shows nothing else. The names are the model's, so the row reads like one."""
 
+    #: The columns read, in the order of the fields they fill; a row type of another
+    #: listing names its own (``Row``).
+    COLUMNS: ClassVar[tuple[str, ...]] = (
+        "pk",
+        "title",
+        "published_at",
+        "validity",
+        "withdrawn_at",
+        "organisation_id",
+    )
+
     pk: int
     title: str
     published_at: datetime
@@ -53,8 +64,17 @@ class ListingRow:
         return str(Validity(self.validity).label)
 
 
-#: The columns of a ``ListingRow``, in its order.
-_ROW_COLUMNS = ("pk", "title", "published_at", "validity", "withdrawn_at", "organisation_id")
+class Row(Protocol):
+    """What ``paginate`` reads a listing's rows as: a class made from the values of its
+    ``COLUMNS`` (``PublicRecord`` fields, or lookups through its version), in order, with
+    ``pk``, the ordering column and an ``organisation`` the directory fills in."""
+
+    COLUMNS: ClassVar[tuple[str, ...]]
+    pk: int
+    organisation_id: int
+    organisation: Any
+
+    def __init__(self, *values: Any) -> None: ...
 
 
 @dataclass
@@ -109,18 +129,18 @@ def paginate(
     *,
     count: int,
     by: str = "published_at",
-    narrow: bool = True,
+    row: type[Row] | None = ListingRow,
     size: int = PAGE_SIZE,
 ) -> ListingPage:
     """One page of ``rows`` (ordered newest first by ``by``, then id) as the query string asks
-    for it; ``count`` is the kept total (``records.public``); ``narrow``: the page's rows are
-    ``ListingRow``s (False: whole ``PublicRecord``s, for rows that bring their version
-    along); ``size`` rows a page."""
-    if narrow:
-        if by not in _ROW_COLUMNS:
-            raise ValueError(f"a narrow listing is ordered by a column it reads, not {by!r}")
-        rows = rows.values_list(*_ROW_COLUMNS)
-    return _paginate(rows, query, count=count, by=by, size=size, narrow=narrow)
+    for it; ``count`` is the kept total (``records.public``); ``row``: what the page's rows
+    are read as, only the columns it shows (None: whole ``PublicRecord``s, for rows that
+    bring their version along); ``size`` rows a page."""
+    if row is not None:
+        if by not in row.COLUMNS:
+            raise ValueError(f"a listing's rows are ordered by a column they read, not {by!r}")
+        rows = rows.values_list(*row.COLUMNS)
+    return _paginate(rows, query, count=count, by=by, size=size, row=row)
 
 
 #: Query parameters that say which page of a listing, not what it lists.
@@ -134,12 +154,12 @@ def _paginate(
     count: int,
     by: str,
     size: int,
-    narrow: bool,
+    row: type[Row] | None,
 ) -> ListingPage:
     def read(found: Any) -> list[Any]:
-        """The rows, as ``ListingRow``s if narrow, with their publishers from the directory."""
+        """The rows, as ``row``s if given, with their publishers from the directory."""
         return organisations.with_publishers(
-            [ListingRow(*row) for row in found] if narrow else found
+            [row(*values) for values in found] if row is not None else found
         )
 
     base = query.copy()

@@ -146,7 +146,7 @@ def test_a_listing_row_reads_as_its_public_record_does(column):
     PublicRecord.objects.filter(pk=second).update(validity=Validity.REPEALED)
     for query in ["", "page=2"]:
         narrow = listing.paginate(rows, QueryDict(query), count=50)
-        whole = listing.paginate(rows, QueryDict(query), count=50, narrow=False)
+        whole = listing.paginate(rows, QueryDict(query), count=50, row=None)
         assert len(narrow.object_list) == len(whole.object_list) == listing.PAGE_SIZE
         for row, record in zip(narrow.object_list, whole.object_list, strict=True):
             assert isinstance(row, listing.ListingRow)

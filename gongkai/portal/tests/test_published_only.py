@@ -9,6 +9,7 @@ the same until publication, and changes once it happens.
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -295,6 +296,16 @@ def test_the_interpretation_listing_shows_the_published_form_and_title(
             "问答解读原标题"
             not in client.get("/interpretations/", {"form": "graphic", "org": org}).content.decode()
         )
+    # the row shows the published title, publisher, date and form's name, read with the row
+    listed = client.get("/interpretations/").content.decode()
+    row = re.search(rf'<li><span><a href="/records/{explained.pk}/">(.*?)</li>', listed, re.S)
+    assert row is not None, listed
+    shown = row.group(1)
+    assert shown.startswith("问答解读原标题</a>")
+    assert '<span class="badge">问答</span>' in shown and "图解" not in shown
+    published = PublicRecord.objects.get(pk=explained.pk)
+    assert published.organisation.display_name in shown
+    assert timezone.localtime(published.first_published_at).strftime("%Y-%m-%d") in shown
     assert PublicRecord.objects.get(pk=explained.pk).form == "qa"
     for place in (None, county.pk):
         assert public.count(public.key("live_form", "interpretation:qa", place=place)) == 1
