@@ -20,7 +20,9 @@ rows' (item key, date) index, and a county with thousands of enrolment notices p
 from __future__ import annotations
 
 import math
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -57,6 +59,29 @@ def _part_links(code: str, suffix: str, part: int, parts: int) -> list[tuple[int
             links.append((None, ""))
         links.append((n, reverse("portal:item_print_part", args=[code, n]) + suffix))
     return links
+
+
+@dataclass(slots=True)
+class SheetRow:
+    """A row of a column's sheet as it was published: the version's title and the 文号 and
+    publisher frozen in its metadata (``published_facts``), read as one tuple per row (a
+    part is 200 rows: as models with their versions' metadata they cost 10 ms a part)."""
+
+    COLUMNS: ClassVar[tuple[str, ...]] = (
+        "pk",
+        "first_published_at",
+        "validity",
+        "version__title",
+        "version__metadata__document_number",
+        "version__metadata__organisation",
+    )
+
+    pk: int
+    first_published_at: datetime
+    validity: str
+    title: str
+    document_number: Any
+    organisation: Any
 
 
 def published_facts(version: RecordVersion) -> dict[str, str]:
@@ -114,15 +139,10 @@ def item_print(request: HttpRequest, code: str, part: int = 1) -> HttpResponse:
     if not 1 <= part <= parts:
         raise Http404("没有这一部分。")
     start = (part - 1) * PART_SIZE
-    printed = list(
-        found.rows.select_related("version").only(
-            "published_at",
-            "first_published_at",
-            "validity",
-            "version__title",
-            "version__metadata",
-        )[start : start + PART_SIZE]
-    )
+    printed = [
+        SheetRow(*values)
+        for values in found.rows.values_list(*SheetRow.COLUMNS)[start : start + PART_SIZE]
+    ]
     query = request.GET.urlencode()
     suffix = f"?{query}" if query else ""
     url, qr_code = qr.for_path(reverse("portal:item", args=[code]) + suffix)
@@ -131,10 +151,7 @@ def item_print(request: HttpRequest, code: str, part: int = 1) -> HttpResponse:
         "portal/print/item.html",
         {
             "item": item,
-            "rows": [
-                (start + n, row, published_facts(row.version))
-                for n, row in enumerate(printed, start=1)
-            ],
+            "rows": list(enumerate(printed, start=start + 1)),
             "total": total,
             "part": part,
             "parts": parts,

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
+from gongkai.records.models import Validity
+
 register = template.Library()
 
 _SENTINEL = 987654321
@@ -70,6 +72,26 @@ def record_rows(records: Any) -> SafeString:
             for r in records
         )
     )
+
+
+@register.simple_tag
+def sheet_rows(rows: Any) -> SafeString:
+    """The ``<tr>`` of a column's print sheet from ``(number, SheetRow)`` pairs: number,
+    title (with 已废止 or 已失效 when it is no longer valid), 文号 (— when none), publisher and
+    first publication date. Two hundred rows a part: as a template loop, 40 µs a row."""
+    return SafeString(
+        "".join(
+            f'<tr><td class="n">{n}</td><td>{escape_text(r.title)}{_no_longer(r.validity)}</td>'
+            f"<td>{escape_text(str(r.document_number or '')) or '—'}</td>"
+            f"<td>{escape_text(str(r.organisation or ''))}</td>"
+            f'<td class="date">{ymd(r.first_published_at)}</td></tr>'
+            for n, r in rows
+        )
+    )
+
+
+def _no_longer(validity: str) -> str:
+    return "" if validity == "valid" else f"（已{escape_text(str(Validity(validity).label))}）"
 
 
 #: The options of the last few organisation lists, by the list's identity (the directory's

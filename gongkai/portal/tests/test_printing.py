@@ -221,6 +221,28 @@ def test_a_long_column_prints_every_record_in_numbered_parts_with_bounded_querie
     assert len(queries) <= 6, [q["sql"] for q in queries]
 
 
+def test_a_column_sheet_row_prints_the_published_facts_escaped(client, production, county):
+    """Each row: number, title (with 已废止 when repealed), 文号 or —, the publisher frozen
+    at publication, and the date; text is escaped wherever it comes from."""
+    publish(
+        county, '<b>"招生"</b> & 范围', on=date(2025, 3, 2), document_number="聊教发〔2025〕3号"
+    )
+    publish(county, "旧办法", on=date(2025, 3, 1), validity=Validity.REPEALED)
+    county.name = "改名后的教体局"
+    county.save()
+    printed = rows(text(client.get("/catalogue/05.04/print/")))
+    publisher = re.findall(r"<td>([^<]*)</td>", printed[0])[-1]
+    assert publisher and publisher != "改名后的教体局", "the publisher as published"
+    assert printed == [
+        '<td class="n">1</td><td>&lt;b&gt;&quot;招生&quot;&lt;/b&gt; &amp; 范围</td>'
+        f'<td>聊教发〔2025〕3号</td><td>{publisher}</td><td class="date">2025-03-02</td>',
+        '<td class="n">2</td><td>旧办法（已废止）</td>'
+        f'<td>—</td><td>{publisher}</td><td class="date">2025-03-01</td>',
+    ]
+    empty = text(client.get("/catalogue/05.04/print/", {"year": "2019"}))
+    assert rows(empty) == ['<td colspan="5">没有符合所选条件的已公开信息。</td>']
+
+
 def test_part_links_name_the_first_and_last_parts_and_those_near_the_current_one():
     links = printing._part_links("05.04", "", 50, 500)
     numbers = [n for n, _ in links]
