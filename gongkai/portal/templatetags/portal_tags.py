@@ -127,9 +127,16 @@ def organisation_options(organisations: Any, selected: str = "") -> SafeString:
     return SafeString(html)
 
 
+#: A row's badge by its validity (the labels are fixed: written once, not per row).
+_VALIDITY_BADGES = {
+    str(value): format_html(' <span class="badge warn">{}</span>', label)
+    for value, label in Validity.choices
+    if value != Validity.VALID
+}
+_WITHDRAWN_BADGE = format_html(' <span class="badge bad">{}</span>', "已撤回")
+
+
 def _badge(record: Any) -> str:
     if record.status == "withdrawn":
-        return format_html(' <span class="badge bad">{}</span>', "已撤回")
-    if record.validity != "valid":
-        return format_html(' <span class="badge warn">{}</span>', record.get_validity_display())
-    return ""
+        return _WITHDRAWN_BADGE
+    return _VALIDITY_BADGES.get(record.validity, "")
