@@ -106,14 +106,16 @@ def interpretation_list(request: HttpRequest) -> HttpResponse:
 
 @dataclass(slots=True)
 class Published:
-    """A listed interpretation as it was published: its row's title, date and publisher, and
-    the form's name frozen in its version (read with the row, nothing else of the version)."""
+    """A listed interpretation as it was published: its row's title, date, publisher and
+    form, and the form's name frozen in its version (read with the row, nothing else of the
+    version); a version that did not freeze the name shows the form's own."""
 
     COLUMNS: ClassVar[tuple[str, ...]] = (
         "pk",
         "title",
         "first_published_at",
         "organisation_id",
+        "form",
         "version__metadata__interpretation__form_label",
     )
 
@@ -121,11 +123,14 @@ class Published:
     title: str
     first_published_at: datetime
     organisation_id: int
+    form: str | None
     form_label: str | None
     organisation: Any = None
 
     def get_form_display(self) -> str:
-        return str(self.form_label or "")
+        if self.form_label:
+            return str(self.form_label)
+        return str(Form(self.form).label) if self.form in Form.values else ""
 
 
 def _serve(media: MediaFile) -> FileResponse:

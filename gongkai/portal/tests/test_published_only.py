@@ -312,3 +312,12 @@ def test_the_interpretation_listing_shows_the_published_form_and_title(
         assert public.count(public.key("live_form", "interpretation:graphic", place=place)) == 0
     policy_page = client.get(f"/records/{policy.pk}/").content.decode()
     assert "问答解读原标题" in policy_page and "问答" in policy_page
+    # a version published before the form's name was frozen shows the published form's name
+    version = published.version
+    version.metadata = {**version.metadata, "interpretation": {"form": "qa"}}
+    version.save(update_fields=["metadata"])
+    listed = client.get("/interpretations/").content.decode()
+    assert (
+        f'<a href="/records/{explained.pk}/">问答解读原标题</a>\n    <span class="badge">问答</span>'
+        in listed
+    )
