@@ -100,11 +100,6 @@ def _run_next_job(huey: Any) -> threading.Thread:
     return worker
 
 
-def _wait_for(driver: Any, text: str, timeout: float = 120) -> None:
-    """Until the page says ``text``; the panel swaps itself and the page reloads meanwhile."""
-    testing_browser.wait_for_text(driver, text, timeout)
-
-
 def test_a_clerk_reads_redacts_and_clears_a_scanned_list(
     live_server, browser, queued_jobs, monkeypatch
 ):
@@ -149,24 +144,24 @@ def test_a_clerk_reads_redacts_and_clears_a_scanned_list(
     _sign_in(browser, live_server, "county_clerk", detail)
     browser.find_element(By.ID, "id_file").send_keys(str(scan))
     browser.find_element(By.XPATH, "//button[normalize-space()='上传']").click()
-    _wait_for(browser, "排队等待识别")
+    testing_browser.wait_for_text(browser, "排队等待识别")
     _shoot(browser, "1-queued")
 
     worker = _run_next_job(queued_jobs)
-    _wait_for(browser, "正在识别：已完成第 1 / 2 页")
+    testing_browser.wait_for_text(browser, "正在识别：已完成第 1 / 2 页")
     assert "识别完成并经过保密审查前，不能提交审核或发布" in _text(browser)
     _shoot(browser, "2-progress")
     shown.set()
     worker.join(timeout=180)
     # The panel sees the reading finish and reloads the page: screening's findings are there.
-    _wait_for(browser, "查看位置并涂黑")
+    testing_browser.wait_for_text(browser, "查看位置并涂黑")
     page = _text(browser)
     assert f"{len(numbers)} 处待处理" in page, page
     assert "身份证号码" in page and "第1页（识别文字）" in page
     _shoot(browser, "3-read")
 
     browser.find_element(By.LINK_TEXT, "查看位置并涂黑").click()
-    _wait_for(browser, f"发现个人信息 {len(numbers)} 处")
+    testing_browser.wait_for_text(browser, f"发现个人信息 {len(numbers)} 处")
     highlighted = browser.find_elements(By.CSS_SELECTOR, "svg.ocr-page rect.ocr-hit.personal")
     assert len(highlighted) == len(numbers)
     assert all(r.get_attribute("class").endswith("chosen") for r in highlighted)
@@ -194,9 +189,9 @@ def test_a_clerk_reads_redacts_and_clears_a_scanned_list(
     browser.find_element(By.XPATH, "//button[contains(., '生成涂黑后的文件')]").click()
     testing_browser.navigated(browser, before)
     assert "已生成涂黑后的文件" in _text(browser)
-    _wait_for(browser, "排队等待识别")
+    testing_browser.wait_for_text(browser, "排队等待识别")
     _run_next_job(queued_jobs).join(timeout=180)
-    _wait_for(browser, "查看识别结果")
+    testing_browser.wait_for_text(browser, "查看识别结果")
     page = _text(browser)
     assert "处待处理" not in page
     _shoot(browser, "6-cleaned")
@@ -205,7 +200,7 @@ def test_a_clerk_reads_redacts_and_clears_a_scanned_list(
     assert cleaned.original_name == "扫描件-补助名单（已脱敏）.pdf"
     assert not Finding.objects.open().filter(record=record).exists()
     browser.find_element(By.XPATH, "//button[normalize-space()='提交审核']").click()
-    _wait_for(browser, "待公文审核")
+    testing_browser.wait_for_text(browser, "待公文审核")
     record.refresh_from_db()
     assert record.status == Status.SUBMITTED
 
@@ -232,14 +227,14 @@ def test_without_javascript_the_clerk_types_the_rectangle_and_ticks_findings(liv
     browser = testing_browser.driver(javascript=False)
     try:
         _sign_in(browser, live_server, "county_clerk", f"/staff/ocr/attachments/{attachment.pk}/")
-        _wait_for(browser, f"发现个人信息 {len(scan.numbers)} 处")
+        testing_browser.wait_for_text(browser, f"发现个人信息 {len(scan.numbers)} 处")
         assert not browser.find_element(By.CSS_SELECTOR, "button.ocr-draw").is_displayed()
         assert len(browser.find_elements(By.CSS_SELECTOR, ".ocr-grid text")) == 18  # rulers
         box = browser.find_element(By.ID, "id_regions-1")
         box.send_keys("70 85 99 99")
         _shoot(browser, "7-no-script")
         browser.find_element(By.XPATH, "//button[contains(., '生成涂黑后的文件')]").click()
-        _wait_for(browser, "已生成涂黑后的文件")
+        testing_browser.wait_for_text(browser, "已生成涂黑后的文件")
         cleaned = Attachment.objects.get(record=record, is_current=True)
         assert cleaned.original_name == "名单（已脱敏）.png"
     finally:
