@@ -8,7 +8,8 @@ only on the route's name, its arguments, the current application, the script pre
 configuration and the language, so this tag keeps what ``reverse`` returned under all of
 them, for plain ``str`` and ``int`` arguments (anything else is reversed each time); a
 failed reverse is not kept. The kept addresses are bounded, and forgotten when a setting
-changes (tests that swap the URL configuration).
+changes (tests that swap the URL configuration). Listings that link every row keep one
+pattern per route instead (``kept_pk_url``, under the same dependencies).
 """
 
 from __future__ import annotations
@@ -48,9 +49,7 @@ def kept_reverse(
         tuple(args),
         tuple(sorted(kwargs.items())),
         current_app,
-        get_script_prefix(),
-        get_urlconf() or settings.ROOT_URLCONF,
-        get_language(),
+        *_depends_on(),
     )
     url = _kept.get(key)
     if url is None:
@@ -61,8 +60,31 @@ def kept_reverse(
     return url
 
 
+def _depends_on() -> tuple[str, Any, str | None]:
+    """What an address depends on besides its route and arguments."""
+    return get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, get_language()
+
+
+_SENTINEL = 987654321
+_patterns: dict[tuple[Any, ...], str] = {}
+
+
+def kept_pk_url(view_name: str, pk: int) -> str:
+    """``reverse(view_name, args=[pk])`` for a route whose only argument is an ``int`` pk,
+    for listings that link every row: the route is reversed once with a sentinel pk and the
+    pk put in its place (an ``int`` converter renders a number as its digits, so this is what
+    ``reverse`` returns), one pattern per route rather than one address per record."""
+    key = (view_name, *_depends_on())
+    pattern = _patterns.get(key)
+    if pattern is None:
+        pattern = reverse(view_name, args=[_SENTINEL]).replace(str(_SENTINEL), "{}")
+        _patterns[key] = pattern
+    return pattern.format(int(pk))
+
+
 def forget(**kwargs: Any) -> None:
     _kept.clear()
+    _patterns.clear()
 
 
 setting_changed.connect(forget, dispatch_uid="gongkai.kept_urls")

@@ -95,3 +95,17 @@ def test_a_changed_setting_forgets_the_kept_addresses(settings):
     assert kept_urls._kept
     settings.ROOT_URLCONF = settings.ROOT_URLCONF  # any change of settings
     assert kept_urls._kept == {}
+
+
+def test_a_rows_address_is_one_pattern_per_route_and_what_reverse_gives(settings):
+    for pk in (1, 42, 10**9):
+        assert kept_urls.kept_pk_url("portal:record", pk) == reverse("portal:record", args=[pk])
+    assert len(kept_urls._patterns) == 1
+    try:
+        set_script_prefix("/gongkai/")
+        assert kept_urls.kept_pk_url("portal:record", 5) == "/gongkai/records/5/"
+    finally:
+        set_script_prefix("/")
+    assert len(kept_urls._patterns) == 2
+    settings.ROOT_URLCONF = settings.ROOT_URLCONF  # any change of settings
+    assert kept_urls._patterns == {}

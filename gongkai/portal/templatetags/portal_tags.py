@@ -12,37 +12,20 @@ from html import escape as escape_text
 from typing import Any
 
 from django import template
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
+from gongkai.core.templatetags.kept_urls import kept_pk_url
 from gongkai.records.models import Validity
 
 register = template.Library()
-
-_SENTINEL = 987654321
-_formats: dict[tuple[str, str], str] = {}
-
-
-def url_for_pk(name: str, pk: int) -> str:
-    """``reverse(name, args=[pk])`` for a route whose only argument is an ``int`` pk.
-
-    The route is reversed once per (name, script prefix) with a sentinel pk, and the pk is
-    then put in its place; ``int`` converters render a number as its digits, so the result
-    is what ``reverse`` returns (tested against it)."""
-    key = (name, get_script_prefix())
-    pattern = _formats.get(key)
-    if pattern is None:
-        pattern = reverse(name, args=[_SENTINEL]).replace(str(_SENTINEL), "{}")
-        _formats[key] = pattern
-    return pattern.format(int(pk))
 
 
 @register.filter
 def record_url(pk: int) -> str:
     """The public address of a record: ``{{ r.pk|record_url }}``."""
-    return url_for_pk("portal:record", pk)
+    return kept_pk_url("portal:record", pk)
 
 
 @register.filter
